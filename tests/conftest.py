@@ -1,0 +1,74 @@
+"""Shared fixtures: real servers on loopback and a helper to wait for callbacks."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from servers import AiohttpServer, NodeServer, WebsocketsServer  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The websockets server, shared by the session."""
+    instance = WebsocketsServer()
+    yield instance
+    instance.close()
+
+
+@pytest.fixture(scope="session", params=["websockets", "aiohttp", "node-ws"])
+def any_server(request):
+    """Each of the three independent server implementations in turn."""
+    factory = {"websockets": WebsocketsServer, "aiohttp": AiohttpServer, "node-ws": NodeServer}
+    instance = factory[request.param]()
+    yield instance
+    instance.close()
+
+
+class Recorder:
+    """Collects callback invocations as ``(name, args)`` from any thread."""
+
+    def __init__(self):
+        self.events: list[tuple] = []
+        self.threads: set[str] = set()
+        self._changed = threading.Condition()
+
+    def callback(self, name):
+        def record(*args):
+            with self._changed:
+                self.threads.add(threading.current_thread().name)
+                self.events.append((name, *args[1:]))
+                self._changed.notify_all()
+        return record
+
+    def attach(self, ws):
+        for name in ("Connected", "Data", "Error", "Closed", "Pong"):
+            setattr(ws, name, self.callback(name))
+        return self
+
+    def names(self):
+        return [event[0] for event in self.events]
+
+    def wait_for(self, predicate, timeout=10.0):
+        """Wait until ``predicate(events)`` holds; fail with the events seen so far."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not predicate(self.events):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    pytest.fail(f"condition not reached; events: {self.events}")
+                self._changed.wait(remaining)
+
+    def wait_closed(self, timeout=10.0):
+        self.wait_for(lambda events: any(e[0] == "Closed" for e in events), timeout)
+
+
+@pytest.fixture
+def recorder():
+    return Recorder()

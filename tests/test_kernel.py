@@ -1,0 +1,285 @@
+"""The seed API inside a real ipykernel, driven through jupyter_client.
+
+Callbacks print into the cell that called ``Connect``, also after later cells ran; a blocked
+cell does not cost the connection; a failing callback is reported and later ones still run.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import sys
+import textwrap
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+from jupyter_client.manager import start_new_kernel
+from servers import WebsocketsServer
+
+pytestmark = pytest.mark.kernel
+
+VENV_PYTHON = Path(sys.executable)
+WAIT = 30.0  # generous: a wait that ends early costs nothing
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class Cell:
+    """The outputs of one executed cell, including those that arrive after it finished."""
+
+    def __init__(self, kernel: Kernel, msg_id: str, code: str):
+        self.kernel = kernel
+        self.msg_id = msg_id
+        self.code = code
+        self.reply: dict | None = None
+
+    def text(self, name: str) -> str:
+        """Return everything this cell printed so far to ``stdout`` or ``stderr``."""
+        return "".join(text for kind, text in self.kernel.outputs[self.msg_id] if kind == name)
+
+    @property
+    def stdout(self) -> str:
+        return self.text("stdout")
+
+    @property
+    def stderr(self) -> str:
+        return self.text("stderr")
+
+    @property
+    def errors(self) -> str:
+        return self.text("error")
+
+    def wait_for(self, needle: str, name: str = "stdout", count: int = 1, timeout: float = WAIT) -> str:
+        """Wait until ``needle`` appears ``count`` times in this cell's ``name`` output."""
+        self.kernel.pump_until(lambda: self.text(name).count(needle) >= count, timeout, self, needle)
+        return self.text(name)
+
+
+class Kernel:
+    """A real ipykernel; IOPub output is collected by the ``msg_id`` of its parent cell."""
+
+    def __init__(self, cwd: str):
+        self.manager, self.client = start_new_kernel(kernel_name="python3", startup_timeout=60, cwd=cwd)
+        self.outputs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.idle: set[str] = set()
+        self.replies: dict[str, dict] = {}
+
+    def shutdown(self) -> None:
+        self.client.stop_channels()
+        self.manager.shutdown_kernel(now=False)
+
+    def _pump_one(self, timeout: float) -> None:
+        try:
+            message = self.client.get_iopub_msg(timeout=timeout)
+        except queue.Empty:
+            return
+        parent = message["parent_header"].get("msg_id")
+        kind, content = message["msg_type"], message["content"]
+        if kind == "stream":
+            self.outputs[parent].append((content["name"], content["text"]))
+        elif kind == "error":
+            self.outputs[parent].append(("error", _ANSI.sub("", "\n".join(content["traceback"]))))
+        elif kind in ("execute_result", "display_data"):
+            self.outputs[parent].append(("result", content["data"].get("text/plain", "")))
+        elif kind == "status" and content["execution_state"] == "idle":
+            self.idle.add(parent)
+
+    def pump_until(self, predicate, timeout: float, cell: Cell | None = None, what: str = "") -> None:
+        """Collect IOPub messages until ``predicate()`` holds; fail with what was seen."""
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                seen = dict(self.outputs) if cell is None else self.outputs[cell.msg_id]
+                pytest.fail(f"waited {timeout} s for {what!r}; outputs: {seen}")
+            self._pump_one(min(remaining, 0.5))
+
+    def run(self, code: str, timeout: float = WAIT) -> Cell:
+        """Execute ``code`` as a cell, wait until the kernel is idle again; fail on an error."""
+        code = textwrap.dedent(code)
+        cell = Cell(self, self.client.execute(code), code)
+        self.pump_until(lambda: cell.msg_id in self.idle, timeout, cell, "the cell to finish")
+        cell.reply = self._reply(cell.msg_id, timeout)
+        if cell.reply["content"]["status"] != "ok":
+            pytest.fail(f"cell failed:\n{code}\n{cell.errors or cell.reply['content']}")
+        return cell
+
+    def _reply(self, msg_id: str, timeout: float) -> dict:
+        deadline = time.monotonic() + timeout
+        while msg_id not in self.replies:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                pytest.fail(f"no execute_reply for {msg_id}")
+            message = self.client.get_shell_msg(timeout=remaining)
+            self.replies[message["parent_header"].get("msg_id")] = message
+        return self.replies.pop(msg_id)
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    """One real kernel for the module, started with the venv's python3 kernelspec."""
+    instance = Kernel(cwd=str(tmp_path_factory.mktemp("kernel")))
+    try:
+        yield instance
+    finally:
+        instance.shutdown()
+
+
+@pytest.fixture(scope="module")
+def echo(server):
+    """The port of the session's websockets server (``/echo``)."""
+    return server.port
+
+
+def test_kernel_runs_venv_python(kernel):
+    """The kernel runs this venv's python and imports this checkout of ws_widget."""
+    cell = kernel.run("import sys, ws_widget; print(sys.executable); print(ws_widget.__file__)")
+    executable, module = cell.stdout.split()
+    assert os.path.samefile(executable, VENV_PYTHON)
+    assert Path(module).resolve() == (Path(__file__).parent.parent / "ws_widget" / "__init__.py").resolve()
+
+
+def test_seed_example_cell_by_cell(kernel, echo):
+    """The README's seed example run cell by cell prints Connected, Data, pong and closed."""
+    connect = kernel.run(
+        f"""
+        from ws_widget import WebSocket, Timer
+
+        ws = WebSocket.New()
+        print(ws)
+        ws.Connected = lambda ws: print("Connected")
+        ws.Data      = lambda ws, data: print("Data", data)
+        ws.Error     = lambda ws, err: print("Error", err)
+        ws.Closed    = lambda ws: print("closed", ws.close_code, ws.close_reason)
+        ws.Pong      = lambda ws: print("pong")
+        ws.Connect("ws", "127.0.0.1", "/echo", {echo}, None, {{"Authorization": "Bearer my-token"}})
+        """
+    )
+    assert connect.stdout.startswith("websocket\n")
+    connect.wait_for("Connected")
+    kernel.run('ws.Write("Hey!")')
+    connect.wait_for("Data Hey!")
+    kernel.run(r'ws.Write(b"\x01\x02", True)')
+    connect.wait_for(r"Data b'\x01\x02'")
+    kernel.run("ws.Ping()")
+    connect.wait_for("pong")
+    kernel.run("ws.Close()")
+    out = connect.wait_for("closed 1000")
+    assert out.splitlines() == [
+        "websocket", "Connected", "Data Hey!", r"Data b'\x01\x02'", "pong", "closed 1000 ",
+    ]
+    assert "Error" not in out
+    assert connect.stderr == ""
+
+    state = kernel.run("print(ws.state.name, ws.close_code)")
+    assert state.stdout == "CLOSED 1000\n"
+
+
+def test_callback_print_lands_in_connecting_cell(kernel, echo):
+    """print() in a Data callback lands in the cell that called Connect, after later cells ran."""
+    connect = kernel.run(
+        f"""
+        from ws_widget import WebSocket
+
+        ws2 = WebSocket.New()
+        ws2.Data = lambda ws, data: print("Data", data)
+        ws2.Connect("ws", "127.0.0.1", "/echo", {echo})
+        ws2.wait_open(10)
+        """
+    )
+    later = kernel.run("print('a later cell')")
+    assert later.stdout == "a later cell\n"
+    writer = kernel.run('ws2.Write("first")')
+    connect.wait_for("Data first")
+    another = kernel.run("x = 1 + 1")
+    kernel.run('ws2.Write("second")')
+    connect.wait_for("Data second")
+    kernel.run("ws2.close()")
+
+    # Nothing the callback printed went to any later cell.
+    for cell in (later, writer, another):
+        assert "Data" not in cell.stdout
+    assert connect.stdout == "Data first\nData second\n"
+    stray = [
+        (msg_id, out) for msg_id, outs in kernel.outputs.items() if msg_id != connect.msg_id
+        for out in outs if "Data first" in out[1] or "Data second" in out[1]
+    ]
+    assert stray == []
+
+
+def test_blocked_cell_does_not_cost_connection(kernel):
+    """A cell blocked past the server's ping interval plus timeout leaves the connection open."""
+    strict = WebsocketsServer(ping_interval=0.2, ping_timeout=0.2)
+    try:
+        connect = kernel.run(
+            f"""
+            from ws_widget import WebSocket
+
+            ws3 = WebSocket.New()
+            ws3.Data  = lambda ws, data: print("Data", data)
+            ws3.Error = lambda ws, err: print("Error", err)
+            ws3.Closed = lambda ws: print("closed", ws.close_code)
+            ws3.Connect("ws", "127.0.0.1", "/echo", {strict.port}, ping_interval=0.2, ping_timeout=0.2)
+            ws3.wait_open(10)
+            """
+        )
+        blocked = kernel.run(
+            """
+            import time
+            before = ws3.history.last_seq
+            time.sleep(1.5)
+            print(ws3.state.name)
+            """
+        )
+        assert blocked.stdout == "OPEN\n"
+        # The server did ping us while the cell was blocked, and the client answered.
+        pings = kernel.run(
+            """
+            print(sum(1 for r in ws3.history.since(before) if r.direction == "in" and r.kind == "ping"))
+            """
+        )
+        assert int(pings.stdout) >= 2
+        kernel.run('ws3.Write("still here")')
+        out = connect.wait_for("Data still here")
+        assert "Error" not in out and "closed" not in out
+        assert kernel.run("print(ws3.state.name)").stdout == "OPEN\n"
+        kernel.run("ws3.close()")
+        connect.wait_for("closed 1000")
+    finally:
+        strict.close()
+
+
+def test_raising_callback_is_reported_and_next_message_arrives(kernel, echo):
+    """A callback that raises is reported in its cell and Debug Output; the next message arrives."""
+    connect = kernel.run(
+        f"""
+        from ws_widget import WebSocket
+
+        def on_data(ws, data):
+            if data == "boom":
+                1 / 0
+            print("Data", data)
+
+        ws4 = WebSocket.New()
+        ws4.Data = on_data
+        ws4.Connect("ws", "127.0.0.1", "/echo", {echo})
+        ws4.wait_open(10)
+        """
+    )
+    kernel.run('ws4.Write("boom"); ws4.Write("after")')
+    connect.wait_for("Data after")
+    err = connect.wait_for("ZeroDivisionError", name="stderr")
+    assert "Traceback (most recent call last)" in err
+    assert "in on_data" in err
+    assert connect.stdout == "Data after\n"
+
+    debug = kernel.run(
+        """
+        text = str(ws4.debug_output)
+        print("ZeroDivisionError" in text, "Data after" in text, ws4.state.name)
+        """
+    )
+    assert debug.stdout == "True True OPEN\n"
+    kernel.run("ws4.close()")

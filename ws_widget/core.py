@@ -1,0 +1,406 @@
+"""The I/O core: connection attempts, sends, pings and closes of one WebSocket, run on the
+I/O loop and recorded in its history. Every public method may be called from any thread.
+
+A *listener* (the face, see ``websocket.py``) hears ``opened``, ``message``, ``pong``,
+``failed`` and ``closed`` on the I/O loop and must return at once.
+
+Event order per attempt: ``opened``? ``message``* (``failed``)? ``closed``, exactly one
+``closed``. ``failed`` comes before ``closed`` when the attempt could not open, when the
+connection ended without a closing handshake, or when this side closed it because of an error
+(keepalive timeout 1011, message too big 1009, protocol error 1002). A close frame from the
+server, whatever its code, is a clean end: only ``closed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextvars
+import os
+import threading
+import weakref
+from collections import deque
+
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
+from websockets.frames import Opcode
+from websockets.protocol import State
+
+from . import ioloop
+from .debuglog import DebugLog
+from .exceptions import ConnectFailedError, NotConnectedError
+from .explain import close_code_name, explain
+from .history import BINARY, CLOSE, ERROR, EVENT, IN, OPEN, OUT, PING, PONG, TEXT, History
+from .options import Options
+from .target import Target
+
+_SEND, _PING, _CLOSE = "send", "ping", "close"
+_live_attempts: weakref.WeakSet = weakref.WeakSet()
+
+
+def payload_size(payload: str | bytes) -> int:
+    """Return the size in bytes of a payload on the wire (UTF-8 for text)."""
+    if isinstance(payload, str):
+        return len(payload) if payload.isascii() else len(payload.encode())
+    return len(payload)
+
+
+class Attempt:
+    """One connection attempt, from ``Connect`` to its single ``Closed``.
+
+    ``state`` and the results below are written on the I/O loop only.
+    """
+
+    def __init__(self, target: Target, options: Options, context: contextvars.Context, keep_alive: bool):
+        self.target = target
+        self.keep_alive = keep_alive  # the face's token: it keeps a script alive until Closed
+        self.options = options
+        self.context = context
+        self.state = State.CONNECTING
+        self.connection: ClientConnection | None = None
+        self.subprotocol: str | None = None
+        self.close_code: int | None = None
+        self.close_reason: str | None = None
+        self.error: BaseException | None = None
+        self.error_text: str | None = None
+        self.opened: concurrent.futures.Future = concurrent.futures.Future()
+        self.finished: concurrent.futures.Future = concurrent.futures.Future()
+        self.outbox: deque = deque()
+        self.wake = asyncio.Event()
+        self.close_requested = False
+        self.connect_task: asyncio.Future | None = None
+
+    @property
+    def address(self) -> str:
+        """``host:port`` of the server, for messages."""
+        return self.target.masked_url.split("//", 1)[1].split("/", 1)[0].split("@")[-1]
+
+
+class Core:
+    """Runs the attempts of one WebSocket on the I/O loop and records everything."""
+
+    def __init__(self, listener, history: History, debug: DebugLog):
+        self.listener = listener
+        self.history = history
+        self.debug = debug
+        self.attempt: Attempt | None = None
+        self._lock = threading.Lock()
+        self._message_waiters: list[asyncio.Future] = []
+
+    # Commands, from any thread.
+
+    def connect(
+        self, target: Target, options: Options, context: contextvars.Context, keep_alive: bool = False
+    ) -> Attempt:
+        """Start a new attempt; an earlier one still alive is closed (1000) first."""
+        attempt = Attempt(target, options, context, keep_alive)
+        with self._lock:
+            previous, self.attempt = self.attempt, attempt
+        ioloop.call_soon(self._start, attempt, previous)
+        return attempt
+
+    def send(self, payload: str | bytes) -> None:
+        """Queue a message; it goes out in order once the connection is open.
+
+        Raises:
+            NotConnectedError: the socket is closing, closed or was never connected.
+        """
+        attempt = self._require_live("send")
+        ioloop.call_soon(self._enqueue, attempt, (_SEND, payload))
+
+    def ping(self, payload: bytes | None = None) -> concurrent.futures.Future:
+        """Send a ping; the future gives the round-trip time in seconds.
+
+        Raises:
+            NotConnectedError: the socket is closing, closed or was never connected.
+        """
+        attempt = self._require_live("ping")
+        result: concurrent.futures.Future = concurrent.futures.Future()
+        ioloop.call_soon(self._enqueue, attempt, (_PING, payload, result))
+        return result
+
+    def close(self, code: int = 1000, reason: str = "") -> Attempt | None:
+        """Close the current attempt after what was queued before; no-op when closed.
+
+        While connecting with nothing queued, the attempt is abandoned at once; with writes
+        queued, it opens, sends them, then closes.
+        """
+        attempt = self.attempt
+        if attempt is not None and not attempt.finished.done():
+            ioloop.call_soon(self._request_close, attempt, code, reason)
+        return attempt
+
+    def next_message(self, after_seq: int) -> concurrent.futures.Future:
+        """Return a future of the first incoming message recorded after ``after_seq``.
+
+        The future fails with :class:`NotConnectedError` once no message can come.
+        """
+        return ioloop.submit(self._next_message(after_seq))
+
+    def _require_live(self, action: str) -> Attempt:
+        attempt = self.attempt
+        if attempt is None:
+            raise NotConnectedError(f"cannot {action}: the socket was never connected; call Connect first")
+        if attempt.state in (State.CLOSING, State.CLOSED):
+            ended = f" ({attempt.close_code} {close_code_name(attempt.close_code)})" if attempt.close_code else ""
+            raise NotConnectedError(
+                f"cannot {action}: the socket is {attempt.state.name.lower()}{ended}; call Connect again"
+            )
+        return attempt
+
+    # On the I/O loop.
+
+    def _start(self, attempt: Attempt, previous: Attempt | None) -> None:
+        _live_attempts.add(attempt)
+        asyncio.get_running_loop().create_task(self._run(attempt, previous))
+
+    async def _run(self, attempt: Attempt, previous: Attempt | None) -> None:
+        if previous is not None and not previous.finished.done():
+            self._request_close(previous, 1000, "")
+            await asyncio.wrap_future(previous.finished)
+        try:
+            if attempt.close_requested and not attempt.outbox:
+                raise asyncio.CancelledError
+            connection = await self._open(attempt)
+        except asyncio.CancelledError:
+            if not attempt.close_requested:
+                raise
+            self._finish(attempt, None, None)
+            return
+        except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes
+            self._finish(attempt, exc, explain(exc, attempt.address))
+            return
+        writer = asyncio.get_running_loop().create_task(self._write_loop(attempt, connection))
+        failure = None
+        try:
+            async for message in connection:
+                self._record_message(attempt, message)
+        except ConnectionClosed:
+            pass
+        except Exception as exc:  # noqa: BLE001
+            failure = exc
+            await connection.close(1011, "client error")
+        await connection.wait_closed()
+        writer.cancel()
+        self._finish_open(attempt, connection, failure)
+
+    async def _open(self, attempt: Attempt) -> ClientConnection:
+        target = attempt.target
+        self.debug.log(f"Connecting to {target.masked_url}")
+
+        def create_connection(protocol, **kwargs):
+            return _RecordingConnection(self, protocol, **kwargs)
+
+        attempt.connect_task = asyncio.ensure_future(
+            connect(
+                target.url,
+                additional_headers=list(target.headers) or None,
+                subprotocols=list(target.subprotocols) or None,
+                create_connection=create_connection,
+                **attempt.options.connect_kwargs(target.secure),
+            )
+        )
+        connection = await attempt.connect_task
+        attempt.connection = connection
+        attempt.subprotocol = connection.subprotocol
+        attempt.state = State.CLOSING if attempt.close_requested else State.OPEN
+        info = {"url": target.masked_url, "subprotocol": connection.subprotocol}
+        self.history.add(EVENT, OPEN, info=info)
+        self.debug.log(
+            f"Connected to {target.masked_url}"
+            + (f" (subprotocol {connection.subprotocol})" if connection.subprotocol else "")
+        )
+        self.listener.opened(attempt)
+        attempt.opened.set_result(True)
+        return connection
+
+    def _record_message(self, attempt: Attempt, message: str | bytes) -> None:
+        kind = TEXT if isinstance(message, str) else BINARY
+        record = self.history.add(IN, kind, message, payload_size(message))
+        if self._message_waiters:
+            self._wake_message_waiters()
+        self.listener.message(attempt, record)
+
+    def _enqueue(self, attempt: Attempt, item: tuple) -> None:
+        if attempt.state is State.CLOSED or attempt.finished.done():
+            self._drop(attempt, [item])
+            return
+        attempt.outbox.append(item)
+        attempt.wake.set()
+
+    def _request_close(self, attempt: Attempt, code: int, reason: str) -> None:
+        if attempt.finished.done() or attempt.close_requested:
+            return
+        attempt.close_requested = True
+        if attempt.connection is None and not attempt.outbox:  # nothing to deliver: abandon
+            if attempt.connect_task is not None:
+                attempt.connect_task.cancel()
+            return
+        attempt.state = State.CLOSING
+        attempt.outbox.append((_CLOSE, code, reason))
+        attempt.wake.set()
+
+    async def _write_loop(self, attempt: Attempt, connection: ClientConnection) -> None:
+        outbox = attempt.outbox
+        while True:
+            while outbox:
+                item = outbox.popleft()
+                try:
+                    await self._write(attempt, connection, item)
+                except ConnectionClosed:
+                    self._drop(attempt, [item])
+                except Exception as exc:  # noqa: BLE001 - report, keep serving the outbox
+                    self._report(f"{item[0]} failed: {exc}", exc)
+                    if item[0] == _PING and not item[2].done():
+                        item[2].set_exception(exc)
+            attempt.wake.clear()
+            await attempt.wake.wait()
+
+    async def _write(self, attempt: Attempt, connection: ClientConnection, item: tuple) -> None:
+        action = item[0]
+        if action == _SEND:
+            payload = item[1]
+            await connection.send(payload)
+            kind = TEXT if isinstance(payload, str) else BINARY
+            self.history.add(OUT, kind, payload, payload_size(payload))
+        elif action == _PING:
+            data, result = item[1] if item[1] is not None else os.urandom(4), item[2]
+            waiter = await connection.ping(data)
+            self.history.add(OUT, PING, data, len(data))
+            asyncio.get_running_loop().create_task(self._await_pong(attempt, data, waiter, result))
+        else:
+            attempt.state = State.CLOSING
+            self.debug.log(f"Closing with {item[1]} {close_code_name(item[1])} {item[2]}".rstrip())
+            await connection.close(item[1], item[2])
+
+    async def _await_pong(self, attempt, data: bytes, waiter, result: concurrent.futures.Future) -> None:
+        try:
+            rtt = await waiter
+        except ConnectionClosed as exc:
+            if not result.done():
+                result.set_exception(NotConnectedError(f"no pong: the connection closed ({explain(exc)})"))
+            return
+        self.history.add(IN, PONG, data, len(data), {"rtt": rtt})
+        self.listener.pong(attempt, rtt)
+        if not result.done():
+            result.set_result(rtt)
+
+    def _drop(self, attempt: Attempt, items) -> None:
+        """Report queued commands that can no longer go out; never drop them silently."""
+        sends = 0
+        for item in items:
+            if item[0] == _SEND:
+                sends += 1
+            elif item[0] == _PING and not item[2].done():
+                item[2].set_exception(NotConnectedError("ping not sent: the connection is closed"))
+        if sends:
+            self._report(f"{sends} message{'s' * (sends > 1)} not sent: the connection closed first")
+
+    def _report(self, text: str, exc: BaseException | None = None) -> None:
+        self.history.add(EVENT, ERROR, info={"message": text})
+        self.debug.log(f"Error: {text}")
+
+    def _finish_open(self, attempt: Attempt, connection: ClientConnection, failure) -> None:
+        protocol = connection.protocol
+        rcvd, sent = protocol.close_rcvd, protocol.close_sent
+        attempt.close_code, attempt.close_reason = connection.close_code, connection.close_reason
+        close_exc = protocol.close_exc
+        abnormal = failure is not None or rcvd is None or (
+            not attempt.close_requested
+            and sent is not None
+            and not protocol.close_rcvd_then_sent
+            and sent.code not in (1000, 1001)
+        )
+        info = {
+            "code": attempt.close_code,
+            "reason": attempt.close_reason,
+            "initiator": "server" if protocol.close_rcvd_then_sent else "client",
+            "clean": not abnormal,
+        }
+        self.history.add(EVENT, CLOSE, info=info)
+        self.debug.log(
+            f"Closed: {attempt.close_code} ({close_code_name(attempt.close_code)})"
+            + (f" {attempt.close_reason}" if attempt.close_reason else "")
+        )
+        if abnormal:
+            exc = failure or close_exc
+            self._finish(attempt, exc, explain(exc, attempt.address))
+        else:
+            self._finish(attempt, None, None)
+
+    def _finish(self, attempt: Attempt, exc: BaseException | None, text: str | None) -> None:
+        """Record the end of an attempt and emit ``failed`` then ``closed``."""
+        attempt.state = State.CLOSED
+        leftovers = list(attempt.outbox)
+        attempt.outbox.clear()
+        if exc is not None:
+            attempt.error, attempt.error_text = exc, text
+            self.history.add(EVENT, ERROR, info={"message": text})
+            self.debug.log(f"Error: {text}")
+            self.listener.failed(attempt, text)
+        if leftovers:
+            self._drop(attempt, leftovers)
+        if not attempt.opened.done():
+            error = ConnectFailedError(text or "the connection attempt was closed before it opened")
+            error.__cause__ = exc
+            attempt.opened.set_exception(error)
+        if attempt.close_code is None and exc is None:
+            self.debug.log("Closed before the connection opened")
+        self.listener.closed(attempt)
+        attempt.finished.set_result(None)
+        _live_attempts.discard(attempt)
+        self._wake_message_waiters()
+
+    async def _next_message(self, after_seq: int):
+        while True:
+            record = self.history.first_message_after(after_seq, IN)
+            if record is not None:
+                return record
+            attempt = self.attempt
+            if attempt is None or attempt.finished.done():
+                raise NotConnectedError("no more messages: the socket is closed; call Connect again")
+            after_seq = max(after_seq, self.history.last_seq)
+            waiter = asyncio.get_running_loop().create_future()
+            self._message_waiters.append(waiter)
+            await waiter
+
+    def _wake_message_waiters(self) -> None:
+        waiters, self._message_waiters = self._message_waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    def control_frame(self, connection: ClientConnection, frame) -> None:
+        """Record a ping from the server and a pong that answers no ping of ours."""
+        data = bytes(frame.data)
+        if frame.opcode is Opcode.PING:
+            self.history.add(IN, PING, data, len(data))
+        elif data not in connection.pending_pings:
+            self.history.add(IN, PONG, data, len(data), {"unsolicited": True})
+
+
+class _RecordingConnection(ClientConnection):
+    """A ``websockets`` client connection that reports incoming control frames."""
+
+    def __init__(self, core: Core, protocol, **kwargs):
+        super().__init__(protocol, **kwargs)
+        self._core = core
+
+    def process_event(self, event) -> None:
+        if self.response is not None and event.opcode in (Opcode.PING, Opcode.PONG):
+            self._core.control_frame(self, event)
+        super().process_event(event)
+
+
+async def _close_all() -> None:
+    """At interpreter exit, close every open connection with 1001 (going away)."""
+    closing = [
+        attempt.connection.close(1001, "client exiting")
+        for attempt in list(_live_attempts)
+        if attempt.connection is not None
+    ]
+    if closing:
+        await asyncio.gather(*closing, return_exceptions=True)
+
+
+ioloop.on_shutdown(_close_all)

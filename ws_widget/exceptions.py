@@ -1,0 +1,32 @@
+"""Exceptions raised by ws_widget.
+
+Bad arguments raise the built-in :class:`ValueError` or :class:`TypeError` with a message
+that names the argument and what is accepted. Everything else derives from
+:class:`WsWidgetError`::
+
+    WsWidgetError
+    ├── NotConnectedError (also ConnectionError)  the socket is not open: nothing was sent
+    ├── ConnectFailedError (also ConnectionError) an attempt to open the connection failed
+    └── WaitTimeoutError (also TimeoutError)      a blocking or async wait ran out of time
+
+Network failures are also reported through the ``Error`` callback as one human line; the
+underlying exception stays on ``ws.last_error``.
+"""
+
+from __future__ import annotations
+
+
+class WsWidgetError(Exception):
+    """Base class of every exception ws_widget raises on its own account."""
+
+
+class NotConnectedError(WsWidgetError, ConnectionError):
+    """The socket is closed or was never connected, so nothing was sent or received."""
+
+
+class ConnectFailedError(WsWidgetError, ConnectionError):
+    """The connection attempt failed; ``str()`` explains why and what to try."""
+
+
+class WaitTimeoutError(WsWidgetError, TimeoutError):
+    """A wait ran out of time; ``str()`` shows what was awaited and what was last seen."""

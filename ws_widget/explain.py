@@ -1,0 +1,117 @@
+"""One human line for every way a connection can fail, saying what to try."""
+
+from __future__ import annotations
+
+import errno
+import socket
+import ssl
+
+from websockets.exceptions import (
+    ConnectionClosed,
+    InvalidHandshake,
+    InvalidMessage,
+    InvalidStatus,
+    InvalidURI,
+    NegotiationError,
+    ProxyError,
+)
+from websockets.frames import CLOSE_CODE_EXPLANATIONS
+
+_STATUS_HINTS = {
+    400: "the server rejected the request: check the path and the headers",
+    401: "authentication is required: pass credentials in headers, e.g. Authorization",
+    403: "access is forbidden: check credentials, Origin and the path",
+    404: "nothing at that path: check url (for a Q-SYS Core, /qrc-public-api/v0)",
+    426: "the server wants another protocol version or TLS: check ws versus wss",
+    429: "too many requests: wait before connecting again",
+}
+
+
+def explain(exc: BaseException, address: str = "") -> str:
+    """Return one line that says what went wrong and what to try.
+
+    Args:
+        exc: the exception raised while connecting or while the connection was open.
+        address: ``host:port`` for messages about the TCP connection.
+    """
+    where = f" {address}" if address else ""
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        reason = exc.verify_message or exc.reason or "certificate rejected"
+        return (
+            f"TLS certificate verification failed ({reason}): for a device with a self-signed "
+            "certificate pass verify=False, or ca='device.pem' to trust that certificate"
+        )
+    if isinstance(exc, ssl.SSLError):
+        return f"TLS handshake failed ({exc.reason or exc}): check that the server speaks wss on that port"
+    if isinstance(exc, InvalidStatus):
+        status = exc.response.status_code
+        phrase = exc.response.reason_phrase
+        hint = _STATUS_HINTS.get(status) or (
+            "the server failed: try again later or check its logs" if status >= 500
+            else "check the URL; the server does not accept WebSocket connections there"
+        )
+        return f"server answered HTTP {status} {phrase} instead of switching to WebSocket: {hint}"
+    if isinstance(exc, NegotiationError):
+        return f"handshake negotiation failed ({exc}): check sub_protocol and compression"
+    if isinstance(exc, ProxyError):
+        return f"proxy failed ({exc}): check the proxy settings, or pass proxy=None"
+    if isinstance(exc, InvalidMessage):
+        return (
+            f"no valid HTTP response from{where} ({_cause(exc)}): is it a WebSocket server, "
+            "and does it expect wss rather than ws?"
+        )
+    if isinstance(exc, InvalidHandshake):
+        return f"the server's handshake is not valid WebSocket ({exc}): is it a WebSocket server?"
+    if isinstance(exc, InvalidURI):
+        return f"invalid URL ({exc})"
+    if isinstance(exc, ConnectionClosed):
+        return explain_close(exc)
+    if isinstance(exc, socket.gaierror):
+        return f"cannot resolve host{where} ({exc.strerror}): check the host name"
+    if isinstance(exc, ConnectionRefusedError) or getattr(exc, "errno", None) == errno.ECONNREFUSED:
+        return f"connection refused by{where}: is the server running and listening on that port?"
+    if isinstance(exc, TimeoutError):
+        return (
+            f"timed out opening the connection to{where}: check host and port, "
+            "or allow more time with open_timeout="
+        )
+    if isinstance(exc, OSError):
+        return f"network error talking to{where}: {exc.strerror or exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def explain_close(exc: ConnectionClosed) -> str:
+    """Return one line for a connection that ended, with the close code explained."""
+    sent, rcvd = exc.sent, exc.rcvd
+    if rcvd is None and sent is None:
+        return "connection lost without a closing handshake (1006 abnormal closure): the peer went away"
+    if sent is not None and sent.code == 1011 and "keepalive" in sent.reason:
+        return (
+            "no pong to a keepalive ping within ping_timeout (1011 keepalive ping timeout): "
+            "the peer or the network stopped answering"
+        )
+    if sent is not None and sent.code == 1009:
+        return f"a message was larger than max_size ({sent}): raise max_size= if it is expected"
+    if rcvd is None:
+        return f"connection lost after the client sent {sent}: the server did not complete the closing handshake"
+    if sent is not None and not exc.rcvd_then_sent:
+        return f"client closed the connection: {sent}"
+    return f"server closed the connection: {rcvd}"
+
+
+def close_code_name(code: int | None) -> str:
+    """Return the registered meaning of a close code, e.g. ``going away`` for 1001."""
+    if code is None:
+        return ""
+    if code in CLOSE_CODE_EXPLANATIONS:
+        return CLOSE_CODE_EXPLANATIONS[code]
+    if 3000 <= code < 4000:
+        return "registered"
+    if 4000 <= code < 5000:
+        return "private use"
+    return "unknown"
+
+
+def _cause(exc: BaseException) -> str:
+    cause = exc.__cause__
+    return str(cause) if cause else str(exc)

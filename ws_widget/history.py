@@ -1,0 +1,204 @@
+"""The history: every frame and event of a WebSocket, numbered, bounded and thread-safe."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections.abc import Iterator
+
+IN, OUT, EVENT = "in", "out", "event"
+TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR = "text", "binary", "ping", "pong", "open", "close", "error"
+MESSAGE_KINDS = (TEXT, BINARY)
+_COLUMNS = ["seq", "time", "mono", "direction", "kind", "size", "payload"]
+
+# Wall-clock time of a record is derived from its monotonic time, which saves a float each.
+_WALL_MINUS_MONOTONIC = time.time() - time.monotonic()
+
+
+class Record:
+    """One entry of the history.
+
+    Attributes:
+        seq: sequence number, 1 for the first record of a WebSocket, never reused.
+        mono: ``time.monotonic()`` when it was recorded.
+        direction: ``"in"``, ``"out"`` or ``"event"``.
+        kind: ``text``, ``binary``, ``ping``, ``pong``, ``open``, ``close`` or ``error``.
+        size: payload size in bytes (UTF-8 for text).
+        payload: str for text, bytes for binary and pings, None for events.
+        info: details of events: close ``code``/``reason``, pong ``rtt``, error ``message``.
+    """
+
+    __slots__ = ("seq", "mono", "direction", "kind", "size", "payload", "info")
+
+    def __init__(self, seq, mono, direction, kind, size, payload, info):
+        self.seq, self.mono, self.direction, self.kind = seq, mono, direction, kind
+        self.size, self.payload, self.info = size, payload, info
+
+    @property
+    def time(self) -> float:
+        """Wall-clock time as epoch seconds."""
+        return _WALL_MINUS_MONOTONIC + self.mono
+
+    @property
+    def is_message(self) -> bool:
+        """Whether this is a text or binary message."""
+        return self.kind in MESSAGE_KINDS
+
+    def to_dict(self) -> dict:
+        """Return a JSON-friendly dict (binary payloads as hex)."""
+        payload = self.payload.hex() if isinstance(self.payload, bytes) else self.payload
+        return {
+            "seq": self.seq, "time": round(self.time, 6), "mono": self.mono,
+            "direction": self.direction, "kind": self.kind, "size": self.size,
+            "payload": payload, **(self.info or {}),
+        }
+
+    def __repr__(self) -> str:
+        preview = self.payload if self.payload is not None else self.info
+        text = repr(preview)
+        if len(text) > 60:
+            text = text[:57] + "..."
+        return f"<Record #{self.seq} {self.direction} {self.kind} {self.size} B {text}>"
+
+
+class History:
+    """Records in sequence order; the oldest are dropped past ``max_records`` or ``max_bytes``.
+
+    Written by the I/O thread, readable from any thread: reads return snapshots.
+    """
+
+    def __init__(self, max_records: int = 1_000_000, max_bytes: int = 512 * 2**20):
+        if max_records < 1 or max_bytes < 1:
+            raise ValueError("max_records and max_bytes must be positive")
+        self.max_records = max_records
+        self.max_bytes = max_bytes
+        self.dropped = 0
+        self._lock = threading.Lock()
+        self._items: list[Record] = []
+        self._start = 0  # index of the oldest kept record in _items
+        self._bytes = 0
+        self._next_seq = 1
+
+    def add(self, direction: str, kind: str, payload=None, size: int = 0, info=None) -> Record:
+        """Append a record and return it, dropping the oldest beyond the limits."""
+        with self._lock:
+            record = Record(self._next_seq, time.monotonic(), direction, kind, size, payload, info)
+            self._next_seq += 1
+            self._items.append(record)
+            self._bytes += size
+            if len(self._items) - self._start > self.max_records or self._bytes > self.max_bytes:
+                self._trim()
+        return record
+
+    def _trim(self) -> None:
+        items = self._items
+        while len(items) - self._start > 1 and (
+            len(items) - self._start > self.max_records or self._bytes > self.max_bytes
+        ):
+            self._bytes -= items[self._start].size
+            items[self._start] = None  # release the payload now
+            self._start += 1
+            self.dropped += 1
+        if self._start > 4096 and self._start * 2 > len(items):
+            del items[: self._start]
+            self._start = 0
+
+    @property
+    def bytes(self) -> int:
+        """Payload bytes held."""
+        return self._bytes
+
+    @property
+    def last_seq(self) -> int:
+        """Sequence number of the newest record, 0 when none was ever recorded."""
+        return self._next_seq - 1
+
+    @property
+    def first_seq(self) -> int:
+        """Sequence number of the oldest record held (``last_seq + 1`` when empty)."""
+        return self._next_seq - (len(self._items) - self._start)
+
+    def __len__(self) -> int:
+        return len(self._items) - self._start
+
+    def __iter__(self) -> Iterator[Record]:
+        return iter(self.snapshot())
+
+    def snapshot(self) -> list[Record]:
+        """Return the records held, oldest first."""
+        with self._lock:
+            return self._items[self._start:]
+
+    def __getitem__(self, seq: int) -> Record:
+        """Return the record with this sequence number.
+
+        Raises:
+            KeyError: the record was dropped or does not exist yet.
+        """
+        with self._lock:
+            index = self._start + seq - self.first_seq
+            if seq < 1 or not self._start <= index < len(self._items):
+                raise KeyError(
+                    f"no record #{seq}: the history holds #{self.first_seq} to #{self.last_seq} "
+                    f"({self.dropped} older dropped; raise max_records to keep more)"
+                )
+            return self._items[index]
+
+    def since(self, seq: int, limit: int | None = None) -> list[Record]:
+        """Return records with a sequence number above ``seq``, oldest first, at most ``limit``."""
+        with self._lock:
+            index = max(self._start, self._start + seq + 1 - self.first_seq)
+            end = len(self._items) if limit is None else index + limit
+            return self._items[index:end]
+
+    def first_message_after(self, seq: int, direction: str) -> Record | None:
+        """Return the first text or binary message in ``direction`` after ``seq``, or None."""
+        with self._lock:
+            items = self._items
+            for index in range(max(self._start, self._start + seq + 1 - self.first_seq), len(items)):
+                record = items[index]
+                if record.direction == direction and record.kind in MESSAGE_KINDS:
+                    return record
+        return None
+
+    def tail(self, n: int = 10) -> list[Record]:
+        """Return the newest ``n`` records, oldest first."""
+        with self._lock:
+            return self._items[max(self._start, len(self._items) - n):]
+
+    def messages(self) -> list[Record]:
+        """Return the text and binary messages held, both directions."""
+        return [record for record in self.snapshot() if record.kind in MESSAGE_KINDS]
+
+    def clear(self) -> None:
+        """Forget every record; sequence numbers keep counting."""
+        with self._lock:
+            self._items, self._start, self._bytes = [], 0, 0
+
+    def to_pandas(self):
+        """Return a ``pandas.DataFrame`` with one row per record and ``time`` as datetimes.
+
+        Raises:
+            ImportError: pandas is not installed (``pip install 'ws-widget[pandas]'``).
+        """
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError("to_pandas needs pandas: pip install 'ws-widget[pandas]'") from exc
+        rows = [{**record.to_dict(), "payload": record.payload} for record in self.snapshot()]
+        frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=_COLUMNS)
+        frame["time"] = pd.to_datetime(frame["time"], unit="s", utc=True)
+        return frame.set_index("seq")
+
+    def to_jsonl(self, path: str | os.PathLike) -> int:
+        """Write one JSON object per record (binary payloads as hex); return the count."""
+        records = self.snapshot()
+        with open(path, "w", encoding="utf-8") as file:
+            for record in records:
+                file.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+        return len(records)
+
+    def __repr__(self) -> str:
+        return f"<History {len(self)} records, {self._bytes} B, {self.dropped} dropped>"

@@ -1,0 +1,122 @@
+"""Python-only connection options, checked once and turned into ``websockets`` arguments."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import ssl
+
+_UNSET = object()
+
+
+@dataclasses.dataclass(frozen=True)
+class Options:
+    """Keyword options of ``Connect`` and ``connect``; defaults follow ``websockets``.
+
+    Attributes:
+        verify: check the server's TLS certificate (True), skip the check (False), or an
+            ``ssl.SSLContext`` to use as it is.
+        ca: a PEM file of certificate authorities to trust, e.g. a device's self-signed cert.
+        client_cert: a PEM file with certificate and key, or a ``(cert, key)`` pair.
+        ping_interval: seconds between keepalive pings; None turns keepalive off.
+        ping_timeout: seconds to wait for a keepalive pong before closing with 1011.
+        open_timeout: seconds allowed for TCP, TLS and the HTTP upgrade together.
+        close_timeout: seconds to wait for the closing handshake.
+        max_size: largest incoming message in bytes; None for no limit.
+        compression: ``"deflate"`` (permessage-deflate) or None.
+        origin: value of the Origin header.
+        user_agent: value of the User-Agent header; None leaves it out.
+        proxy: True uses the proxy from the environment, None disables it, or a proxy URL.
+    """
+
+    verify: bool | ssl.SSLContext = True
+    ca: str | os.PathLike | None = None
+    client_cert: str | os.PathLike | tuple | None = None
+    ping_interval: float | None = 20.0
+    ping_timeout: float | None = 20.0
+    open_timeout: float | None = 10.0
+    close_timeout: float | None = 10.0
+    max_size: int | None = 2**20 * 16
+    compression: str | None = "deflate"
+    origin: str | None = None
+    user_agent: object = _UNSET
+    proxy: bool | str | None = True
+
+    def __post_init__(self):
+        if not isinstance(self.verify, (bool, ssl.SSLContext)):
+            raise TypeError(f"verify must be True, False or an ssl.SSLContext, got {self.verify!r}")
+        for name in ("ping_interval", "ping_timeout", "open_timeout", "close_timeout"):
+            value = getattr(self, name)
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0
+            ):
+                raise ValueError(f"{name} must be a positive number of seconds or None, got {value!r}")
+        if self.max_size is not None and (
+            isinstance(self.max_size, bool) or not isinstance(self.max_size, int) or self.max_size <= 0
+        ):
+            raise ValueError(f"max_size must be a positive number of bytes or None, got {self.max_size!r}")
+        if self.compression not in ("deflate", None):
+            raise ValueError(f"compression must be 'deflate' or None, got {self.compression!r}")
+        for name in ("ca", "client_cert"):
+            value = getattr(self, name)
+            paths = value if isinstance(value, tuple) else (value,)
+            for path in paths:
+                if path is not None and not os.path.isfile(path):
+                    raise ValueError(f"{name} must name an existing PEM file, got {path!r}")
+        if self.origin is not None and not isinstance(self.origin, str):
+            raise TypeError(f"origin must be a str such as 'http://127.0.0.1', got {self.origin!r}")
+        if self.user_agent is not _UNSET and not isinstance(self.user_agent, (str, type(None))):
+            raise TypeError(f"user_agent must be a str or None, got {self.user_agent!r}")
+        if not (self.proxy is None or isinstance(self.proxy, (bool, str))):
+            raise TypeError(f"proxy must be True, None or a proxy URL, got {self.proxy!r}")
+
+    @classmethod
+    def from_kwargs(cls, kwargs: dict) -> Options:
+        """Build options from keyword arguments, naming any that is unknown.
+
+        Raises:
+            TypeError: an unknown keyword or a value of the wrong type.
+            ValueError: a value out of range.
+        """
+        known = {field.name for field in dataclasses.fields(cls)}
+        unknown = sorted(set(kwargs) - known)
+        if unknown:
+            raise TypeError(f"unknown option {unknown[0]!r}; known options: {', '.join(sorted(known))}")
+        return cls(**kwargs)
+
+    @property
+    def verified(self) -> bool:
+        """Whether server certificates are checked."""
+        return self.verify is not False
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """Build the TLS context these options describe."""
+        if isinstance(self.verify, ssl.SSLContext):
+            return self.verify
+        context = ssl.create_default_context(cafile=os.fspath(self.ca) if self.ca else None)
+        if not self.verify:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        if self.client_cert:
+            cert, key = self.client_cert if isinstance(self.client_cert, tuple) else (self.client_cert, None)
+            context.load_cert_chain(cert, key)
+        return context
+
+    def connect_kwargs(self, secure: bool) -> dict:
+        """Keyword arguments for ``websockets.asyncio.client.connect``."""
+        kwargs = {
+            "ping_interval": self.ping_interval,
+            "ping_timeout": self.ping_timeout,
+            "open_timeout": self.open_timeout,
+            "close_timeout": self.close_timeout,
+            "max_size": self.max_size,
+            "compression": self.compression,
+            "proxy": self.proxy,
+        }
+        if self.origin is not None:
+            kwargs["origin"] = self.origin
+        if self.user_agent is not _UNSET:
+            kwargs["user_agent_header"] = self.user_agent
+        if secure:
+            kwargs["ssl"] = self.ssl_context()
+        return kwargs

@@ -1,0 +1,131 @@
+"""Timer: the Q-SYS ``Timer`` API (``New``, ``EventHandler``, ``Start``, ``Stop``,
+``IsRunning``, ``CallAfter``, ``Now``) on ws_widget's I/O loop and event thread.
+
+Ticks are scheduled on the I/O loop without drift (tick *n* is due ``n * period`` after
+``Start``) and handlers run on the event thread like WebSocket callbacks. When a handler is
+still queued or running at the next tick, that tick is skipped rather than piling up.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import time
+
+from . import events, ioloop
+from .callbacks import Callback, adapt
+from .debuglog import DebugLog
+
+_call_after_backlog = events.Backlog()
+_call_after_debug = DebugLog()
+
+
+def _check_seconds(seconds, name: str) -> float:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
+        raise ValueError(f"{name} must be a positive number of seconds, got {seconds!r}")
+    return float(seconds)
+
+
+class Timer:
+    """A repeating timer whose ``EventHandler(timer)`` runs every ``Start(seconds)``."""
+
+    EventHandler = Callback("timer")
+
+    def __init__(self):
+        self._callbacks: dict = {}
+        self._generation = 0  # bumped by Start and Stop; a tick of an older one is ignored
+        self._running = False
+        self._keep_alive = False
+        self._handle = None
+        self._backlog = events.Backlog()
+        self.debug_output = DebugLog()
+        self.skipped_ticks = 0
+
+    @classmethod
+    def New(cls) -> Timer:
+        """Create a stopped timer, as ``Timer.New()`` does in Q-SYS."""
+        return cls()
+
+    def Start(self, seconds: float) -> None:  # noqa: N802 - the seed's name
+        """Start (or restart) ticking every ``seconds``; the first tick is one period from now.
+
+        Raises:
+            ValueError: seconds is not a positive number.
+        """
+        period = _check_seconds(seconds, "seconds")
+        self._generation += 1
+        self._running = True
+        if not self._keep_alive:
+            self._keep_alive = events.hold()
+        ioloop.call_soon(self._schedule, self._generation, period, contextvars.copy_context())
+
+    def Stop(self) -> None:  # noqa: N802
+        """Stop ticking; a tick already queued still runs."""
+        self._generation += 1
+        self._running = False
+        ioloop.call_soon(self._cancel)
+        if self._keep_alive:
+            self._keep_alive = False
+            events.release()
+
+    def IsRunning(self) -> bool:  # noqa: N802
+        """Tell whether the timer is started."""
+        return self._running
+
+    @staticmethod
+    def CallAfter(fn, seconds: float) -> None:  # noqa: N802
+        """Call ``fn()`` once after ``seconds``, on the event thread.
+
+        Raises:
+            TypeError: fn is not callable.
+            ValueError: seconds is not a positive number.
+        """
+        fn, count = adapt(fn, "fn", ())
+        if fn is None:
+            raise TypeError("fn must be a function, got None")
+        delay = _check_seconds(seconds, "seconds")
+        context = contextvars.copy_context()
+        keep_alive = events.hold()
+
+        def due() -> None:
+            events.submit(context, fn, (), _call_after_backlog, _call_after_debug)
+            if keep_alive:
+                events.call(events.release)
+
+        ioloop.call_soon(lambda: ioloop.get_loop().call_later(delay, due))
+
+    @staticmethod
+    def Now() -> float:  # noqa: N802
+        """Return the current time as epoch seconds."""
+        return time.time()
+
+    # On the I/O loop.
+
+    def _schedule(self, generation: int, period: float, context: contextvars.Context) -> None:
+        self._cancel()
+        if generation == self._generation:
+            due = ioloop.get_loop().time() + period
+            self._handle = ioloop.get_loop().call_at(due, self._tick, generation, period, context, due)
+
+    def _tick(self, generation: int, period: float, context, due: float) -> None:
+        if generation != self._generation:
+            return
+        slot = self._callbacks.get("EventHandler")
+        if slot is not None:
+            if self._backlog.pending:
+                self.skipped_ticks += 1
+            else:
+                fn, count = slot
+                events.submit(context, fn, (self,)[:count], self._backlog, self.debug_output)
+        loop = ioloop.get_loop()
+        due += period
+        if due < loop.time():  # the loop fell behind: skip the missed ticks
+            due += period * ((loop.time() - due) // period + 1)
+        self._handle = loop.call_at(due, self._tick, generation, period, context, due)
+
+    def _cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def __repr__(self) -> str:
+        return f"<Timer {'running' if self._running else 'stopped'}>"

@@ -1,0 +1,408 @@
+"""The WebSocket object: the Q-SYS seed API and a Pythonic API (sync and async) over one core.
+
+Seed::
+
+    ws = WebSocket.New()
+    ws.Data = lambda ws, data: print("Data", data)
+    ws.Connect("ws", "127.0.0.1", "/echo", 8765)
+    ws.Write("Hey!")
+
+Pythonic::
+
+    ws = ws_widget.connect("ws://127.0.0.1:8765/echo")
+    ws.send({"method": "NoOp"})
+    reply = ws.receive(timeout=5)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextvars
+import sys
+
+from websockets.protocol import State
+
+from . import events
+from .callbacks import Callback
+from .core import Attempt, Core
+from .debuglog import DebugLog
+from .exceptions import NotConnectedError, WaitTimeoutError
+from .history import History, Record
+from .messages import check_close, check_ping_payload, encode_any, encode_message
+from .options import Options
+from .target import Target, build_target, target_from_url
+
+
+class WebSocket:
+    """A WebSocket client whose connection lives on ws_widget's I/O thread.
+
+    Callbacks (set as attributes, or with the ``on_*`` decorators) run one at a time on
+    ws_widget's event thread, in the order events arrived, inside the context of the cell that
+    called ``Connect`` so that their output lands there.
+
+    Attributes:
+        history: every message and event, see :class:`ws_widget.history.History`.
+        debug_output: Debug Output lines in the Q-SYS format.
+        last_error: the exception behind the latest ``Error``, or None.
+    """
+
+    Connected = Callback("ws")
+    Data = Callback("ws", "data")
+    Error = Callback("ws", "err")
+    Closed = Callback("ws")
+    Pong = Callback("ws")
+
+    def __init__(self, *, max_records: int = 1_000_000, max_bytes: int = 512 * 2**20):
+        """Create an unconnected WebSocket; the history keeps at most these many records/bytes."""
+        self._callbacks: dict = {}
+        self.history = History(max_records, max_bytes)
+        self.debug_output = DebugLog()
+        self._core = Core(self, self.history, self.debug_output)
+        self._backlog = events.Backlog()
+        self._receive_cursor = 0
+
+    @classmethod
+    def New(cls) -> WebSocket:
+        """Create a WebSocket, as ``WebSocket.New()`` does in Q-SYS."""
+        return cls()
+
+    # The seed API.
+
+    def Connect(self, protocol, host, url="/", port=None, sub_protocol=None, headers=None, **options) -> None:
+        """Open a connection in the background; ``Connected`` fires once it is open.
+
+        Args:
+            protocol: ``"ws"`` or ``"wss"``.
+            host: name or address; IPv6 literals with or without brackets.
+            url: path and query on the server; empty means ``/``.
+            port: 1..65535, or None for 80/443.
+            sub_protocol: a subprotocol name or a list of them to offer.
+            headers: extra handshake headers, e.g. ``{"Authorization": "Bearer ..."}``.
+            **options: see :class:`ws_widget.options.Options` (``verify``, ``ca``, ...).
+
+        Raises:
+            ValueError, TypeError: an argument is not acceptable; the message says which.
+        """
+        target = build_target(protocol, host, url, port, sub_protocol, headers)
+        self._start(target, Options.from_kwargs(options))
+
+    def Write(self, message, isBinary: bool = False) -> None:  # noqa: N803 - the seed's name
+        """Send a text frame, or a binary frame when ``isBinary`` is true.
+
+        Raises:
+            TypeError: message is not str or bytes.
+            ValueError: bytes sent as text are not valid UTF-8.
+            NotConnectedError: the socket is closed or was never connected.
+        """
+        self._core.send(encode_message(message, bool(isBinary)))
+
+    def Close(self, code: int = 1000, reason: str = "") -> None:
+        """Close the connection (after what was written before); ``Closed`` fires."""
+        self._core.close(*check_close(code, reason))
+
+    def Ping(self, payload=None) -> None:
+        """Send a ping; ``Pong`` fires when the answer arrives and its RTT is recorded.
+
+        Raises:
+            NotConnectedError: the socket is closed or was never connected.
+        """
+        self._core.ping(check_ping_payload(payload))
+
+    # The Pythonic API.
+
+    def on_connected(self, fn):
+        """Set ``Connected``; usable as a decorator."""
+        self.Connected = fn
+        return fn
+
+    def on_data(self, fn):
+        """Set ``Data``; usable as a decorator."""
+        self.Data = fn
+        return fn
+
+    def on_error(self, fn):
+        """Set ``Error``; usable as a decorator."""
+        self.Error = fn
+        return fn
+
+    def on_closed(self, fn):
+        """Set ``Closed``; usable as a decorator."""
+        self.Closed = fn
+        return fn
+
+    def on_pong(self, fn):
+        """Set ``Pong``; usable as a decorator."""
+        self.Pong = fn
+        return fn
+
+    def connect(self, url: str, *, sub_protocol=None, headers=None, wait: bool = True, **options) -> WebSocket:
+        """Connect to a ``ws://`` or ``wss://`` URL; return self.
+
+        Args:
+            wait: block until open (raising :class:`ConnectFailedError` on failure).
+
+        Raises:
+            ValueError, TypeError: an argument is not acceptable.
+            ConnectFailedError: with ``wait``, the connection could not be opened.
+        """
+        attempt = self._start(target_from_url(url, sub_protocol, headers), Options.from_kwargs(options))
+        if wait:
+            self._wait(attempt.opened, None, "opening the connection")
+        return self
+
+    def send(self, data) -> None:
+        """Send str as text, bytes as binary, and a dict or list as JSON text.
+
+        Raises:
+            TypeError: data of another type.
+            NotConnectedError: the socket is closed or was never connected.
+        """
+        self._core.send(encode_any(data))
+
+    def ping(self, payload=None, timeout: float | None = 10.0) -> float:
+        """Send a ping and return the round-trip time in seconds once the pong arrives.
+
+        Raises:
+            NotConnectedError: the socket is closed, or closed before the pong.
+            WaitTimeoutError: no pong within ``timeout`` seconds.
+        """
+        return self._wait(self._core.ping(check_ping_payload(payload)), timeout, "a pong")
+
+    def close(self, code: int = 1000, reason: str = "", timeout: float | None = None) -> None:
+        """Close and wait until the closing handshake is over (``Closed`` has been queued)."""
+        attempt = self._core.close(*check_close(code, reason))
+        if attempt is not None and not events.in_event_thread():
+            wait = timeout if timeout is not None else (attempt.options.close_timeout or 10) + 5
+            self._wait(attempt.finished, wait, "the closing handshake")
+
+    def wait_open(self, timeout: float | None = None) -> WebSocket:
+        """Block until the current attempt is open; return self.
+
+        Raises:
+            NotConnectedError: there is no attempt to wait for.
+            ConnectFailedError: the attempt failed; the message explains why.
+            WaitTimeoutError: still not open after ``timeout`` seconds.
+        """
+        self._wait(self._attempt("wait_open").opened, timeout, "opening the connection")
+        return self
+
+    def wait_closed(self, timeout: float | None = None) -> None:
+        """Block until the current attempt has ended.
+
+        Raises:
+            WaitTimeoutError: still open after ``timeout`` seconds.
+        """
+        if self._core.attempt is not None:
+            self._wait(self._core.attempt.finished, timeout, "the connection to close")
+
+    def receive(self, timeout: float | None = None) -> str | bytes:
+        """Return the next incoming message (each message is returned once).
+
+        Raises:
+            NotConnectedError: the socket closed and every message was returned.
+            WaitTimeoutError: no message within ``timeout`` seconds.
+        """
+        future = self._core.next_message(self._receive_cursor)
+        return self._take(self._wait(future, timeout, "a message"))
+
+    def _take(self, record: Record) -> str | bytes:
+        self._receive_cursor = max(self._receive_cursor, record.seq)
+        return record.payload
+
+    @property
+    def aio(self) -> AsyncFace:
+        """The async twins of the blocking calls, awaitable from any event loop."""
+        return AsyncFace(self)
+
+    def __iter__(self):
+        """Yield incoming messages until the connection closes."""
+        while True:
+            try:
+                yield self.receive()
+            except NotConnectedError:
+                return
+
+    def __aiter__(self):
+        return self.aio.messages()
+
+    def __enter__(self) -> WebSocket:
+        return self.wait_open()
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    async def __aenter__(self) -> WebSocket:
+        await self.aio.wait_open()
+        return self
+
+    async def __aexit__(self, *exc_info) -> None:
+        await self.aio.close()
+
+    # State.
+
+    @property
+    def state(self) -> State:
+        """``State.CONNECTING``, ``OPEN``, ``CLOSING`` or ``CLOSED`` (also before any Connect)."""
+        attempt = self._core.attempt
+        return State.CLOSED if attempt is None else attempt.state
+
+    @property
+    def url(self) -> str | None:
+        """The URL of the current or last attempt, secrets masked."""
+        attempt = self._core.attempt
+        return None if attempt is None else attempt.target.masked_url
+
+    @property
+    def subprotocol(self) -> str | None:
+        """The subprotocol the server chose, or None."""
+        attempt = self._core.attempt
+        return None if attempt is None else attempt.subprotocol
+
+    @property
+    def close_code(self) -> int | None:
+        """Close code of the last connection (1006 when it ended without a handshake)."""
+        attempt = self._core.attempt
+        return None if attempt is None else attempt.close_code
+
+    @property
+    def close_reason(self) -> str | None:
+        """Close reason of the last connection."""
+        attempt = self._core.attempt
+        return None if attempt is None else attempt.close_reason
+
+    @property
+    def last_error(self) -> BaseException | None:
+        """The exception behind the last ``Error`` of the current attempt, or None."""
+        attempt = self._core.attempt
+        return None if attempt is None else attempt.error
+
+    @property
+    def verified(self) -> bool | None:
+        """For wss, whether the certificate is checked; None for ws or before Connect."""
+        attempt = self._core.attempt
+        if attempt is None or not attempt.target.secure:
+            return None
+        return attempt.options.verified
+
+    @property
+    def pending_callbacks(self) -> int:
+        """Callbacks queued for this socket that have not finished yet."""
+        return self._backlog.pending
+
+    def __str__(self) -> str:
+        return "websocket"
+
+    def __repr__(self) -> str:
+        url = f" {self.url}" if self.url else ""
+        return f"<WebSocket {self.state.name}{url}, {len(self.history)} records>"
+
+    # Internals.
+
+    def _start(self, target: Target, options: Options) -> Attempt:
+        keep_alive = events.hold()
+        return self._core.connect(target, options, contextvars.copy_context(), keep_alive)
+
+    def _attempt(self, action: str) -> Attempt:
+        attempt = self._core.attempt
+        if attempt is None:
+            raise NotConnectedError(f"cannot {action}: the socket was never connected; call Connect first")
+        return attempt
+
+    def _wait(self, future: concurrent.futures.Future, timeout: float | None, what: str):
+        try:
+            return future.result(timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise WaitTimeoutError(self._timeout_text(what, timeout)) from None
+
+    def _timeout_text(self, what: str, timeout) -> str:
+        seen = "; ".join(repr(r) for r in self.history.tail(3)) or "nothing recorded yet"
+        return f"no {what} within {timeout} s (state {self.state.name}); last seen: {seen}"
+
+    def _emit(self, attempt: Attempt, name: str, args: tuple) -> bool:
+        slot = self._callbacks.get(name)
+        if slot is None:
+            return False
+        fn, count = slot
+        events.submit(attempt.context, fn, args[:count], self._backlog, self.debug_output)
+        return True
+
+    # The core's listener interface; called on the I/O loop.
+
+    def opened(self, attempt: Attempt) -> None:
+        self._emit(attempt, "Connected", (self,))
+
+    def message(self, attempt: Attempt, record: Record) -> None:
+        if "Data" in self._callbacks:
+            self._emit(attempt, "Data", (self, record.payload))
+
+    def pong(self, attempt: Attempt, rtt: float) -> None:
+        self._emit(attempt, "Pong", (self,))
+
+    def failed(self, attempt: Attempt, text: str) -> None:
+        if not self._emit(attempt, "Error", (self, text)):
+            events.submit(attempt.context, _print_error, (text,), self._backlog, DebugLog(1))
+
+    def closed(self, attempt: Attempt) -> None:
+        self._emit(attempt, "Closed", (self,))
+        if attempt.keep_alive:
+            events.call(events.release)
+
+
+def _print_error(text: str) -> None:
+    """Show an error that no ``Error`` callback handles, in the cell that connected."""
+    print(f"ws_widget: {text}", file=sys.stderr)
+
+
+def connect(url: str, *, sub_protocol=None, headers=None, wait: bool = True, **options) -> WebSocket:
+    """Create a WebSocket and connect it to ``url``; see :meth:`WebSocket.connect`."""
+    return WebSocket().connect(url, sub_protocol=sub_protocol, headers=headers, wait=wait, **options)
+
+
+class AsyncFace:
+    """Async twins of the blocking calls: ``await ws.aio.receive()`` from any event loop."""
+
+    def __init__(self, ws: WebSocket):
+        self._ws = ws
+
+    async def _await(self, future: concurrent.futures.Future, timeout: float | None, what: str):
+        try:
+            return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+        except TimeoutError:
+            raise WaitTimeoutError(self._ws._timeout_text(what, timeout)) from None
+
+    async def wait_open(self, timeout: float | None = None) -> WebSocket:
+        """Wait until the current attempt is open; see :meth:`WebSocket.wait_open`."""
+        await self._await(self._ws._attempt("wait_open").opened, timeout, "opening the connection")
+        return self._ws
+
+    async def wait_closed(self, timeout: float | None = None) -> None:
+        """Wait until the current attempt has ended."""
+        attempt = self._ws._core.attempt
+        if attempt is not None:
+            await self._await(attempt.finished, timeout, "the connection to close")
+
+    async def receive(self, timeout: float | None = None) -> str | bytes:
+        """Return the next incoming message; see :meth:`WebSocket.receive`."""
+        future = self._ws._core.next_message(self._ws._receive_cursor)
+        return self._ws._take(await self._await(future, timeout, "a message"))
+
+    async def ping(self, payload=None, timeout: float | None = 10.0) -> float:
+        """Send a ping and return its round-trip time in seconds."""
+        return await self._await(self._ws._core.ping(check_ping_payload(payload)), timeout, "a pong")
+
+    async def close(self, code: int = 1000, reason: str = "", timeout: float | None = None) -> None:
+        """Close and wait until the closing handshake is over."""
+        attempt = self._ws._core.close(*check_close(code, reason))
+        if attempt is not None:
+            wait = timeout if timeout is not None else (attempt.options.close_timeout or 10) + 5
+            await self._await(attempt.finished, wait, "the closing handshake")
+
+    async def messages(self):
+        """Yield incoming messages until the connection closes."""
+        while True:
+            try:
+                yield await self.receive()
+            except NotConnectedError:
+                return

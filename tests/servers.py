@@ -10,8 +10,8 @@ independent implementations:
 - any other path answers HTTP 404.
 
 The websockets server also has ``/big?size=`` (one binary message of that size), ``/ping``
-(the server pings once), ``/silent`` (never answers anything) and ``/count?n=`` (sends n
-numbered messages).
+(the server pings once), ``/silent`` (never answers anything) and ``/count?n=&close=1`` (sends n
+numbered messages, then closes if asked).
 """
 
 from __future__ import annotations
@@ -76,6 +76,8 @@ async def _websockets_handler(connection):
     elif path == "/count":
         for number in range(int(query.get("n", 10))):
             await connection.send(str(number))
+        if query.get("close"):
+            await connection.close()
         await connection.wait_closed()
     elif path == "/silent":
         await connection.wait_closed()

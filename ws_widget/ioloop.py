@@ -35,8 +35,30 @@ def get_loop() -> asyncio.AbstractEventLoop:
         return _loop
 
 
+class _DaemonThreadExecutor(concurrent.futures.ThreadPoolExecutor):
+    """Runs each call (DNS look-ups) on a new daemon thread.
+
+    The standard pool refuses work once a script's main thread has ended, which is exactly
+    when a Q-SYS-style script still connects from its callbacks.
+    """
+
+    def submit(self, fn, /, *args, **kwargs):
+        future: concurrent.futures.Future = concurrent.futures.Future()
+
+        def run():
+            if future.set_running_or_notify_cancel():
+                try:
+                    future.set_result(fn(*args, **kwargs))
+                except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+                    future.set_exception(exc)
+
+        threading.Thread(target=run, name="ws_widget-resolve", daemon=True).start()
+        return future
+
+
 def _run(loop: asyncio.AbstractEventLoop, ready: threading.Event) -> None:
     asyncio.set_event_loop(loop)
+    loop.set_default_executor(_DaemonThreadExecutor(max_workers=1))
     loop.call_soon(ready.set)
     try:
         loop.run_forever()

@@ -148,7 +148,7 @@ class WebSocket:
         """
         attempt = self._start(target_from_url(url, sub_protocol, headers), Options.from_kwargs(options))
         if wait:
-            self._wait(attempt.opened, None, "opening the connection")
+            self._wait(attempt.opened, None, "the connection to open")
         return self
 
     def send(self, data) -> None:
@@ -184,7 +184,7 @@ class WebSocket:
             ConnectFailedError: the attempt failed; the message explains why.
             WaitTimeoutError: still not open after ``timeout`` seconds.
         """
-        self._wait(self._attempt("wait_open").opened, timeout, "opening the connection")
+        self._wait(self._attempt("wait_open").opened, timeout, "the connection to open")
         return self
 
     def wait_closed(self, timeout: float | None = None) -> None:
@@ -318,7 +318,7 @@ class WebSocket:
 
     def _timeout_text(self, what: str, timeout) -> str:
         seen = "; ".join(repr(r) for r in self.history.tail(3)) or "nothing recorded yet"
-        return f"no {what} within {timeout} s (state {self.state.name}); last seen: {seen}"
+        return f"timed out after {timeout} s waiting for {what} (state {self.state.name}); last seen: {seen}"
 
     def _emit(self, attempt: Attempt, name: str, args: tuple) -> bool:
         slot = self._callbacks.get(name)
@@ -374,7 +374,7 @@ class AsyncFace:
 
     async def wait_open(self, timeout: float | None = None) -> WebSocket:
         """Wait until the current attempt is open; see :meth:`WebSocket.wait_open`."""
-        await self._await(self._ws._attempt("wait_open").opened, timeout, "opening the connection")
+        await self._await(self._ws._attempt("wait_open").opened, timeout, "the connection to open")
         return self._ws
 
     async def wait_closed(self, timeout: float | None = None) -> None:

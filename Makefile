@@ -1,0 +1,28 @@
+# make lab   sets everything up and opens JupyterLab on the first notebook
+# make test  sets everything up and runs the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: lab test setup clean
+
+setup: $(STAMP) tests/node/node_modules/.package-lock.json
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+tests/node/node_modules/.package-lock.json: tests/node/package.json tests/node/package-lock.json
+	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb
+
+test: setup
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) tests/node/node_modules

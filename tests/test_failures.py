@@ -1,0 +1,238 @@
+"""Network failures reach Error as one human line, then Closed; the exception is kept."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import textwrap
+import threading
+
+import pytest
+import trustme
+
+from servers import LoopThread, WebsocketsServer
+from ws_widget import ConnectFailedError, WebSocket, connect
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run_attempt(recorder, *args, **options):
+    ws = WebSocket.New()
+    recorder.attach(ws)
+    ws.Connect(*args, **options)
+    recorder.wait_closed(30)
+    return ws
+
+
+def error_text(recorder) -> str:
+    errors = [event[1] for event in recorder.events if event[0] == "Error"]
+    assert len(errors) == 1, recorder.events
+    assert "\n" not in errors[0]
+    return errors[0]
+
+
+class RawServer:
+    """A TCP server on loopback that answers each connection with ``respond(sock)``."""
+
+    def __init__(self, respond):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen()
+        self.port = self.sock.getsockname()[1]
+        self.respond = respond
+        self.clients = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            self.clients.append(client)
+            threading.Thread(target=self.respond, args=(client,), daemon=True).start()
+
+    def close(self):
+        self.sock.close()
+        for client in self.clients:
+            client.close()
+
+
+def test_refused_port(recorder):
+    """A refused port gives Error then Closed, saying the server may not be running."""
+    port = closed_port()
+    ws = run_attempt(recorder, "ws", "127.0.0.1", "/", port)
+    assert recorder.names() == ["Error", "Closed"]
+    assert error_text(recorder) == (
+        f"connection refused by 127.0.0.1:{port}: is the server running and listening on that port?"
+    )
+    assert isinstance(ws.last_error, ConnectionRefusedError)
+    assert [r.kind for r in ws.history] == ["error"]
+
+
+def test_http_404_instead_of_upgrade(server, recorder):
+    """An HTTP 404 instead of 101 is explained with a hint about the path."""
+    ws = run_attempt(recorder, "ws", "127.0.0.1", "/missing", server.port)
+    assert recorder.names() == ["Error", "Closed"]
+    assert error_text(recorder).startswith("server answered HTTP 404 Not Found instead of switching")
+    assert "check url" in error_text(recorder)
+    assert ws.last_error.response.status_code == 404
+
+
+def test_open_timeout(recorder):
+    """A server that never answers the upgrade times out after open_timeout."""
+    raw = RawServer(lambda client: client.recv(65536))
+    try:
+        run_attempt(recorder, "ws", "127.0.0.1", "/", raw.port, open_timeout=0.3)
+    finally:
+        raw.close()
+    assert recorder.names() == ["Error", "Closed"]
+    assert error_text(recorder).startswith(f"timed out opening the connection to 127.0.0.1:{raw.port}")
+    assert "open_timeout=" in error_text(recorder)
+
+
+def test_garbage_instead_of_http(recorder):
+    """A server that answers garbage is reported as not a WebSocket server."""
+    def respond(client):
+        client.recv(65536)
+        client.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+        client.close()
+
+    raw = RawServer(respond)
+    try:
+        run_attempt(recorder, "ws", "127.0.0.1", "/", raw.port)
+    finally:
+        raw.close()
+    assert "no valid HTTP response" in error_text(recorder)
+
+
+def test_subprotocol_mismatch(recorder):
+    """A server choosing a subprotocol that was not offered fails the handshake clearly."""
+    import base64
+    import hashlib
+
+    def respond(client):
+        request = client.recv(65536).decode()
+        key = next(line.split(":", 1)[1].strip() for line in request.split("\r\n")
+                   if line.lower().startswith("sec-websocket-key"))
+        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
+        client.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                       b"Sec-WebSocket-Accept: " + accept + b"\r\nSec-WebSocket-Protocol: other\r\n\r\n")
+
+    raw = RawServer(respond)
+    try:
+        run_attempt(recorder, "ws", "127.0.0.1", "/", raw.port, "json")
+    finally:
+        raw.close()
+    assert recorder.names() == ["Error", "Closed"]
+    assert "other" in error_text(recorder) and "sub_protocol" in error_text(recorder)
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1) for a network namespace")
+def test_unresolvable_host(tmp_path):
+    """An unresolvable host is explained; run in an empty network namespace so no query leaves."""
+    script = tmp_path / "resolve.py"
+    script.write_text(textwrap.dedent("""
+        from ws_widget import WebSocket
+        ws = WebSocket.New()
+        ws.Error = lambda ws, err: print("Error", err)
+        ws.Closed = lambda ws: print("Closed")
+        ws.Connect("ws", "device.invalid", "/", 80)
+    """))
+    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip("cannot create a network namespace here")
+    done = subprocess.run(["unshare", "-n", sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Error cannot resolve host device.invalid ("), lines
+    assert "check the host name" in lines[0]
+    assert lines[1] == "Closed"
+
+
+@pytest.fixture(scope="module")
+def tls():
+    """A self-signed CA, a server certificate for 127.0.0.1 and a wss server using it."""
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    server = WebsocketsServer(ssl_context=context)
+    yield ca, server
+    server.close()
+
+
+def test_tls_self_signed_fails_by_default(tls, recorder):
+    """By default a self-signed certificate is refused, suggesting verify=False or ca=."""
+    ca, server = tls
+    ws = run_attempt(recorder, "wss", "127.0.0.1", "/echo", server.port)
+    text = error_text(recorder)
+    assert text.startswith("TLS certificate verification failed")
+    assert "verify=False" in text and "ca=" in text
+    assert isinstance(ws.last_error, ssl.SSLCertVerificationError)
+
+
+def test_tls_verify_false_connects(tls):
+    """verify=False connects to a self-signed server."""
+    ca, server = tls
+    ws = connect(server.url("/echo"), verify=False)
+    assert ws.verified is False
+    ws.send("secure")
+    assert ws.receive(5) == "secure"
+    ws.close()
+
+
+def test_tls_ca_file_connects(tls, tmp_path):
+    """ca= with the device's CA file connects with verification on."""
+    ca, server = tls
+    pem = tmp_path / "device-ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    ws = WebSocket.New()
+    ws.Connect("wss", "127.0.0.1", "/echo", server.port, ca=str(pem))
+    ws.wait_open(10)
+    assert ws.verified is True
+    ws.close()
+
+
+def test_wait_open_raises_the_explanation(server):
+    """wait_open after a failed attempt raises ConnectFailedError with the same line."""
+    ws = WebSocket.New()
+    ws.Error = lambda ws, err: None
+    ws.Connect("ws", "127.0.0.1", "/missing", server.port)
+    with pytest.raises(ConnectFailedError, match="HTTP 404"):
+        ws.wait_open(10)
+
+
+def test_abnormal_end_gives_error_then_closed(recorder):
+    """A server that drops the TCP connection gives Error (1006 explained) then Closed."""
+    loop = LoopThread()
+    from websockets.asyncio.server import serve
+
+    async def start():
+        async def drop(connection):
+            connection.transport.abort()
+        return await serve(drop, "127.0.0.1", 0)
+
+    server = loop.run(start())
+    try:
+        ws = run_attempt(recorder, "ws", "127.0.0.1", "/", server.sockets[0].getsockname()[1])
+    finally:
+        server.close()
+        loop.stop()
+    assert recorder.names() == ["Connected", "Error", "Closed"]
+    assert "1006" in error_text(recorder)
+    assert ws.close_code == 1006
+
+
+def test_message_too_big_gives_error_then_closed(server, recorder):
+    """A message above max_size closes with 1009, reported as Error then Closed."""
+    ws = run_attempt(recorder, "ws", "127.0.0.1", "/big?size=2000", server.port, max_size=1000)
+    assert recorder.names() == ["Connected", "Error", "Closed"]
+    assert "max_size" in error_text(recorder)
+    assert ws.close_code in (1009, 1006)

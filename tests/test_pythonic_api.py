@@ -1,0 +1,148 @@
+"""The Pythonic API (sync and async) against real servers on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+
+import ws_widget
+from ws_widget import ConnectFailedError, NotConnectedError, State, WaitTimeoutError
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_connect_send_receive_close(any_server):
+    """connect() waits until open; send, receive, ping and close work on every server."""
+    ws = ws_widget.connect(any_server.url("/echo"))
+    assert ws.state is State.OPEN and ws.url == any_server.url("/echo")
+    ws.send({"method": "NoOp", "id": 1})
+    assert ws.receive(timeout=5) == '{"method":"NoOp","id":1}'
+    ws.send(b"\x00\x01")
+    assert ws.receive(timeout=5) == b"\x00\x01"
+    rtt = ws.ping()
+    assert isinstance(rtt, float) and rtt > 0
+    ws.close()
+    assert ws.state is State.CLOSED and ws.close_code == 1000
+
+
+def test_each_message_is_received_once(server):
+    """receive() returns each incoming message once, in order, including those already recorded."""
+    ws = ws_widget.connect(server.url("/count?n=5"))
+    ws.wait_open()
+    assert [ws.receive(timeout=5) for _ in range(5)] == ["0", "1", "2", "3", "4"]
+    with pytest.raises(WaitTimeoutError, match="timed out after 0.2 s waiting for a message"):
+        ws.receive(timeout=0.2)
+    ws.close()
+
+
+def test_receive_timeout_shows_last_records(server):
+    """A receive timeout says what was awaited and shows the last records seen."""
+    ws = ws_widget.connect(server.url("/echo"))
+    ws.send("last words")
+    assert ws.receive(5) == "last words"
+    with pytest.raises(WaitTimeoutError) as info:
+        ws.receive(timeout=0.1)
+    assert "after 0.1 s waiting for a message" in str(info.value) and "last words" in str(info.value)
+    assert isinstance(info.value, TimeoutError)
+    ws.close()
+
+
+def test_iteration_ends_when_closed(server):
+    """Iterating a socket yields messages until the server closes it."""
+    ws = ws_widget.connect(server.url("/count?n=3&close=1"))
+    assert list(ws) == ["0", "1", "2"]
+    assert ws.state is State.CLOSED
+    with pytest.raises(NotConnectedError):
+        ws.receive(timeout=1)
+
+
+def test_context_manager(server):
+    """with-blocks wait until open and close at the end."""
+    with ws_widget.connect(server.url("/echo"), wait=False) as ws:
+        assert ws.state is State.OPEN
+        ws.send("x")
+        assert ws.receive(5) == "x"
+    assert ws.state is State.CLOSED
+
+
+def test_connect_failure_raises_with_explanation():
+    """connect() to a refused port raises ConnectFailedError saying what to try."""
+    port = closed_port()
+    with pytest.raises(ConnectFailedError, match=f"connection refused by 127.0.0.1:{port}") as info:
+        ws_widget.connect(f"ws://127.0.0.1:{port}/")
+    assert isinstance(info.value, ConnectionError)
+
+
+def test_async_face_from_asyncio_run(server):
+    """The async twins work from a caller's own event loop."""
+
+    async def main():
+        async with ws_widget.connect(server.url("/echo"), wait=False) as ws:
+            ws.send("one")
+            assert await ws.aio.receive(timeout=5) == "one"
+            assert await ws.aio.ping() > 0
+            with pytest.raises(WaitTimeoutError):
+                await ws.aio.receive(timeout=0.1)
+        assert ws.state is State.CLOSED
+        ws = ws_widget.connect(server.url("/count?n=3&close=1"), wait=False)
+        await ws.aio.wait_open(timeout=5)
+        received = [message async for message in ws]
+        await ws.aio.wait_closed(timeout=5)
+        return received
+
+    assert asyncio.run(main()) == ["0", "1", "2"]
+
+
+def test_async_face_from_another_thread_loop(server):
+    """Async calls work from a loop on another thread, concurrently with blocking calls."""
+    import threading
+
+    ws = ws_widget.connect(server.url("/echo"))
+    results = []
+
+    def other():
+        async def main():
+            ws.send("from thread")
+            results.append(await ws.aio.receive(timeout=5))
+        asyncio.run(main())
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join(10)
+    assert results == ["from thread"]
+    ws.close()
+
+
+def test_unknown_option_is_named():
+    """An unknown keyword option is refused with the list of known ones."""
+    with pytest.raises(TypeError, match="unknown option 'timeout'; known options: .*open_timeout"):
+        ws_widget.connect("ws://127.0.0.1:1/", timeout=3)
+
+
+def test_wait_open_without_connect():
+    """wait_open on a socket never connected says to call Connect first."""
+    with pytest.raises(NotConnectedError, match="never connected"):
+        ws_widget.WebSocket().wait_open(1)
+
+
+def test_ping_timeout_and_rtt_recorded(server):
+    """ping() returns the RTT that is also recorded on the pong record."""
+    ws = ws_widget.connect(server.url("/echo"))
+    rtt = ws.ping(payload="hello")
+    pong = [r for r in ws.history if r.kind == "pong"][-1]
+    assert pong.payload == b"hello" and pong.info["rtt"] == rtt
+    ws.close()
+
+
+def test_server_ping_is_recorded(server):
+    """A ping from the server is recorded as an incoming ping (and answered)."""
+    ws = ws_widget.connect(server.url("/ping"))
+    ws.ping()  # the server's ping was processed before our pong arrives
+    assert any(r.kind == "ping" and r.direction == "in" and r.payload == b"server-ping" for r in ws.history)
+    ws.close()

@@ -78,3 +78,11 @@ def test_script_exits_after_refused_connection(tmp_path):
     assert lines[0].startswith("Error ") and f"127.0.0.1:{port}" in lines[0]
     assert lines[1] == "closed"
     assert result.stderr == ""
+
+
+def test_script_that_raises_after_connect_exits(tmp_path, server):
+    """A script that dies of an uncaught exception while connected exits with status 1."""
+    source = REFUSED.format(port=server.port) + '\nraise RuntimeError("script bug")\n'
+    result = run_script(tmp_path, source)
+    assert result.returncode == 1
+    assert "RuntimeError: script bug" in result.stderr

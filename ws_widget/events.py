@@ -6,7 +6,9 @@ recording. Each runs in the ``contextvars`` context captured where the user call
 copied to the owner's Debug Output.
 
 In a plain script (not IPython, not a kernel) the interpreter stays alive while a connection
-or timer is active, as a Q-SYS script does, and exits once everything has ended.
+or timer is active, as a Q-SYS script does, and exits once everything has ended, or at once
+when the script dies of an uncaught exception. (``sys.exit()`` still waits: close the sockets
+and stop the timers first, or use ``os._exit``.)
 """
 
 from __future__ import annotations
@@ -158,6 +160,8 @@ def hold() -> bool:
         return False
     with _active_changed:
         _active += 1
+        if not isinstance(sys.excepthook, _ReleaseOnCrash):
+            sys.excepthook = _ReleaseOnCrash(sys.excepthook)
         if _keeper is None or not _keeper.is_alive():
             _keeper = threading.Thread(target=_keep_alive, name="ws_widget-keepalive")
             _keeper.start()
@@ -170,6 +174,20 @@ def release() -> None:
     with _active_changed:
         _active -= 1
         _active_changed.notify_all()
+
+
+class _ReleaseOnCrash:
+    """An uncaught exception in the script ends it, as it would without connections."""
+
+    def __init__(self, previous):
+        self.previous = previous
+
+    def __call__(self, *exc_info):
+        global _active
+        self.previous(*exc_info)
+        with _active_changed:
+            _active = 0
+            _active_changed.notify_all()
 
 
 def _keep_alive() -> None:

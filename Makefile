@@ -22,6 +22,7 @@ lab: setup
 	$(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb
 
 test: setup
+	node --test js/
 	$(PY) -m pytest
 
 clean:

@@ -1,1 +1,509 @@
-// placeholder until the widget lands
+// ws_widget front end: one view of a WebSocket living in the kernel.
+//
+// The kernel holds the history; this view holds only the rows in sight. It receives batches
+// (at most 20 per second) of the newest records and counters, and asks for pages as it
+// scrolls. Remote data reaches the DOM through textContent only.
+//
+// The pure helpers are named exports, tested with `node --test js/`.
+
+export const ROW_HEIGHT = 22;
+export const MAX_SCROLL_HEIGHT = 8_000_000; // px; browsers cap element heights near 16-33M
+const PAGE_SIZE = 120;
+const CACHE_LIMIT = 4000;
+const DEBUG_LINES_SHOWN = 2000;
+const ARROWS = { in: "\u2193", out: "\u2191", event: "\u2022" };
+
+// ---------------------------------------------------------------- pure helpers
+
+/** Format a byte count: 512 B, 1.5 KiB, 4.0 MiB. */
+export function formatBytes(n) {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+/** Format epoch milliseconds as local HH:MM:SS.mmm. */
+export function formatTime(ms) {
+  const d = new Date(ms);
+  const pad = (v, w = 2) => String(v).padStart(w, "0");
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** Bytes as hex pairs separated by spaces. */
+export function toHex(bytes) {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
+}
+
+/** A classic hex dump: offset, 16 hex bytes, ASCII column. */
+export function hexDump(bytes) {
+  const lines = [];
+  for (let i = 0; i < bytes.length; i += 16) {
+    const chunk = bytes.subarray(i, i + 16);
+    const hex = toHex(chunk).padEnd(47, " ");
+    const ascii = Array.from(chunk, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : ".")).join("");
+    lines.push(`${i.toString(16).padStart(8, "0")}  ${hex}  ${ascii}`);
+  }
+  return lines.join("\n");
+}
+
+/** Parse hex such as "01 02 ff" or "0x01,0x02": {bytes} or {error}. */
+export function parseHex(text) {
+  const cleaned = text.replace(/0x/gi, "").replace(/[\s,:;-]/g, "");
+  const bad = cleaned.match(/[^0-9a-fA-F]/);
+  if (bad) return { error: `invalid hex: '${bad[0]}' is not a hex digit` };
+  if (cleaned.length % 2) return { error: "invalid hex: odd number of digits; write each byte as two digits" };
+  const bytes = new Uint8Array(cleaned.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(cleaned.slice(2 * i, 2 * i + 2), 16);
+  return { bytes };
+}
+
+/** Check base64: {bytes} or {error}. */
+export function parseBase64(text) {
+  const cleaned = text.replace(/\s/g, "");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(cleaned) || cleaned.length % 4) {
+    return { error: "invalid base64: use A-Z a-z 0-9 + / with = padding to a multiple of 4" };
+  }
+  const binary = atob(cleaned);
+  return { bytes: Uint8Array.from(binary, (c) => c.charCodeAt(0)) };
+}
+
+/** Check JSON: {value} or {error} with line and column. */
+export function checkJson(text) {
+  try {
+    return { value: JSON.parse(text) };
+  } catch (err) {
+    const match = /position (\d+)/.exec(err.message);
+    if (match) {
+      const before = text.slice(0, Number(match[1]));
+      const line = before.split("\n").length;
+      const column = before.length - before.lastIndexOf("\n");
+      return { error: `invalid JSON at line ${line} column ${column}: ${err.message}` };
+    }
+    return { error: `invalid JSON: ${err.message}` };
+  }
+}
+
+/** Check what the composer holds for a mode; returns {error} or {}. */
+export function checkComposed(text, mode) {
+  if (mode === "json") return checkJson(text).error ? checkJson(text) : {};
+  if (mode === "hex") return parseHex(text).error ? parseHex(text) : {};
+  if (mode === "base64") return parseBase64(text).error ? parseBase64(text) : {};
+  return {};
+}
+
+/** Pretty-print text that is JSON; null when it is not. */
+export function prettyJson(text) {
+  const trimmed = text.trimStart();
+  if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return null;
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Virtual scrolling: the spacer height for `total` rows and the first row index shown at
+ * `scrollTop`. Past MAX_SCROLL_HEIGHT the scroll range is scaled so that a million rows
+ * still scroll end to end.
+ */
+export function scrollGeometry(total, viewportHeight, rowHeight = ROW_HEIGHT, maxHeight = MAX_SCROLL_HEIGHT) {
+  const natural = total * rowHeight;
+  const height = Math.min(natural, maxHeight);
+  const visible = Math.max(1, Math.ceil(viewportHeight / rowHeight) + 1);
+  const scrollRange = Math.max(0, height - viewportHeight);
+  const rowRange = Math.max(0, total - Math.floor(viewportHeight / rowHeight));
+  return {
+    height,
+    visible,
+    firstRow(scrollTop) {
+      if (scrollRange <= 0) return 0;
+      if (natural <= maxHeight) return Math.min(rowRange, Math.floor(scrollTop / rowHeight));
+      return Math.min(rowRange, Math.round((scrollTop / scrollRange) * rowRange));
+    },
+    rowTop(row, scrollTop) {
+      return natural <= maxHeight ? row * rowHeight : scrollTop;
+    },
+    scrollTopFor(row) {
+      if (natural <= maxHeight) return row * rowHeight;
+      return rowRange ? (row / rowRange) * scrollRange : 0;
+    },
+  };
+}
+
+/** One line of text for a record's preview column. */
+export function previewText(record, bytes) {
+  const [, , , kind, , preview, info] = record;
+  if (bytes) return toHex(bytes) + (record[4] > bytes.length ? " \u2026" : "");
+  if (preview !== null && preview !== undefined) return preview.replace(/\s+/g, " ");
+  if (!info) return "";
+  if (kind === "close") {
+    const reason = info.reason ? ` ${info.reason}` : "";
+    return `${info.code ?? ""} (${info.meaning || "no code"})${reason}${info.clean === false ? " \u2014 abnormal" : ""}`;
+  }
+  if (kind === "error") return info.message || "";
+  if (kind === "open") return `${info.url || ""}${info.subprotocol ? ` [${info.subprotocol}]` : ""}`;
+  if (kind === "pong" && info.rtt !== undefined) return `rtt ${(info.rtt * 1000).toFixed(2)} ms`;
+  return JSON.stringify(info);
+}
+
+// ---------------------------------------------------------------- DOM helpers
+
+function h(tag, props = {}, children = []) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "text") node.textContent = value;
+    else if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function option(value, label) {
+  return h("option", { value, text: label });
+}
+
+// ---------------------------------------------------------------- the view
+
+function render({ model, el }) {
+  let requestId = 0;
+  const pending = new Map(); // id -> callback
+  const request = (content, callback) => {
+    const id = ++requestId;
+    if (callback) pending.set(id, callback);
+    model.send({ ...content, id });
+    return id;
+  };
+
+  // Header
+  const pill = h("span", { class: "wsw-pill", "data-role": "state" });
+  const reason = h("span", { class: "wsw-reason", "data-role": "reason" });
+  const urlText = h("span", { class: "wsw-url", "data-role": "url" });
+  const subprotocol = h("span", { class: "wsw-badge", "data-role": "subprotocol" });
+  const tls = h("span", { class: "wsw-badge", "data-role": "tls" });
+  const counters = h("span", { class: "wsw-counters", "data-role": "counters" });
+  const rtt = h("span", { class: "wsw-rtt", "data-role": "rtt" });
+  const header = h("div", { class: "wsw-header" }, [pill, urlText, subprotocol, tls, counters, rtt, reason]);
+
+  // Controls
+  const urlInput = h("input", { class: "wsw-url-input", type: "text", placeholder: "ws://127.0.0.1:8765/echo", "aria-label": "URL", spellcheck: "false" });
+  const button = (label, role, action) => h("button", { class: "wsw-button", "data-role": role, text: label, onclick: action });
+  const connectButton = button("Connect", "connect", () => request({ type: "connect", url: urlInput.value.trim() }));
+  const closeButton = button("Close", "close", () => request({ type: "close" }));
+  const pingButton = button("Ping", "ping", () => request({ type: "ping" }));
+  const clearButton = button("Clear", "clear", () => request({ type: "clear" }));
+  urlInput.addEventListener("keydown", (event) => { if (event.key === "Enter") connectButton.click(); });
+  const controls = h("div", { class: "wsw-controls" }, [urlInput, connectButton, closeButton, pingButton, clearButton]);
+
+  // Filters
+  const filterText = h("input", { class: "wsw-filter", type: "search", placeholder: "filter", "aria-label": "filter", "data-role": "filter" });
+  const regex = h("input", { type: "checkbox", "data-role": "regex" });
+  const direction = h("select", { "data-role": "direction", "aria-label": "direction" },
+    [option("all", "in + out"), option("in", "in"), option("out", "out"), option("event", "events")]);
+  const kinds = h("select", { "data-role": "kinds", "aria-label": "kind" },
+    [option("all", "all kinds"), option("messages", "messages"), option("text", "text"), option("binary", "binary"),
+     option("control", "ping/pong"), option("events", "open/close/error")]);
+  const follow = h("input", { type: "checkbox", "data-role": "follow" });
+  follow.checked = true;
+  const shown = h("span", { class: "wsw-shown", "data-role": "shown" });
+  const filterBar = h("div", { class: "wsw-filters" }, [
+    filterText, h("label", {}, [regex, " regex"]), direction, kinds, h("label", {}, [follow, " follow"]), shown,
+  ]);
+
+  // History list (virtualised) and detail
+  const spacer = h("div", { class: "wsw-spacer" });
+  const rowsBox = h("div", { class: "wsw-rows", "data-role": "rows" });
+  const viewport = h("div", { class: "wsw-viewport", "data-role": "history", tabindex: "0" }, [spacer, rowsBox]);
+  const detail = h("pre", { class: "wsw-detail", "data-role": "detail" });
+
+  // Composer
+  const mode = h("select", { "data-role": "mode", "aria-label": "mode" },
+    [option("text", "Text"), option("json", "JSON"), option("hex", "Binary (hex)"), option("base64", "Binary (base64)")]);
+  const composer = h("textarea", { class: "wsw-composer", rows: "2", placeholder: "message \u2014 Ctrl+Enter sends, \u2191 recalls", "data-role": "composer", spellcheck: "false" });
+  const composeError = h("span", { class: "wsw-compose-error", "data-role": "compose-error" });
+  const sendButton = button("Send", "send", () => send());
+  const composeBox = h("div", { class: "wsw-compose" }, [mode, composer, sendButton, composeError]);
+
+  // Debug Output
+  const debugPre = h("pre", { class: "wsw-debug", "data-role": "debug" });
+  const messagesTab = h("div", { class: "wsw-tab-body" }, [filterBar, viewport, detail, composeBox]);
+  const debugTab = h("div", { class: "wsw-tab-body", hidden: "" }, [debugPre]);
+  const tabButtons = [["Messages", messagesTab], ["Debug Output", debugTab]].map(([label, body]) =>
+    h("button", { class: "wsw-tab", "data-role": `tab-${label.toLowerCase().replace(" ", "-")}`, text: label,
+      onclick: (event) => selectTab(event.currentTarget, body) }));
+  const tabs = h("div", { class: "wsw-tabs", role: "tablist" }, tabButtons);
+  const selectTab = (buttonNode, body) => {
+    for (const node of tabButtons) node.classList.toggle("wsw-active", node === buttonNode);
+    for (const node of [messagesTab, debugTab]) node.hidden = node !== body;
+  };
+  tabButtons[0].classList.add("wsw-active");
+
+  const root = h("div", { class: "wsw-root" }, [header, controls, tabs, messagesTab, debugTab]);
+  el.append(root);
+
+  // ------------------------------------------------------------ state of this view
+  let total = 0; // rows in the (filtered) list
+  let firstSeq = 1;
+  let cache = new Map(); // row index -> [record, bytes]
+  let selected = null;
+  let pageInFlight = false;
+  let pageWanted = false;
+  const sentHistory = [];
+  let recall = -1;
+
+  const filterSpec = () => ({ text: filterText.value, regex: regex.checked, direction: direction.value, kinds: kinds.value });
+  const unfiltered = () => !filterText.value && direction.value === "all" && kinds.value === "all";
+
+  function updateHeader() {
+    const state = model.get("state");
+    pill.textContent = state;
+    pill.dataset.state = state;
+    reason.textContent = model.get("reason");
+    urlText.textContent = model.get("url");
+    if (!urlInput.value || document.activeElement !== urlInput) urlInput.value = model.get("url");
+    subprotocol.textContent = model.get("subprotocol") ? `subprotocol ${model.get("subprotocol")}` : "";
+    subprotocol.hidden = !model.get("subprotocol");
+    const tlsState = model.get("tls");
+    tls.textContent = tlsState ? `TLS ${tlsState}` : "";
+    tls.hidden = !tlsState;
+    tls.dataset.tls = tlsState;
+    const open = state === "OPEN";
+    closeButton.disabled = !(open || state === "CONNECTING");
+    pingButton.disabled = !open;
+    sendButton.disabled = !(open || state === "CONNECTING");
+  }
+
+  function updateCounters(message) {
+    const s = message.stats;
+    if (!s) return;
+    counters.textContent = `\u2193 ${s.messages_in} (${formatBytes(s.bytes_in)})  \u2191 ${s.messages_out} (${formatBytes(s.bytes_out)})  ${s.rate}/s`;
+    rtt.textContent = s.last_rtt === null || s.last_rtt === undefined ? "" : `rtt ${(s.last_rtt * 1000).toFixed(2)} ms`;
+    if (message.dropped) counters.title = `${message.dropped} older records dropped`;
+  }
+
+  function appendDebug(lines) {
+    if (!lines || !lines.length) return;
+    debugPre.append(document.createTextNode(lines.join("\n") + "\n"));
+    // keep the DOM bounded: rebuild from the tail when too long
+    const text = debugPre.textContent;
+    const parts = text.split("\n");
+    if (parts.length > DEBUG_LINES_SHOWN + 200) debugPre.textContent = parts.slice(-DEBUG_LINES_SHOWN).join("\n");
+    debugPre.scrollTop = debugPre.scrollHeight;
+  }
+
+  // ------------------------------------------------------------ virtual list
+  function geometry() {
+    return scrollGeometry(total, viewport.clientHeight || 300);
+  }
+
+  let lastAsked = null;
+
+  function renderRows() {
+    const geo = geometry();
+    const height = viewport.clientHeight || 300;
+    spacer.style.height = `${geo.height}px`;
+    const first = geo.firstRow(viewport.scrollTop);
+    const last = Math.min(total, first + geo.visible);
+    rowsBox.style.top = `${geo.rowTop(first, viewport.scrollTop)}px`;
+    rowsBox.style.height = `${Math.min(height, geo.height)}px`;
+    rowsBox.replaceChildren();
+    let missing = false;
+    for (let i = first; i < last; i++) {
+      const entry = cache.get(i);
+      if (!entry) missing = true;
+      rowsBox.append(rowNode(i, entry));
+    }
+    shown.textContent = unfiltered() ? `${total} records` : `${total} match`;
+    if (missing && first !== lastAsked) wantPage(first);
+  }
+
+  function rowNode(index, entry) {
+    if (!entry) return h("div", { class: "wsw-row wsw-loading", text: "\u2026" });
+    const [record, bytes] = entry;
+    const [seq, time, dir, kind, size] = record;
+    const row = h("div", { class: `wsw-row wsw-${dir} wsw-kind-${kind}`, "data-seq": String(seq) }, [
+      h("span", { class: "wsw-seq", text: `#${seq}` }),
+      h("span", { class: "wsw-time", text: formatTime(time) }),
+      h("span", { class: "wsw-dir", text: ARROWS[dir] || dir, title: dir }),
+      h("span", { class: "wsw-kind", text: kind }),
+      h("span", { class: "wsw-size", text: formatBytes(size) }),
+      h("span", { class: "wsw-preview", text: previewText(record, bytes) }),
+    ]);
+    if (selected === seq) row.classList.add("wsw-selected");
+    row.addEventListener("click", () => select(seq));
+    return row;
+  }
+
+  function wantPage(first) {
+    if (pageInFlight) { pageWanted = true; return; }
+    pageInFlight = true;
+    lastAsked = first;
+    const offset = Math.max(0, first - Math.floor((PAGE_SIZE - geometry().visible) / 2));
+    request({ type: "page", offset, count: PAGE_SIZE, filter: filterSpec() }, (reply) => {
+      pageInFlight = false;
+      if (reply.type === "page") storePage(reply);
+      if (pageWanted) { pageWanted = false; lastAsked = null; renderRows(); }
+    });
+  }
+
+  function storePage(reply) {
+    if (reply.first_seq !== firstSeq && unfiltered()) cache = new Map();
+    firstSeq = reply.first_seq;
+    total = reply.total;
+    reply.records.forEach((record, i) => cache.set(reply.offset + i, [record, bytesOf(record, reply.buffers)]));
+    trimCache(reply.offset);
+    if (follow.checked) scrollToEnd(); else renderRows();
+  }
+
+  function bytesOf(record, buffers) {
+    const index = record[7];
+    if (index === null || index === undefined || !buffers) return null;
+    const buffer = buffers[index];
+    return new Uint8Array(buffer.buffer ? buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) : buffer);
+  }
+
+  function trimCache(center) {
+    if (cache.size <= CACHE_LIMIT) return;
+    for (const key of cache.keys()) {
+      if (Math.abs(key - center) > CACHE_LIMIT / 2) cache.delete(key);
+    }
+  }
+
+  function scrollToEnd() {
+    const geo = geometry();
+    spacer.style.height = `${geo.height}px`;
+    viewport.scrollTop = geo.height;
+    renderRows();
+  }
+
+  function refresh() {
+    cache = new Map();
+    total = 0;
+    lastAsked = null;
+    request({ type: "page", offset: follow.checked ? -PAGE_SIZE : 0, count: PAGE_SIZE, filter: filterSpec() }, (reply) => {
+      if (reply.type === "page") storePage(reply);
+    });
+  }
+
+  function onBatch(message, buffers) {
+    updateCounters(message);
+    appendDebug(message.debug);
+    if (message.first_seq !== firstSeq && unfiltered()) cache = new Map();
+    firstSeq = message.first_seq;
+    lastAsked = null;
+    if (unfiltered()) {
+      total = message.total;
+      for (const record of message.records) {
+        cache.set(record[0] - firstSeq, [record, bytesOf(record, buffers)]);
+      }
+      trimCache(total);
+      if (follow.checked) scrollToEnd(); else renderRows();
+    } else if (message.records.length && follow.checked) {
+      wantPage(Math.max(0, total - geometry().visible)); // the reply brings the new total
+    }
+  }
+
+  function select(seq) {
+    selected = seq;
+    detail.textContent = "loading\u2026";
+    request({ type: "get", seq });
+    renderRows();
+  }
+
+  function showDetail(message, buffers) {
+    if (message.seq !== selected) return;
+    let body;
+    if (buffers && buffers.length) {
+      const view = buffers[0];
+      const bytes = new Uint8Array(view.buffer ? view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) : view);
+      body = hexDump(bytes);
+    } else if (message.text !== undefined) {
+      body = prettyJson(message.text) ?? message.text;
+    } else {
+      body = JSON.stringify(message.info, null, 2);
+    }
+    const more = message.truncated ? `\n\u2026 (${formatBytes(message.size)} in all; cut for display)` : "";
+    detail.textContent = `#${message.seq} ${message.kind} ${formatBytes(message.size)}\n${body}${more}`;
+  }
+
+  // ------------------------------------------------------------ composer
+  function send() {
+    const text = composer.value;
+    const problem = checkComposed(text, mode.value);
+    composeError.textContent = problem.error || "";
+    composer.classList.toggle("wsw-invalid", Boolean(problem.error));
+    if (problem.error) return;
+    request({ type: "send", text, mode: mode.value });
+    if (sentHistory[sentHistory.length - 1] !== text) sentHistory.push(text);
+    recall = -1;
+  }
+
+  composer.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      send();
+    } else if (event.key === "ArrowUp" && composer.selectionStart === 0 && sentHistory.length) {
+      event.preventDefault();
+      recall = recall <= 0 ? sentHistory.length - 1 : recall - 1;
+      composer.value = sentHistory[recall];
+    }
+  });
+  composer.addEventListener("input", () => {
+    composeError.textContent = "";
+    composer.classList.remove("wsw-invalid");
+  });
+
+  // ------------------------------------------------------------ wiring
+  let scrollScheduled = false;
+  viewport.addEventListener("scroll", () => {
+    if (scrollScheduled) return;
+    scrollScheduled = true;
+    requestAnimationFrame(() => {
+      scrollScheduled = false;
+      const atEnd = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT;
+      if (!atEnd && follow.checked) follow.checked = false;
+      renderRows();
+    });
+  });
+  follow.addEventListener("change", () => { if (follow.checked) refresh(); });
+  let filterTimer = null;
+  const onFilter = () => {
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(refresh, 150);
+  };
+  for (const node of [filterText, regex, direction, kinds]) node.addEventListener(node === filterText ? "input" : "change", onFilter);
+
+  const onMessage = (message, buffers) => {
+    if (message.type === "batch") onBatch(message, buffers);
+    else if (message.type === "record") showDetail(message, buffers);
+    else if (message.type === "cleared") { updateCounters(message); detail.textContent = ""; refresh(); }
+    else if (message.type === "error") {
+      if (message.action === "send") composeError.textContent = message.text;
+      else if (message.action === "page") shown.textContent = message.text;
+      else reason.textContent = message.text;
+    }
+    if (message.id !== undefined && pending.has(message.id)) {
+      const callback = pending.get(message.id);
+      pending.delete(message.id);
+      callback({ ...message, buffers }, buffers);
+    }
+  };
+  model.on("msg:custom", onMessage);
+  const onChange = () => updateHeader();
+  for (const name of ["state", "reason", "url", "subprotocol", "tls"]) model.on(`change:${name}`, onChange);
+
+  updateHeader();
+  request({ type: "hello" }, (message) => { updateCounters(message); appendDebug(message.debug); });
+  refresh();
+
+  return () => {
+    model.off("msg:custom", onMessage);
+    for (const name of ["state", "reason", "url", "subprotocol", "tls"]) model.off(`change:${name}`, onChange);
+    clearTimeout(filterTimer);
+  };
+}
+
+export default { render };

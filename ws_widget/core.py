@@ -45,6 +45,20 @@ def payload_size(payload: str | bytes) -> int:
     return len(payload)
 
 
+class Stats:
+    """Totals over every attempt of one WebSocket, written on the I/O loop only."""
+
+    __slots__ = ("messages_in", "bytes_in", "messages_out", "bytes_out", "last_rtt")
+
+    def __init__(self):
+        self.messages_in = self.bytes_in = self.messages_out = self.bytes_out = 0
+        self.last_rtt: float | None = None
+
+    def as_dict(self) -> dict:
+        """Return the totals as a dict."""
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
 class Attempt:
     """One connection attempt, from ``Connect`` to its single ``Closed``.
 
@@ -84,6 +98,7 @@ class Core:
         self.history = history
         self.debug = debug
         self.attempt: Attempt | None = None
+        self.stats = Stats()
         self._lock = threading.Lock()
         self._message_waiters: list[asyncio.Future] = []
 
@@ -216,7 +231,11 @@ class Core:
 
     def _record_message(self, attempt: Attempt, message: str | bytes) -> None:
         kind = TEXT if isinstance(message, str) else BINARY
-        record = self.history.add(IN, kind, message, payload_size(message))
+        size = payload_size(message)
+        record = self.history.add(IN, kind, message, size)
+        stats = self.stats
+        stats.messages_in += 1
+        stats.bytes_in += size
         if self._message_waiters:
             self._wake_message_waiters()
         self.listener.message(attempt, record)
@@ -262,7 +281,10 @@ class Core:
             payload = item[1]
             await connection.send(payload)
             kind = TEXT if isinstance(payload, str) else BINARY
-            self.history.add(OUT, kind, payload, payload_size(payload))
+            size = payload_size(payload)
+            self.history.add(OUT, kind, payload, size)
+            self.stats.messages_out += 1
+            self.stats.bytes_out += size
         elif action == _PING:
             data, result = item[1] if item[1] is not None else os.urandom(4), item[2]
             waiter = await connection.ping(data)
@@ -281,6 +303,7 @@ class Core:
                 result.set_exception(NotConnectedError(f"no pong: the connection closed ({explain(exc)})"))
             return
         self.history.add(IN, PONG, data, len(data), {"rtt": rtt})
+        self.stats.last_rtt = rtt
         self.listener.pong(attempt, rtt)
         if not result.done():
             result.set_result(rtt)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
+import re
 
 from websockets.frames import EXTERNAL_CLOSE_CODES
 
@@ -95,3 +98,40 @@ def check_ping_payload(payload) -> bytes | None:
     if len(payload) > 125:
         raise ValueError(f"ping payload is {len(payload)} bytes; a control frame holds at most 125")
     return payload
+
+
+COMPOSER_MODES = ("text", "json", "hex", "base64")
+
+
+def parse_composed(text: str, mode: str = "text") -> str | bytes:
+    """Turn what was typed in the composer into a payload: text, checked JSON text, or
+    bytes written as hex (``01 02 ff``, ``0x01,0x02``) or base64.
+
+    Raises:
+        ValueError: the text is not valid for the mode; the message says where.
+        TypeError: text is not a str.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if mode == "text":
+        return text
+    if mode == "json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        return text
+    if mode == "hex":
+        cleaned = re.sub(r"0x|[\s,:;-]", "", text, flags=re.IGNORECASE)
+        bad = re.search(r"[^0-9a-fA-F]", cleaned)
+        if bad:
+            raise ValueError(f"invalid hex: {bad.group()!r} is not a hex digit")
+        if len(cleaned) % 2:
+            raise ValueError("invalid hex: odd number of digits; write each byte as two digits")
+        return bytes.fromhex(cleaned)
+    if mode == "base64":
+        try:
+            return base64.b64decode("".join(text.split()), validate=True)
+        except binascii.Error as exc:
+            raise ValueError(f"invalid base64: {exc}") from None
+    raise ValueError(f"mode must be one of {', '.join(COMPOSER_MODES)}, got {mode!r}")

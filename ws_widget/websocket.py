@@ -61,6 +61,7 @@ class WebSocket:
         self._core = Core(self, self.history, self.debug_output)
         self._backlog = events.Backlog()
         self._receive_cursor = 0
+        self._widget = None
 
     @classmethod
     def New(cls) -> WebSocket:
@@ -150,6 +151,28 @@ class WebSocket:
         if wait:
             self._wait(attempt.opened, None, "the connection to open")
         return self
+
+    def reconnect(self) -> WebSocket:
+        """Connect again to the last URL with the same headers and options; return self.
+
+        Raises:
+            NotConnectedError: the socket was never connected, so there is nothing to redo.
+        """
+        attempt = self._attempt("reconnect")
+        self._start(attempt.target, attempt.options)
+        return self
+
+    @property
+    def widget(self):
+        """The live widget of this socket (created on first use); ``display(ws)`` shows it."""
+        if self._widget is None:
+            from .widget import WebSocketWidget  # the face above this one, loaded on demand
+
+            self._widget = WebSocketWidget(self)
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
 
     def send(self, data) -> None:
         """Send str as text, bytes as binary, and a dict or list as JSON text.
@@ -284,6 +307,11 @@ class WebSocket:
         if attempt is None or not attempt.target.secure:
             return None
         return attempt.options.verified
+
+    @property
+    def stats(self) -> dict:
+        """Totals: ``messages_in``, ``bytes_in``, ``messages_out``, ``bytes_out``, ``last_rtt``."""
+        return self._core.stats.as_dict()
 
     @property
     def pending_callbacks(self) -> int:

@@ -1,0 +1,81 @@
+// Pure helpers of the widget, tested with `node --test js/`.
+import test from "node:test";
+import assert from "node:assert/strict";
+
+import {
+  checkComposed, checkJson, formatBytes, hexDump, parseBase64, parseHex, prettyJson, previewText,
+  scrollGeometry, toHex, ROW_HEIGHT,
+} from "./widget.js";
+
+test("formatBytes picks a readable unit", () => {
+  assert.equal(formatBytes(512), "512 B");
+  assert.equal(formatBytes(1536), "1.5 KiB");
+  assert.equal(formatBytes(4 * 1024 * 1024), "4.0 MiB");
+});
+
+test("parseHex reads spaced, 0x-prefixed and compact hex", () => {
+  assert.deepEqual(Array.from(parseHex("01 02 ff").bytes), [1, 2, 255]);
+  assert.deepEqual(Array.from(parseHex("0x01,0x0A").bytes), [1, 10]);
+  assert.deepEqual(Array.from(parseHex("").bytes), []);
+});
+
+test("parseHex explains bad digits and odd lengths", () => {
+  assert.match(parseHex("0g").error, /'g' is not a hex digit/);
+  assert.match(parseHex("abc").error, /odd number of digits/);
+});
+
+test("parseBase64 decodes and rejects invalid text", () => {
+  assert.deepEqual(Array.from(parseBase64("AQL/").bytes), [1, 2, 255]);
+  assert.match(parseBase64("A*==").error, /invalid base64/);
+});
+
+test("checkJson reports the line and column of an error", () => {
+  assert.deepEqual(checkJson('{"a": 1}').value, { a: 1 });
+  const { error } = checkJson('{\n  "a": 1,,\n}');
+  assert.match(error, /invalid JSON/);
+  assert.match(error, /line 2/);
+});
+
+test("checkComposed checks only modes that have rules", () => {
+  assert.deepEqual(checkComposed("not json", "text"), {});
+  assert.match(checkComposed("not json", "json").error, /invalid JSON/);
+  assert.match(checkComposed("zz", "hex").error, /hex/);
+});
+
+test("hexDump shows offsets, bytes and printable ASCII", () => {
+  const dump = hexDump(new Uint8Array([0x48, 0x69, 0x00, 0x7f]));
+  assert.equal(dump, "00000000  48 69 00 7f" + " ".repeat(36) + "  Hi..");
+  assert.equal(toHex(new Uint8Array([1, 255])), "01 ff");
+});
+
+test("prettyJson formats objects and leaves other text alone", () => {
+  assert.equal(prettyJson('{"a":[1]}'), '{\n  "a": [\n    1\n  ]\n}');
+  assert.equal(prettyJson("hello"), null);
+  assert.equal(prettyJson("{broken"), null);
+});
+
+test("previewText describes events and keeps text on one line", () => {
+  assert.equal(previewText([1, 0, "in", "text", 3, "a\nb", null, null]), "a b");
+  assert.equal(previewText([2, 0, "event", "close", 0, null, { code: 4001, reason: "bye", meaning: "private use" }, null]),
+    "4001 (private use) bye");
+  assert.equal(previewText([3, 0, "in", "binary", 100, null, null, 0], new Uint8Array([1, 2])), "01 02 \u2026");
+  assert.equal(previewText([4, 0, "in", "pong", 4, null, { rtt: 0.0015 }, 0]), "rtt 1.50 ms");
+});
+
+test("scrollGeometry maps scroll positions to rows without scaling for small lists", () => {
+  const geo = scrollGeometry(100, 300);
+  assert.equal(geo.height, 100 * ROW_HEIGHT);
+  assert.equal(geo.firstRow(0), 0);
+  assert.equal(geo.firstRow(ROW_HEIGHT * 10), 10);
+  assert.equal(geo.visible, Math.ceil(300 / ROW_HEIGHT) + 1);
+});
+
+test("scrollGeometry scales a million rows into a bounded height, end to end", () => {
+  const total = 1_000_000;
+  const geo = scrollGeometry(total, 300, ROW_HEIGHT, 8_000_000);
+  assert.equal(geo.height, 8_000_000);
+  assert.equal(geo.firstRow(0), 0);
+  const lastFirst = geo.firstRow(geo.height - 300);
+  assert.equal(lastFirst, total - Math.floor(300 / ROW_HEIGHT));
+  assert.equal(geo.firstRow(geo.scrollTopFor(500_000)), 500_000);
+});

@@ -1,0 +1,185 @@
+"""Browsing the history from the widget: filters, pages and the wire form of records.
+
+Records travel to the browser as short lists ``[seq, time_ms, direction, kind, size, preview,
+info, buffer]``: text previews are cut to ``PREVIEW_CHARS``, binary previews are the first
+``PREVIEW_BYTES`` bytes in a separate buffer (``buffer`` is its index), never inside JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+
+from .explain import close_code_name
+from .history import BINARY, CLOSE, MESSAGE_KINDS, PING, PONG, History, Record
+
+PREVIEW_CHARS = 240
+PREVIEW_BYTES = 48
+DETAIL_CHARS = 1_000_000
+DETAIL_BYTES = 65_536
+KIND_GROUPS = {
+    "all": None,
+    "messages": frozenset(MESSAGE_KINDS),
+    "text": frozenset({"text"}),
+    "binary": frozenset({BINARY}),
+    "control": frozenset({PING, PONG}),
+    "events": frozenset({"open", CLOSE, "error"}),
+}
+
+
+class RecordFilter:
+    """Which records a view shows: a text (substring or regex), a direction, a kind group.
+
+    Raises:
+        ValueError: an invalid regex, direction or kind group; the message says which.
+    """
+
+    def __init__(self, text: str = "", regex: bool = False, direction: str = "all", kinds: str = "all"):
+        if direction not in ("all", "in", "out", "event"):
+            raise ValueError(f"direction must be all, in, out or event, got {direction!r}")
+        if kinds not in KIND_GROUPS:
+            raise ValueError(f"kinds must be one of {', '.join(KIND_GROUPS)}, got {kinds!r}")
+        try:
+            pattern = re.compile(text if regex else re.escape(text), re.IGNORECASE) if text else None
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression: {exc}") from None
+        self.key = (text, bool(regex), direction, kinds)
+        self._search = pattern.search if pattern else None
+        self._direction = None if direction == "all" else direction
+        self._kinds = KIND_GROUPS[kinds]
+
+    @property
+    def is_everything(self) -> bool:
+        """Whether the filter lets every record through."""
+        return self._search is None and self._direction is None and self._kinds is None
+
+    def matches(self, record: Record) -> bool:
+        """Tell whether ``record`` passes the filter."""
+        if self._direction is not None and record.direction != self._direction:
+            return False
+        if self._kinds is not None and record.kind not in self._kinds:
+            return False
+        if self._search is not None:
+            return self._search(searchable_text(record)) is not None
+        return True
+
+
+def searchable_text(record: Record) -> str:
+    """The text a filter searches: the payload as text (binary as hex) and the event details."""
+    payload = record.payload
+    if isinstance(payload, str):
+        return payload
+    if isinstance(payload, bytes):
+        return payload.hex(" ")
+    info = record.info
+    return " ".join(str(value) for value in info.values()) if info else ""
+
+
+class FilteredIndex:
+    """The sequence numbers of the records passing one filter, extended as records arrive."""
+
+    def __init__(self, record_filter: RecordFilter):
+        self.filter = record_filter
+        self.seqs = array("q")
+        self.scanned_to = 0
+
+    def update(self, history: History) -> None:
+        """Scan the records added since the last update; forget dropped ones."""
+        matches = self.filter.matches
+        for record in history.since(self.scanned_to):
+            if matches(record):
+                self.seqs.append(record.seq)
+        self.scanned_to = history.last_seq
+        first = history.first_seq
+        if self.seqs and self.seqs[0] < first:
+            keep = next((i for i, seq in enumerate(self.seqs) if seq >= first), len(self.seqs))
+            del self.seqs[:keep]
+
+
+class Browser:
+    """Answers page requests for one history, caching the index of recent filters."""
+
+    def __init__(self, history: History, cached_filters: int = 4):
+        self.history = history
+        self._indexes: dict[tuple, FilteredIndex] = {}
+        self._cached_filters = cached_filters
+
+    def page(self, offset: int, count: int, record_filter: RecordFilter) -> tuple[dict, list[bytes]]:
+        """Return ``count`` records from position ``offset`` of the filtered history.
+
+        A negative offset counts from the end (``-count`` gives the newest page).
+        """
+        history = self.history
+        count = max(0, min(int(count), 1000))
+        if record_filter.is_everything:
+            total = len(history)
+            offset = _clamp(offset, total, count)
+            records = history.since(history.first_seq + offset - 1, count)
+        else:
+            index = self._index(record_filter)
+            total = len(index.seqs)
+            offset = _clamp(offset, total, count)
+            records = [history[seq] for seq in index.seqs[offset:offset + count] if seq >= history.first_seq]
+        rows, buffers = encode_records(records)
+        return {"total": total, "offset": offset, "first_seq": history.first_seq,
+                "last_seq": history.last_seq, "records": rows}, buffers
+
+    def _index(self, record_filter: RecordFilter) -> FilteredIndex:
+        index = self._indexes.pop(record_filter.key, None) or FilteredIndex(record_filter)
+        self._indexes[record_filter.key] = index  # most recently used last
+        while len(self._indexes) > self._cached_filters:
+            del self._indexes[next(iter(self._indexes))]
+        index.update(self.history)
+        return index
+
+    def forget(self) -> None:
+        """Drop the cached indexes (after the history was cleared)."""
+        self._indexes.clear()
+
+
+def _clamp(offset: int, total: int, count: int) -> int:
+    offset = int(offset)
+    if offset < 0:
+        offset = total + offset
+    return max(0, min(offset, max(0, total - count)))
+
+
+def encode_records(records: list[Record]) -> tuple[list[list], list[bytes]]:
+    """Return the wire rows of ``records`` and the buffers holding their binary previews."""
+    rows, buffers = [], []
+    for record in records:
+        payload, buffer_index = record.payload, None
+        if isinstance(payload, bytes):
+            buffer_index = len(buffers)
+            buffers.append(payload[:PREVIEW_BYTES])
+            preview = None
+        elif isinstance(payload, str):
+            preview = payload[:PREVIEW_CHARS]
+        else:
+            preview = None
+        rows.append([record.seq, round(record.time * 1000), record.direction, record.kind,
+                     record.size, preview, event_info(record), buffer_index])
+    return rows, buffers
+
+
+def event_info(record: Record) -> dict | None:
+    """Details of a record for display; close records get the meaning of their code."""
+    info = record.info
+    if not info:
+        return None
+    if record.kind == CLOSE:
+        return {**info, "meaning": close_code_name(info.get("code"))}
+    return dict(info)
+
+
+def encode_detail(record: Record) -> tuple[dict, list[bytes]]:
+    """Return the full payload of one record for the detail pane (cut at generous limits)."""
+    payload = record.payload
+    content = {"seq": record.seq, "kind": record.kind, "size": record.size, "info": event_info(record)}
+    if isinstance(payload, bytes):
+        content["truncated"] = len(payload) > DETAIL_BYTES
+        return content, [payload[:DETAIL_BYTES]]
+    if isinstance(payload, str):
+        content["text"] = payload[:DETAIL_CHARS]
+        content["truncated"] = len(payload) > DETAIL_CHARS
+    return content, []

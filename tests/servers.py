@@ -10,7 +10,7 @@ independent implementations:
 - any other path answers HTTP 404.
 
 The websockets server also has ``/big?size=`` (one binary message of that size), ``/ping``
-(the server pings once), ``/silent`` (never answers anything) and ``/count?n=&close=1`` (sends n
+(the server pings once), ``/silent`` (never answers anything), ``/flood?n=&size=`` (n messages as fast as it can) and ``/count?n=&close=1`` (sends n
 numbered messages, then closes if asked).
 """
 
@@ -81,13 +81,18 @@ async def _websockets_handler(connection):
         if query.get("close"):
             await connection.close()
         await connection.wait_closed()
+    elif path == "/flood":
+        payload = "x" * int(query.get("size", 64))
+        for _ in range(int(query.get("n", 100000))):
+            await connection.send(payload)
+        await connection.wait_closed()
     elif path == "/silent":
         await connection.wait_closed()
 
 
 def _websockets_process_request(connection, request):
     path = urlsplit(request.path).path
-    if path not in ("/echo", "/fragments", "/close", "/headers", "/big", "/ping", "/count", "/silent"):
+    if path not in ("/echo", "/fragments", "/close", "/headers", "/big", "/ping", "/count", "/silent", "/flood"):
         return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
     return None
 

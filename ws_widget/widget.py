@@ -50,8 +50,8 @@ class WebSocketWidget(anywidget.AnyWidget):
     tls = traitlets.Unicode("").tag(sync=True)
 
     def __init__(self, ws: WebSocket, **kwargs):
-        super().__init__(**kwargs)
         self.ws = ws
+        super().__init__(**{**self._header(), **kwargs})
         self._browser = Browser(ws.history)
         self._sent_seq = ws.history.last_seq
         self._sent_stats: dict | None = None

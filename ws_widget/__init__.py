@@ -1,6 +1,18 @@
 """ws_widget: a WebSocket client for notebooks, with the Q-SYS WebSocket and Timer API.
 
     from ws_widget import WebSocket, Timer, connect
+
+Modules, in the order imports flow (each imports only those above it):
+
+- pure logic: ``exceptions``, ``redact`` (masking secrets), ``target`` (checking Connect's
+  arguments), ``options`` (keyword options, TLS), ``messages`` (payloads, close codes),
+  ``callbacks`` (the seed's callback attributes), ``explain`` (one human line per failure),
+  ``history`` (records), ``debuglog`` (Q-SYS Debug Output lines), ``browse`` (history pages
+  for the widget);
+- the I/O core: ``ioloop`` (the one background event loop), ``events`` (the thread that runs
+  user callbacks), ``core`` (connection attempts on the I/O loop);
+- the faces: ``websocket`` (seed and Pythonic API), ``timer``, ``widget`` (anywidget front
+  end); ``demo`` is a separate local server for notebooks and tests.
 """
 
 from websockets.protocol import State

@@ -172,7 +172,8 @@ class WebSocket:
         return self._widget
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        data, metadata = self.widget._repr_mimebundle_(**kwargs)
+        return {**data, "text/plain": repr(self)}, metadata
 
     def send(self, data) -> None:
         """Send str as text, bytes as binary, and a dict or list as JSON text.

@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from servers import AiohttpServer, NodeServer, WebsocketsServer  # noqa: E402
+from browser import Chromium, JupyterServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -72,3 +73,21 @@ class Recorder:
 @pytest.fixture
 def recorder():
     return Recorder()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session."""
+    with Chromium() as instance:
+        yield instance
+
+
+@pytest.fixture(scope="module", params=["lab", "notebook"])
+def jupyter(request, chromium):
+    """A JupyterLab or Notebook 7 server, shared by this module's tests of that flavour."""
+    server = JupyterServer(request.param).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+    assert server.leftover_processes() == [], "kernels or servers outlived the server"

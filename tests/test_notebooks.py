@@ -26,8 +26,9 @@ def test_notebook_runs(path):
 
 
 def test_saved_notebooks_hold_no_secret():
-    """No committed notebook contains the demo's bearer token unmasked in an output."""
+    """No committed notebook holds the demo's bearer token in an output or in widget state."""
     for path in NOTEBOOKS:
         notebook = nbformat.read(path, as_version=4)
         outputs = str([cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code"])
         assert "my-auth-token" not in outputs, path.name
+        assert "my-auth-token" not in str(notebook.metadata), path.name  # saved widget state

@@ -135,6 +135,10 @@ export function scrollGeometry(total, viewportHeight, rowHeight = ROW_HEIGHT, ma
 /** One line of text for a record's preview column. */
 export function previewText(record, bytes) {
   const [, , , kind, , preview, info] = record;
+  if ((kind === "pong" || kind === "ping") && info) {
+    const rtt = info.rtt !== undefined ? `rtt ${(info.rtt * 1000).toFixed(2)} ms` : info.unsolicited ? "unsolicited" : "";
+    return [rtt, bytes && bytes.length ? toHex(bytes) : ""].filter(Boolean).join(" \u00b7 ");
+  }
   if (bytes) return toHex(bytes) + (record[4] > bytes.length ? " \u2026" : "");
   if (preview !== null && preview !== undefined) return preview.replace(/\s+/g, " ");
   if (!info) return "";
@@ -144,7 +148,6 @@ export function previewText(record, bytes) {
   }
   if (kind === "error") return info.message || "";
   if (kind === "open") return `${info.url || ""}${info.subprotocol ? ` [${info.subprotocol}]` : ""}`;
-  if (kind === "pong" && info.rtt !== undefined) return `rtt ${(info.rtt * 1000).toFixed(2)} ms`;
   return JSON.stringify(info);
 }
 
@@ -445,10 +448,14 @@ function render({ model, el }) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       send();
-    } else if (event.key === "ArrowUp" && composer.selectionStart === 0 && sentHistory.length) {
-      event.preventDefault();
-      recall = recall <= 0 ? sentHistory.length - 1 : recall - 1;
+    } else if (event.key === "ArrowUp" && sentHistory.length && !composer.value.slice(0, composer.selectionStart).includes("\n")) {
+      event.preventDefault();  // on the first line: recall the previous message sent
+      recall = recall === -1 ? sentHistory.length - 1 : Math.max(0, recall - 1);
       composer.value = sentHistory[recall];
+    } else if (event.key === "ArrowDown" && recall !== -1 && !composer.value.slice(composer.selectionEnd).includes("\n")) {
+      event.preventDefault();  // on the last line: step forward again
+      recall = recall + 1 < sentHistory.length ? recall + 1 : -1;
+      composer.value = recall === -1 ? "" : sentHistory[recall];
     }
   });
   composer.addEventListener("input", () => {

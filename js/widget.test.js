@@ -59,7 +59,7 @@ test("previewText describes events and keeps text on one line", () => {
   assert.equal(previewText([2, 0, "event", "close", 0, null, { code: 4001, reason: "bye", meaning: "private use" }, null]),
     "4001 (private use) bye");
   assert.equal(previewText([3, 0, "in", "binary", 100, null, null, 0], new Uint8Array([1, 2])), "01 02 \u2026");
-  assert.equal(previewText([4, 0, "in", "pong", 4, null, { rtt: 0.0015 }, 0]), "rtt 1.50 ms");
+  assert.equal(previewText([4, 0, "in", "pong", 2, null, { rtt: 0.0015 }, 0], new Uint8Array([1, 2])), "rtt 1.50 ms \u00b7 01 02");
 });
 
 test("scrollGeometry maps scroll positions to rows without scaling for small lists", () => {

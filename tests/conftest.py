@@ -75,9 +75,10 @@ def recorder():
     return Recorder()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """One headless Chromium for the session."""
+    """One headless Chromium per module (Playwright's sync API keeps an event loop running in
+    this thread while it lives, which would break later tests that call asyncio.run)."""
     with Chromium() as instance:
         yield instance
 

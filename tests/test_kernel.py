@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,19 @@ def test_raising_callback_is_reported_and_next_message_arrives(kernel, echo):
     )
     assert debug.stdout == "True True OPEN\n"
     kernel.run("ws4.close()")
+
+
+def test_kernel_restart_closes_connections_going_away(tmp_path):
+    """Restarting the kernel closes its open connections cleanly with 1001 (going away)."""
+    server = WebsocketsServer()
+    kernel = Kernel(cwd=str(tmp_path))
+    try:
+        kernel.run(f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})")
+        kernel.manager.restart_kernel(now=False)
+        deadline = time.monotonic() + 30
+        while not server.close_codes and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert server.close_codes == [1001]
+    finally:
+        kernel.shutdown()
+        server.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 import pytest
 
@@ -344,14 +345,14 @@ def test_slow_callback_does_not_stall_recording(server):
     release = threading.Event()
     ws.Data = lambda ws, data: release.wait(10)
     connect(ws, server, "/count?n=100")
-    deadline = __import__("time").monotonic() + 10
-    while len(ws.history.messages()) < 100 and __import__("time").monotonic() < deadline:
-        __import__("time").sleep(0.01)
+    deadline = time.monotonic() + 10
+    while len(ws.history.messages()) < 100 and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert len(ws.history.messages()) == 100
     assert ws.pending_callbacks >= 99
     release.set()
-    while ws.pending_callbacks and __import__("time").monotonic() < deadline:
-        __import__("time").sleep(0.01)
+    while ws.pending_callbacks and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert ws.pending_callbacks == 0
     ws.Close()
 

@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from servers import AiohttpServer, NodeServer, WebsocketsServer  # noqa: E402
 from browser import Chromium, JupyterServer  # noqa: E402
+from kernels import Kernel  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -56,6 +57,15 @@ class Recorder:
     def names(self):
         return [event[0] for event in self.events]
 
+    def data(self):
+        """The payloads Data was called with, in order."""
+        return [event[1] for event in self.events if event[0] == "Data"]
+
+    def wait_data(self, count=1, timeout=10.0):
+        """Wait until Data was called ``count`` times; return the payloads."""
+        self.wait_for(lambda events: len(self.data()) >= count, timeout)
+        return self.data()
+
     def wait_for(self, predicate, timeout=10.0):
         """Wait until ``predicate(events)`` holds; fail with the events seen so far."""
         deadline = time.monotonic() + timeout
@@ -92,3 +102,13 @@ def jupyter(request, chromium):
     finally:
         server.stop()
     assert server.leftover_processes() == [], "kernels or servers outlived the server"
+
+
+@pytest.fixture(scope="module")
+def kernel(tmp_path_factory):
+    """One real kernel for the module, started with the venv's python3 kernelspec."""
+    instance = Kernel(cwd=str(tmp_path_factory.mktemp("kernel")))
+    try:
+        yield instance
+    finally:
+        instance.shutdown()

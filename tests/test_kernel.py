@@ -21,16 +21,6 @@ VENV_PYTHON = Path(sys.executable)
 
 
 @pytest.fixture(scope="module")
-def kernel(tmp_path_factory):
-    """One real kernel for the module, started with the venv's python3 kernelspec."""
-    instance = Kernel(cwd=str(tmp_path_factory.mktemp("kernel")))
-    try:
-        yield instance
-    finally:
-        instance.shutdown()
-
-
-@pytest.fixture(scope="module")
 def echo(server):
     """The port of the session's websockets server (``/echo``)."""
     return server.port

@@ -32,7 +32,7 @@ def test_text_and_binary_echo(any_server, recorder):
     ws.Write("Hey!")
     ws.Write(b"\x01\x02", True)
     ws.Write("caf\u00e9", True)
-    recorder.wait_for(lambda e: len([x for x in e if x[0] == "Data"]) == 3)
+    recorder.wait_data(3)
     data = [event[1] for event in recorder.events if event[0] == "Data"]
     assert data == ["Hey!", b"\x01\x02", "caf\u00e9".encode()]
     assert recorder.names()[0] == "Connected"
@@ -49,8 +49,8 @@ def test_writes_queue_while_connecting(server, recorder):
     connect(ws, server, "/echo")
     for number in range(50):
         ws.Write(str(number))
-    recorder.wait_for(lambda e: len([x for x in e if x[0] == "Data"]) == 50)
-    assert [e[1] for e in recorder.events if e[0] == "Data"] == [str(n) for n in range(50)]
+    recorder.wait_data(50)
+    assert recorder.data() == [str(n) for n in range(50)]
     ws.Close()
 
 
@@ -59,8 +59,8 @@ def test_four_mebibyte_message(server, recorder):
     ws = WebSocket.New()
     recorder.attach(ws)
     connect(ws, server, "/big?size=4194304")
-    recorder.wait_for(lambda e: any(x[0] == "Data" for x in e))
-    payload = next(e[1] for e in recorder.events if e[0] == "Data")
+    recorder.wait_data()
+    payload = recorder.data()[0]
     assert isinstance(payload, bytes) and len(payload) == 4 * 2**20
     assert ws.history.tail(1)[0].size == 4 * 2**20
     ws.Close()
@@ -76,8 +76,8 @@ def test_fragmented_message(implementation, request, recorder):
     ws = WebSocket.New()
     recorder.attach(ws)
     connect(ws, server, "/fragments")
-    recorder.wait_for(lambda e: any(x[0] == "Data" for x in e))
-    assert [e[1] for e in recorder.events if e[0] == "Data"] == ["alpha-beta-gamma"]
+    recorder.wait_data()
+    assert recorder.data() == ["alpha-beta-gamma"]
     ws.Close()
 
 
@@ -102,8 +102,8 @@ def test_custom_headers_reach_the_server(any_server, recorder):
     recorder.attach(ws)
     ws.Connect("ws", "127.0.0.1", "/headers", any_server.port, None,
                {"Authorization": "Bearer my-auth-token", "X-Device": "core-1"})
-    recorder.wait_for(lambda e: any(x[0] == "Data" for x in e))
-    seen = {k.lower(): v for k, v in json.loads(next(e[1] for e in recorder.events if e[0] == "Data")).items()}
+    recorder.wait_data()
+    seen = {k.lower(): v for k, v in json.loads(recorder.data()[0]).items()}
     assert seen["authorization"] == "Bearer my-auth-token"
     assert seen["x-device"] == "core-1"
     assert "my-auth-token" not in repr(ws) and "my-auth-token" not in str(ws.debug_output)
@@ -115,7 +115,7 @@ def test_query_string_is_kept(server, recorder):
     ws = WebSocket.New()
     recorder.attach(ws)
     ws.Connect("ws", "127.0.0.1", "/count?n=3", server.port)
-    recorder.wait_for(lambda e: len([x for x in e if x[0] == "Data"]) == 3)
+    recorder.wait_data(3)
     assert ws.url == f"ws://127.0.0.1:{server.port}/count?n=3"
     ws.Close()
 
@@ -148,7 +148,7 @@ def test_ipv6_literal(recorder):
             events = type(recorder)().attach(ws)
             ws.Connect("ws", host, "", port)
             ws.Write("six")
-            events.wait_for(lambda e: any(x[0] == "Data" for x in e))
+            events.wait_data()
             assert ws.url == f"ws://[::1]:{port}/"
             ws.Close()
             events.wait_closed()
@@ -230,8 +230,8 @@ def test_bytes_sent_as_text_arrive_as_text(server, recorder):
     recorder.attach(ws)
     connect(ws, server, "/echo")
     ws.Write("h\u00e9".encode())
-    recorder.wait_for(lambda e: any(x[0] == "Data" for x in e))
-    assert [e[1] for e in recorder.events if e[0] == "Data"] == ["h\u00e9"]
+    recorder.wait_data()
+    assert recorder.data() == ["h\u00e9"]
     ws.Close()
 
 
@@ -245,7 +245,7 @@ def test_connect_on_open_socket_closes_the_old_one(server, recorder):
     recorder.wait_for(lambda e: recorder.names().count("Connected") == 2)
     assert recorder.names() == ["Connected", "Closed", "Connected"]
     ws.Write("again")
-    recorder.wait_for(lambda e: any(x[0] == "Data" for x in e))
+    recorder.wait_data()
     ws.Close()
 
 
@@ -333,8 +333,8 @@ def test_callbacks_run_in_order_on_the_event_thread(server, recorder):
     ws = WebSocket.New()
     recorder.attach(ws)
     connect(ws, server, "/count?n=200")
-    recorder.wait_for(lambda e: len([x for x in e if x[0] == "Data"]) == 200)
-    assert [e[1] for e in recorder.events if e[0] == "Data"] == [str(n) for n in range(200)]
+    recorder.wait_data(200)
+    assert recorder.data() == [str(n) for n in range(200)]
     assert recorder.threads == {"ws_widget-events"}
     ws.Close()
 
@@ -372,7 +372,7 @@ def test_raising_callback_kills_nothing(server, recorder, capsys):
     connect(ws, server, "/echo")
     ws.Write("boom")
     ws.Write("after")
-    recorder.wait_for(lambda e: [x[1] for x in e if x[0] == "Data"] == ["boom", "after"])
+    assert recorder.wait_data(2) == ["boom", "after"]
     assert "ZeroDivisionError: boom in callback" in str(ws.debug_output)
     assert "Traceback" in str(ws.debug_output)
     assert ws.state is State.OPEN

@@ -3,19 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from kernels import Kernel
 
 pytestmark = pytest.mark.kernel
-
-
-@pytest.fixture(scope="module")
-def kernel(tmp_path_factory):
-    """One real kernel for the module."""
-    instance = Kernel(cwd=str(tmp_path_factory.mktemp("kernel")))
-    try:
-        yield instance
-    finally:
-        instance.shutdown()
 
 
 def test_display_opens_one_model_and_views_share_it(kernel, server):

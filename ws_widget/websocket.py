@@ -34,6 +34,16 @@ from .options import Options
 from .target import Target, build_target, target_from_url
 
 
+def _of_attempt(name: str, doc: str) -> property:
+    """A read-only property giving the current attempt's ``name``, None before any Connect."""
+
+    def get(self):
+        attempt = self._core.attempt
+        return None if attempt is None else getattr(attempt, name)
+
+    return property(get, doc=doc)
+
+
 class WebSocket:
     """A WebSocket client whose connection lives on ws_widget's I/O thread.
 
@@ -277,29 +287,10 @@ class WebSocket:
         attempt = self._core.attempt
         return None if attempt is None else attempt.target.masked_url
 
-    @property
-    def subprotocol(self) -> str | None:
-        """The subprotocol the server chose, or None."""
-        attempt = self._core.attempt
-        return None if attempt is None else attempt.subprotocol
-
-    @property
-    def close_code(self) -> int | None:
-        """Close code of the last connection (1006 when it ended without a handshake)."""
-        attempt = self._core.attempt
-        return None if attempt is None else attempt.close_code
-
-    @property
-    def close_reason(self) -> str | None:
-        """Close reason of the last connection."""
-        attempt = self._core.attempt
-        return None if attempt is None else attempt.close_reason
-
-    @property
-    def last_error(self) -> BaseException | None:
-        """The exception behind the last ``Error`` of the current attempt, or None."""
-        attempt = self._core.attempt
-        return None if attempt is None else attempt.error
+    subprotocol = _of_attempt("subprotocol", "The subprotocol the server chose, or None.")
+    close_code = _of_attempt("close_code", "Close code of the last connection (1006: no closing handshake).")
+    close_reason = _of_attempt("close_reason", "Close reason of the last connection.")
+    last_error = _of_attempt("error", "The exception behind the last ``Error`` of the current attempt, or None.")
 
     @property
     def verified(self) -> bool | None:

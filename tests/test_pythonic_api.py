@@ -146,3 +146,47 @@ def test_server_ping_is_recorded(server):
     ws.ping()  # the server's ping was processed before our pong arrives
     assert any(r.kind == "ping" and r.direction == "in" and r.payload == b"server-ping" for r in ws.history)
     ws.close()
+
+
+def test_http_proxy_is_used(server):
+    """proxy= sends the connection through an HTTP CONNECT proxy, as websockets does."""
+    import threading
+
+    requests = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def pipe(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            try:
+                sink.shutdown(socket.SHUT_RDWR)  # wakes the thread reading it, unlike close()
+            except OSError:
+                pass
+
+    def serve():
+        client, _ = listener.accept()
+        head = b""
+        while b"\r\n\r\n" not in head:
+            head += client.recv(4096)
+        requests.append(head.split(b"\r\n")[0].decode())
+        host, port = head.split()[1].decode().rsplit(":", 1)
+        upstream = socket.create_connection((host, int(port)))
+        client.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+        pipe(client, upstream)
+
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        ws = ws_widget.connect(server.url("/echo"), proxy=f"http://127.0.0.1:{listener.getsockname()[1]}")
+        ws.send("via proxy")
+        assert ws.receive(5) == "via proxy"
+        ws.close()
+    finally:
+        listener.close()
+    assert requests == [f"CONNECT 127.0.0.1:{server.port} HTTP/1.1"]

@@ -44,6 +44,17 @@ def _of_attempt(name: str, doc: str) -> property:
     return property(get, doc=doc)
 
 
+def _registrar(name: str):
+    """A method that sets the callback ``name`` and returns the function: usable as a decorator."""
+
+    def register(self, fn):
+        setattr(self, name, fn)
+        return fn
+
+    register.__doc__ = f"Set ``{name}``; usable as a decorator (``@ws.on_{name.lower()}``)."
+    return register
+
+
 class WebSocket:
     """A WebSocket client whose connection lives on ws_widget's I/O thread.
 
@@ -122,30 +133,11 @@ class WebSocket:
 
     # The Pythonic API.
 
-    def on_connected(self, fn):
-        """Set ``Connected``; usable as a decorator."""
-        self.Connected = fn
-        return fn
-
-    def on_data(self, fn):
-        """Set ``Data``; usable as a decorator."""
-        self.Data = fn
-        return fn
-
-    def on_error(self, fn):
-        """Set ``Error``; usable as a decorator."""
-        self.Error = fn
-        return fn
-
-    def on_closed(self, fn):
-        """Set ``Closed``; usable as a decorator."""
-        self.Closed = fn
-        return fn
-
-    def on_pong(self, fn):
-        """Set ``Pong``; usable as a decorator."""
-        self.Pong = fn
-        return fn
+    on_connected = _registrar("Connected")
+    on_data = _registrar("Data")
+    on_error = _registrar("Error")
+    on_closed = _registrar("Closed")
+    on_pong = _registrar("Pong")
 
     def connect(self, url: str, *, sub_protocol=None, headers=None, wait: bool = True, **options) -> WebSocket:
         """Connect to a ``ws://`` or ``wss://`` URL; return self.

@@ -99,6 +99,7 @@ class Core:
         self.debug = debug
         self.attempt: Attempt | None = None
         self.stats = Stats()
+        self.connect_messages: list[str | bytes] = []  # sent first on every open (resubscribing)
         self._lock = threading.Lock()
         self._message_waiters: list[asyncio.Future] = []
 
@@ -145,12 +146,13 @@ class Core:
             ioloop.call_soon(self._request_close, attempt, code, reason)
         return attempt
 
-    def next_message(self, after_seq: int) -> concurrent.futures.Future:
-        """Return a future of the first incoming message recorded after ``after_seq``.
+    def next_message(self, after_seq: int, match=None) -> concurrent.futures.Future:
+        """Return a future of the first incoming message recorded after ``after_seq`` (for
+        which ``match(payload)`` is true, when given).
 
         The future fails with :class:`NotConnectedError` once no message can come.
         """
-        return ioloop.submit(self._next_message(after_seq))
+        return ioloop.submit(self._next_message(after_seq, match))
 
     def _require_live(self, action: str) -> Attempt:
         attempt = self.attempt
@@ -225,6 +227,7 @@ class Core:
             f"Connected to {target.masked_url}"
             + (f" (subprotocol {connection.subprotocol})" if connection.subprotocol else "")
         )
+        attempt.outbox.extendleft((_SEND, payload) for payload in reversed(self.connect_messages))
         self.listener.opened(attempt)
         attempt.opened.set_result(True)
         return connection
@@ -374,9 +377,11 @@ class Core:
         _live_attempts.discard(attempt)
         self._wake_message_waiters()
 
-    async def _next_message(self, after_seq: int):
+    async def _next_message(self, after_seq: int, match=None):
         while True:
             record = self.history.first_message_after(after_seq, IN)
+            while record is not None and match is not None and not match(record.payload):
+                record = self.history.first_message_after(record.seq, IN)
             if record is not None:
                 return record
             attempt = self.attempt

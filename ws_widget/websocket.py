@@ -20,6 +20,7 @@ import asyncio
 import concurrent.futures
 import contextvars
 import sys
+import time
 
 from websockets.protocol import State
 
@@ -29,9 +30,11 @@ from .core import Attempt, Core
 from .debuglog import DebugLog
 from .exceptions import NotConnectedError, WaitTimeoutError
 from .history import History, Record
+from .matching import describe, matcher
 from .messages import check_close, check_ping_payload, encode_any, encode_message
 from .options import Options
 from .target import Target, build_target, target_from_url
+from .timer import Timer
 
 
 def _of_attempt(name: str, doc: str) -> property:
@@ -232,6 +235,72 @@ class WebSocket:
         future = self._core.next_message(self._receive_cursor)
         return self._take(self._wait(future, timeout, "a message"))
 
+    def expect(self, pattern, timeout: float | None = 10.0) -> str | bytes:
+        """Return the next incoming message matching ``pattern``; those before it are consumed.
+
+        Args:
+            pattern: a regex str for text, bytes for binary, a dict/list that a JSON message
+                must contain (``{"id": 1}``), or a function of the payload.
+
+        Raises:
+            WaitTimeoutError: no match within ``timeout``; the message shows the last records.
+            NotConnectedError: the socket closed before a match arrived.
+        """
+        future = self._core.next_message(self._receive_cursor, matcher(pattern))
+        return self._take(self._wait(future, timeout, describe(pattern)))
+
+    def wait_for(self, count: int, timeout: float | None = 10.0) -> list[str | bytes]:
+        """Return the next ``count`` incoming messages once they have all arrived.
+
+        Raises:
+            WaitTimeoutError: fewer arrived within ``timeout``; the message says how many.
+            NotConnectedError: the socket closed first.
+        """
+        deadline = None if timeout is None else time.monotonic() + timeout
+        messages = []
+        while len(messages) < count:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            future = self._core.next_message(self._receive_cursor)
+            messages.append(self._take(self._wait(future, left, f"message {len(messages) + 1} of {count}")))
+        return messages
+
+    def every(self, seconds: float, message) -> Timer:
+        """Send ``message`` (or what a function returns, unless None) every ``seconds`` while
+        open; return the :class:`Timer`, whose ``Stop()`` ends it.
+
+        Raises:
+            ValueError: seconds is not positive.
+            TypeError: message of a type that cannot be sent.
+        """
+        if not callable(message):
+            encode_any(message)  # refuse what cannot be sent now, not at every tick
+
+        def tick() -> None:
+            if self.state is State.OPEN:
+                data = message() if callable(message) else message
+                if data is not None:
+                    self.send(data)
+
+        timer = Timer()
+        timer.EventHandler = tick
+        timer.Start(seconds)
+        return timer
+
+    def send_on_connect(self, data) -> None:
+        """Send ``data`` first thing on every (re)connect, e.g. to resubscribe; now too if open.
+
+        ``ws.connect_messages`` holds them; clear it to stop.
+        """
+        payload = encode_any(data)
+        self._core.connect_messages.append(payload)
+        if self.state is State.OPEN:
+            self._core.send(payload)
+
+    @property
+    def connect_messages(self) -> list[str | bytes]:
+        """The messages sent first on every (re)connect."""
+        return self._core.connect_messages
+
     def _take(self, record: Record) -> str | bytes:
         self._receive_cursor = max(self._receive_cursor, record.seq)
         return record.payload
@@ -381,7 +450,7 @@ class AsyncFace:
     async def _await(self, future: concurrent.futures.Future, timeout: float | None, what: str):
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
-        except TimeoutError:
+        except asyncio.TimeoutError:
             raise WaitTimeoutError(self._ws._timeout_text(what, timeout)) from None
 
     async def wait_open(self, timeout: float | None = None) -> WebSocket:
@@ -399,6 +468,22 @@ class AsyncFace:
         """Return the next incoming message; see :meth:`WebSocket.receive`."""
         future = self._ws._core.next_message(self._ws._receive_cursor)
         return self._ws._take(await self._await(future, timeout, "a message"))
+
+    async def expect(self, pattern, timeout: float | None = 10.0) -> str | bytes:
+        """Return the next incoming message matching ``pattern``; see :meth:`WebSocket.expect`."""
+        future = self._ws._core.next_message(self._ws._receive_cursor, matcher(pattern))
+        return self._ws._take(await self._await(future, timeout, describe(pattern)))
+
+    async def wait_for(self, count: int, timeout: float | None = 10.0) -> list[str | bytes]:
+        """Return the next ``count`` incoming messages; see :meth:`WebSocket.wait_for`."""
+
+        async def collect():
+            return [await self.receive() for _ in range(count)]
+
+        try:
+            return await asyncio.wait_for(collect(), timeout)
+        except asyncio.TimeoutError:
+            raise WaitTimeoutError(self._ws._timeout_text(f"{count} messages", timeout)) from None
 
     async def ping(self, payload=None, timeout: float | None = 10.0) -> float:
         """Send a ping and return its round-trip time in seconds."""

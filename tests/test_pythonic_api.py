@@ -190,3 +190,25 @@ def test_http_proxy_is_used(server):
     finally:
         listener.close()
     assert requests == [f"CONNECT 127.0.0.1:{server.port} HTTP/1.1"]
+
+
+def test_timed_out_waits_do_not_break_the_connection(server):
+    """A wait_open or wait_closed that times out leaves later waits and callbacks working."""
+    import threading
+
+    ws = ws_widget.WebSocket()
+    closed = threading.Event()
+    ws.Closed = lambda: closed.set()
+    ws.connect(server.url("/silent"))
+    with pytest.raises(WaitTimeoutError):
+        ws.wait_closed(timeout=0.05)
+
+    async def impatient():
+        with pytest.raises(WaitTimeoutError):
+            await ws.aio.wait_closed(timeout=0.05)
+
+    asyncio.run(impatient())
+    ws.close()
+    assert closed.wait(10)
+    ws.wait_closed(5)
+    assert ws.close_code == 1000

@@ -35,3 +35,17 @@ __all__ = [
     "connect",
 ]
 __version__ = "0.1.0"
+
+
+def load_ipython_extension(ipython):
+    """Register the ``%ws`` magics with IPython; ``%load_ext ws_widget`` calls this."""
+    from .magics import register  # IPython is imported only when the extension is loaded
+
+    register(ipython)
+
+
+def unload_ipython_extension(ipython):
+    """Remove the magics again (``%unload_ext ws_widget``); open connections stay open."""
+    from .magics import unregister
+
+    unregister(ipython)

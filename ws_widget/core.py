@@ -32,6 +32,7 @@ from .exceptions import ConnectFailedError, NotConnectedError
 from .explain import close_code_name, explain
 from .history import BINARY, CLOSE, ERROR, EVENT, IN, OPEN, OUT, PING, PONG, TEXT, History
 from .options import Options
+from .redact import mask_headers
 from .target import Target
 
 _SEND, _PING, _CLOSE = "send", "ping", "close"
@@ -221,7 +222,14 @@ class Core:
         attempt.connection = connection
         attempt.subprotocol = connection.subprotocol
         attempt.state = State.CLOSING if attempt.close_requested else State.OPEN
-        info = {"url": target.masked_url, "subprotocol": connection.subprotocol}
+        response = connection.response
+        info = {
+            "url": target.masked_url,
+            "subprotocol": connection.subprotocol,
+            "request_headers": mask_headers(connection.request.headers.raw_items()),
+            "status": response.status_code,
+            "response_headers": mask_headers(response.headers.raw_items()),
+        }
         self.history.add(EVENT, OPEN, info=info)
         self.debug.log(
             f"Connected to {target.masked_url}"

@@ -81,10 +81,14 @@ class History:
         self._bytes = 0
         self._next_seq = 1
 
-    def add(self, direction: str, kind: str, payload=None, size: int = 0, info=None) -> Record:
-        """Append a record and return it, dropping the oldest beyond the limits."""
+    def add(self, direction: str, kind: str, payload=None, size: int = 0, info=None, at: float | None = None) -> Record:
+        """Append a record and return it, dropping the oldest beyond the limits.
+
+        ``at`` is a wall-clock time (epoch seconds) for imported records; default now.
+        """
+        mono = time.monotonic() if at is None else at - _WALL_MINUS_MONOTONIC
         with self._lock:
-            record = Record(self._next_seq, time.monotonic(), direction, kind, size, payload, info)
+            record = Record(self._next_seq, mono, direction, kind, size, payload, info)
             self._next_seq += 1
             self._items.append(record)
             self._bytes += size
@@ -177,20 +181,29 @@ class History:
         with self._lock:
             self._items, self._start, self._bytes = [], 0, 0
 
-    def to_pandas(self):
-        """Return a ``pandas.DataFrame`` with one row per record and ``time`` as datetimes.
+    def to_pandas(self, flatten_json: bool = False):
+        """Return a ``pandas.DataFrame`` with one row per record, indexed by ``seq``.
+
+        Args:
+            flatten_json: parse text payloads that are JSON objects into columns named
+                ``json.<path>`` (nested keys joined with dots).
 
         Raises:
             ImportError: pandas is not installed (``pip install 'ws-widget[pandas]'``).
         """
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            raise ImportError("to_pandas needs pandas: pip install 'ws-widget[pandas]'") from exc
+        pd = _pandas()
         rows = [{**record.to_dict(), "payload": record.payload} for record in self.snapshot()]
         frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=_COLUMNS)
         frame["time"] = pd.to_datetime(frame["time"], unit="s", utc=True)
-        return frame.set_index("seq")
+        frame = frame.set_index("seq")
+        if flatten_json and len(frame):
+            parsed = frame["payload"].map(_json_object)
+            present = parsed.notna()
+            if present.any():
+                flat = pd.json_normalize(parsed[present].tolist()).add_prefix("json.")
+                flat.index = frame.index[present]
+                frame = frame.join(flat)
+        return frame
 
     def to_jsonl(self, path: str | os.PathLike) -> int:
         """Write one JSON object per record (binary payloads as hex); return the count."""
@@ -200,5 +213,60 @@ class History:
                 file.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
         return len(records)
 
+    @classmethod
+    def from_jsonl(cls, path: str | os.PathLike, **limits) -> History:
+        """Read a file written by :meth:`to_jsonl` into a new history (numbered afresh).
+
+        Raises:
+            ValueError: a line is not a record written by ``to_jsonl``; the message says which.
+        """
+        history = cls(**limits)
+        with open(path, encoding="utf-8") as file:
+            for number, line in enumerate(file, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                    kind, payload = row.pop("kind"), row.pop("payload")
+                    if kind not in (TEXT, OPEN, CLOSE, ERROR) and payload is not None:
+                        payload = bytes.fromhex(payload)
+                    fixed = {key: row.pop(key) for key in ("seq", "mono", "time", "direction", "size")}
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise ValueError(f"{path}, line {number}: not a ws_widget history record ({exc})") from None
+                history.add(fixed["direction"], kind, payload, fixed["size"], row or None, at=fixed["time"])
+        return history
+
+    def to_parquet(self, path: str | os.PathLike) -> None:
+        """Write the records as Parquet (binary payloads as bytes).
+
+        Raises:
+            ImportError: pandas or pyarrow is missing.
+        """
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError as exc:
+            raise ImportError("to_parquet needs pyarrow: pip install pyarrow") from exc
+        frame = self.to_pandas()
+        frame["payload"] = frame["payload"].map(lambda p: p.encode() if isinstance(p, str) else p)
+        frame.to_parquet(path)
+
     def __repr__(self) -> str:
         return f"<History {len(self)} records, {self._bytes} B, {self.dropped} dropped>"
+
+
+def _pandas():
+    try:
+        import pandas as pd
+    except ImportError as exc:
+        raise ImportError("this needs pandas: pip install 'ws-widget[pandas]'") from exc
+    return pd
+
+
+def _json_object(payload):
+    if not isinstance(payload, str) or not payload.lstrip().startswith("{"):
+        return None
+    try:
+        value = json.loads(payload)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

@@ -233,7 +233,7 @@ class WebSocket:
             WaitTimeoutError: no message within ``timeout`` seconds.
         """
         future = self._core.next_message(self._receive_cursor)
-        return self._take(self._wait(future, timeout, "a message"))
+        return self._take(self._wait(future, timeout, "a message", owned=True))
 
     def expect(self, pattern, timeout: float | None = 10.0) -> str | bytes:
         """Return the next incoming message matching ``pattern``; those before it are consumed.
@@ -247,7 +247,7 @@ class WebSocket:
             NotConnectedError: the socket closed before a match arrived.
         """
         future = self._core.next_message(self._receive_cursor, matcher(pattern))
-        return self._take(self._wait(future, timeout, describe(pattern)))
+        return self._take(self._wait(future, timeout, describe(pattern), owned=True))
 
     def wait_for(self, count: int, timeout: float | None = 10.0) -> list[str | bytes]:
         """Return the next ``count`` incoming messages once they have all arrived.
@@ -261,7 +261,8 @@ class WebSocket:
         while len(messages) < count:
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             future = self._core.next_message(self._receive_cursor)
-            messages.append(self._take(self._wait(future, left, f"message {len(messages) + 1} of {count}")))
+            what = f"message {len(messages) + 1} of {count}"
+            messages.append(self._take(self._wait(future, left, what, owned=True)))
         return messages
 
     def every(self, seconds: float, message) -> Timer:
@@ -390,11 +391,14 @@ class WebSocket:
             raise NotConnectedError(f"cannot {action}: the socket was never connected; call Connect first")
         return attempt
 
-    def _wait(self, future: concurrent.futures.Future, timeout: float | None, what: str):
+    def _wait(self, future: concurrent.futures.Future, timeout: float | None, what: str, owned: bool = False):
+        """Wait for a future of the I/O loop; cancel it on timeout only if this call ``owned`` it
+        (an attempt's ``opened``/``finished`` futures are shared by every waiter)."""
         try:
             return future.result(timeout)
         except concurrent.futures.TimeoutError:
-            future.cancel()
+            if owned:
+                future.cancel()
             raise WaitTimeoutError(self._timeout_text(what, timeout)) from None
 
     def _timeout_text(self, what: str, timeout) -> str:
@@ -448,8 +452,8 @@ class AsyncFace:
         self._ws = ws
 
     async def _await(self, future: concurrent.futures.Future, timeout: float | None, what: str):
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
+        try:  # shielded: a timeout here must not cancel a future other waiters share
+            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
         except asyncio.TimeoutError:
             raise WaitTimeoutError(self._ws._timeout_text(what, timeout)) from None
 

@@ -1,0 +1,164 @@
+"""Replaying cassettes: a local server that plays the recorded server side, and an offline
+replay that drives a WebSocket through it so its history and callbacks match the recording.
+
+The server answers client messages in order: before each server frame that followed a client
+message in the recording, it waits for the client's next message (whatever it says), then
+keeps the recorded delays, divided by ``speed``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+import time
+
+from websockets.asyncio.server import serve
+from websockets.exceptions import ConnectionClosed
+from websockets.protocol import State
+
+from .cassette import Cassette, load
+from .history import IN, OUT
+from .websocket import WebSocket
+
+
+class ReplayServer:
+    """Plays a cassette's server side to every client that connects, on loopback.
+
+    Args:
+        cassette: a :class:`Cassette` or the path of a cassette file.
+        speed: how much faster than recorded (2.0 halves the delays); None sends at once.
+
+    Use as a context manager, or call :meth:`stop`.
+    """
+
+    def __init__(self, cassette: Cassette | str | os.PathLike, speed: float | None = 1.0, port: int = 0):
+        self.cassette = cassette if isinstance(cassette, Cassette) else load(cassette)
+        if speed is not None and not speed > 0:
+            raise ValueError(f"speed must be a positive number or None, got {speed!r}")
+        self.speed = speed
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name="ws_widget-replay", daemon=True)
+        self._thread.start()
+        self._server = asyncio.run_coroutine_threadsafe(self._start(port), self._loop).result(10)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    @property
+    def url(self) -> str:
+        """The URL to connect to: the recorded path and query on this server (masked values
+        stay masked: the server ignores them)."""
+        path = self.cassette.url.split("//", 1)[-1].partition("/")[2]
+        return f"ws://127.0.0.1:{self.port}/{path}"
+
+    async def _start(self, port: int):
+        recorded = self.cassette.subprotocol
+
+        def choose(connection, offered):
+            return recorded if recorded in offered else None
+
+        return await serve(self._play, "127.0.0.1", port, select_subprotocol=choose if recorded else None,
+                           max_size=None, ping_interval=None)
+
+    async def _play(self, connection) -> None:
+        loop = asyncio.get_running_loop()
+        mark_t, mark_clock = 0.0, loop.time()
+        try:
+            for frame in self.cassette.frames:
+                if frame.direction == OUT and frame.is_message:
+                    await connection.recv()  # answer the client's messages in order
+                    mark_t, mark_clock = frame.t, loop.time()
+                elif frame.direction == IN and frame.is_message:
+                    if self.speed is not None:
+                        delay = (frame.t - mark_t) / self.speed - (loop.time() - mark_clock)
+                        if delay > 0:
+                            await asyncio.sleep(delay)
+                    await connection.send(frame.payload)
+            close = self.cassette.close
+            if close is not None and (close.info or {}).get("initiator") == "server":
+                await connection.close((close.info or {}).get("code") or 1000, (close.info or {}).get("reason") or "")
+            await connection.wait_closed()
+        except ConnectionClosed:
+            pass
+
+    def stop(self) -> None:
+        """Stop serving and end the server's thread."""
+        async def close():
+            self._server.close()
+            await self._server.wait_closed()
+
+        if self._thread.is_alive():
+            asyncio.run_coroutine_threadsafe(close(), self._loop).result(10)
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(10)
+
+    def __enter__(self) -> ReplayServer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<ReplayServer {self.url} speed={self.speed}>"
+
+
+def replay(cassette: Cassette | str | os.PathLike, speed: float | None = 1.0, ws: WebSocket | None = None) -> WebSocket:
+    """Replay a cassette offline into a WebSocket: its history, callbacks and widget see the
+    recorded session. The recorded client messages are sent at their recorded times.
+
+    Set callbacks on ``ws`` (or on a new ``WebSocket()``) before passing it in. The replay
+    server stops once the connection has closed.
+
+    Args:
+        speed: how much faster than recorded; None plays without delays.
+    """
+    server = ReplayServer(cassette, speed)
+    ws = ws if ws is not None else WebSocket()
+    frames = server.cassette.frames
+    close = server.cassette.close
+    client_closes = close is not None and (close.info or {}).get("initiator") == "client"
+
+    def drive() -> None:
+        try:
+            ws.wait_open(10)
+            clock, cursor, received, due = _Clock(speed), before_connect, 0, 0
+            for frame in frames:
+                if frame.direction == IN and frame.is_message:
+                    due += 1  # server messages recorded before the next client action
+                    continue
+                if not (frame.direction == OUT and frame.is_message) and not (client_closes and frame is close):
+                    continue
+                while received < due:  # keep the recorded order
+                    cursor = ws._core.next_message(cursor).result(30).seq
+                    received += 1
+                clock.sleep_until(frame.t)
+                if ws.state is not State.OPEN:
+                    return
+                if frame is close:
+                    info = close.info or {}
+                    ws.close(info.get("code") or 1000, info.get("reason") or "")
+                else:
+                    ws.send(frame.payload)
+            ws.wait_closed(None)
+        finally:
+            server.stop()
+
+    before_connect = ws.history.last_seq
+    ws.connect(server.url, sub_protocol=server.cassette.subprotocol, wait=False)
+    threading.Thread(target=drive, name="ws_widget-replay-driver", daemon=True).start()
+    return ws
+
+
+class _Clock:
+    """Sleeps until recorded times, scaled by the replay speed."""
+
+    def __init__(self, speed: float | None):
+        self.speed = speed
+        self.start = time.monotonic()
+
+    def sleep_until(self, t: float) -> None:
+        """Sleep until ``t`` recorded seconds (divided by speed) after the clock started."""
+        if self.speed is None:
+            return
+        delay = t / self.speed - (time.monotonic() - self.start)
+        if delay > 0:
+            time.sleep(delay)

@@ -7,23 +7,35 @@ Modules, in the order imports flow (each imports only those above it):
 - pure logic: ``exceptions``, ``redact`` (masking secrets), ``target`` (checking Connect's
   arguments), ``options`` (keyword options, TLS), ``messages`` (payloads, close codes),
   ``callbacks`` (the seed's callback attributes), ``explain`` (one human line per failure),
-  ``history`` (records), ``debuglog`` (Q-SYS Debug Output lines), ``browse`` (history pages
-  for the widget);
+  ``history`` (records, pandas/JSONL/Parquet), ``debuglog`` (Q-SYS Debug Output lines),
+  ``browse`` (history pages for the widget), ``matching`` (what ``expect`` matches), ``har``
+  (Chrome's HAR layout), ``cassette`` (recorded connections);
 - the I/O core: ``ioloop`` (the one background event loop), ``events`` (the thread that runs
   user callbacks), ``core`` (connection attempts on the I/O loop);
 - the faces: ``websocket`` (seed and Pythonic API), ``timer``, ``widget`` (anywidget front
-  end); ``demo`` is a separate local server for notebooks and tests.
+  end), ``replay`` (cassettes played by a local server); ``demo`` is a separate local server
+  for notebooks and tests.
 """
 
 from websockets.protocol import State
 
+from .cassette import Cassette
+from .cassette import load as load_cassette
 from .exceptions import ConnectFailedError, NotConnectedError, WaitTimeoutError, WsWidgetError
+from .har import from_har, to_har
 from .history import History, Record
+from .replay import ReplayServer, replay
 from .timer import Timer
 from .websocket import WebSocket, connect
 
 __all__ = [
+    "Cassette",
     "ConnectFailedError",
+    "ReplayServer",
+    "from_har",
+    "load_cassette",
+    "replay",
+    "to_har",
     "History",
     "NotConnectedError",
     "Record",

@@ -24,7 +24,7 @@ import time
 
 from websockets.protocol import State
 
-from . import events
+from . import cassette, events
 from .callbacks import Callback
 from .core import Attempt, Core
 from .debuglog import DebugLog
@@ -296,6 +296,11 @@ class WebSocket:
         self._core.connect_messages.append(payload)
         if self.state is State.OPEN:
             self._core.send(payload)
+
+    def save_cassette(self, path, connection: int = -1):
+        """Record one connection of the history (default: the last) to a cassette file, secrets
+        masked; ``ws_widget.replay(path)`` plays it back. Returns the :class:`Cassette`."""
+        return cassette.record(self.history, path, connection)
 
     @property
     def connect_messages(self) -> list[str | bytes]:

@@ -28,6 +28,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import serve
+from websockets.exceptions import ConnectionClosed
 from websockets.frames import Frame, Opcode
 
 NODE_DIR = Path(__file__).parent / "node"
@@ -117,6 +118,8 @@ class WebsocketsServer:
         async def handler(connection):
             try:
                 await _websockets_handler(connection)
+            except ConnectionClosed:
+                pass  # the client left with an error code: not the server's failure
             finally:
                 await connection.wait_closed()
                 self.close_codes.append(connection.close_code)

@@ -13,8 +13,8 @@ Modules, in the order imports flow (each imports only those above it):
 - the I/O core: ``ioloop`` (the one background event loop), ``events`` (the thread that runs
   user callbacks), ``core`` (connection attempts on the I/O loop);
 - the faces: ``websocket`` (seed and Pythonic API), ``timer``, ``widget`` (anywidget front
-  end), ``replay`` (cassettes played by a local server); ``demo`` is a separate local server
-  for notebooks and tests.
+  end), ``replay`` (cassettes played by a local server), ``magics`` (``%load_ext ws_widget``);
+  ``demo`` is a separate local server for notebooks and tests.
 """
 
 from websockets.protocol import State

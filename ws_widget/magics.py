@@ -35,6 +35,7 @@ DEFAULT_NAME = "ws"
 DEMO_NAME = "demo_server"
 _KEEP_DEFAULT = object()  # --ping-interval not given: the library's default applies
 _MODE_FLAGS = {"--json": "json", "--hex": "hex", "--base64": "base64"}
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _JSON_WHITESPACE = re.compile(r'("(?:\\.|[^"\\])*")|[ \t\r\n]+')
 
 
@@ -65,7 +66,7 @@ class WebSocketMagics(Magics):
     @argument("--name", default=DEFAULT_NAME, help="the variable to bind the socket to (default: ws)")
     @argument("--subprotocol", action="append", default=[], metavar="NAME",
               help="offer this subprotocol; repeat to offer several")
-    @argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
+    @argument("-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
               help="an extra handshake header, quoted; repeatable; its value is never printed")
     @argument("--insecure", action="store_true", help="wss: do not check the certificate (verify=False)")
     @argument("--ca", metavar="FILE", help="wss: trust the certificate authorities in this PEM file")
@@ -93,6 +94,7 @@ class WebSocketMagics(Magics):
             raise UsageError(_mask_header_words(str(exc), argv)) from None
 
     def _open(self, argv: list[str]) -> None:
+        """Connect as ``argv`` says, close what this name held before, bind, report and show."""
         args = _parse(self.ws, argv, "%ws")
         name = _check_name(args.name)
         headers = _parse_headers(args.header)
@@ -107,8 +109,9 @@ class WebSocketMagics(Magics):
         except (ValueError, TypeError) as exc:
             raise UsageError(f"%ws: {exc}") from None
         previous = self._opened.get(name)
-        replaced = previous is not None and self.shell.user_ns.get(name) is previous
-        if replaced and previous.state is not State.CLOSED:
+        replaced = (previous is not None and self.shell.user_ns.get(name) is previous
+                    and previous.state is not State.CLOSED)
+        if replaced:
             previous.Close(1000, "replaced by %ws")
         self.shell.user_ns[name] = ws
         self._opened[name] = ws
@@ -169,8 +172,6 @@ class WebSocketMagics(Magics):
             ws.send(payload)
         except WsWidgetError as exc:
             raise UsageError(f"{magic}: {name}: {exc}") from None
-
-    ws_send.parser.allow_abbrev = False  # _split_send_line must see options exactly as the parser does
 
     @magic_arguments()
     @argument("--name", help="the socket's variable (default: the last socket %%ws opened)")
@@ -268,8 +269,10 @@ def _split(line: str, magic: str) -> list[str]:
 
 def _parse(method, argv: list[str], magic: str) -> argparse.Namespace:
     """Parse ``argv`` with the parser ``magic_arguments`` built for ``method``."""
+    parser = method.parser
+    parser.allow_abbrev = False  # whole option names only, as _split_send_line and the masking expect
     try:
-        return method.parser.parse_args(argv)
+        return parser.parse_args(argv)
     except UsageError as exc:
         raise UsageError(f"{magic}: {exc}") from None
 
@@ -326,23 +329,32 @@ def _parse_headers(values: list[str]) -> list[tuple[str, str]]:
 def _check_header_quoting(argv: list[str]) -> None:
     """Catch ``--header Name: value`` written without quotes, before it splits into words."""
     for word, following in zip(argv, argv[1:]):
-        if word == "--header" and following.endswith(":"):
+        if _is_header_option(word) and following.endswith(":"):
             hint = f"--header '{following} ...'"
             raise UsageError(f"%ws: quote the whole header, so that it stays one word: {hint}")
 
 
+def _is_header_option(word: str) -> bool:
+    """Whether ``word`` is, or may be meant as, ``--header``: ``-H``, ``--head``, ``--headers=...``."""
+    return word.startswith("-") and word.lstrip("-")[:1] in ("h", "H")
+
+
 def _mask_header_words(text: str, argv: list[str]) -> str:
-    """Mask in ``text`` every word that may be a header value: the part after the colon of each
-    ``--header`` argument and, in case it was not quoted, the words after it (URLs excepted)."""
+    """Mask in ``text`` every word that may be a header value: the value of each ``--header``
+    argument and, in case it was not quoted, the words after it or after a bare ``Name:``."""
     secrets = []
-    in_header = False
+    collecting = False
     for word in argv:
         if word.startswith("-"):
-            in_header = word == "--header" or word.startswith("--header=")
-            word = word.partition("=")[2] if word.startswith("--header=") else ""
-        if in_header and word and "://" not in word:
-            name, colon, value = word.partition(":")
-            secrets += [value.strip()] if colon else [word]
+            option, _, word = word.partition("=")
+            collecting = _is_header_option(option)
+        if not word or "://" in word:
+            continue
+        name, colon, value = word.partition(":")
+        if collecting:
+            secrets.append(value.strip() if colon else word)
+        if colon and not value.strip() and _HEADER_NAME.fullmatch(name):
+            collecting = True
     for secret in sorted(filter(None, secrets), key=len, reverse=True):
         text = re.sub(rf"(?<![\w-]){re.escape(secret)}(?![\w-])", MASK, text)
     return text

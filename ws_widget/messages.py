@@ -117,7 +117,7 @@ def parse_composed(text: str, mode: str = "text") -> str | bytes:
         return text
     if mode == "json":
         try:
-            json.loads(text)
+            json.loads(text, parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
             raise ValueError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
         return text
@@ -135,3 +135,7 @@ def parse_composed(text: str, mode: str = "text") -> str | bytes:
         except binascii.Error as exc:
             raise ValueError(f"invalid base64: {exc}") from None
     raise ValueError(f"mode must be one of {', '.join(COMPOSER_MODES)}, got {mode!r}")
+
+
+def _reject_constant(name: str):
+    raise json.JSONDecodeError(f"{name} is not valid JSON (use null or a number)", name, 0)

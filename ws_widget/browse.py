@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from array import array
 
-from .explain import close_code_name
+from .protocol import close_code_name
 from .history import BINARY, CLOSE, MESSAGE_KINDS, PING, PONG, History, Record
 
 PREVIEW_CHARS = 240

@@ -29,10 +29,11 @@ from websockets.protocol import State
 from . import ioloop
 from .debuglog import DebugLog
 from .exceptions import ConnectFailedError, NotConnectedError
-from .explain import close_code_name, explain
+from .explain import explain
+from .framelog import FrameRecorder
+from .protocol import close_code_name, describe_handshake
 from .history import BINARY, CLOSE, ERROR, EVENT, IN, OPEN, OUT, PING, PONG, TEXT, History
 from .options import Options
-from .redact import mask_headers
 from .target import Target
 
 _SEND, _PING, _CLOSE = "send", "ping", "close"
@@ -84,6 +85,8 @@ class Attempt:
         self.wake = asyncio.Event()
         self.close_requested = False
         self.connect_task: asyncio.Future | None = None
+        self.raw_connection: ClientConnection | None = None  # set as soon as TCP is up
+        self.handshake: dict | None = None  # the opening handshake, described, secrets masked
 
     @property
     def address(self) -> str:
@@ -94,9 +97,10 @@ class Attempt:
 class Core:
     """Runs the attempts of one WebSocket on the I/O loop and records everything."""
 
-    def __init__(self, listener, history: History, debug: DebugLog):
+    def __init__(self, listener, history: History, debug: DebugLog, frames: History | None = None):
         self.listener = listener
         self.history = history
+        self.frames = frames if frames is not None else History(max_records=100_000)
         self.debug = debug
         self.attempt: Attempt | None = None
         self.stats = Stats()
@@ -207,29 +211,36 @@ class Core:
         self.debug.log(f"Connecting to {target.masked_url}")
 
         def create_connection(protocol, **kwargs):
-            return _RecordingConnection(self, protocol, **kwargs)
+            attempt.raw_connection = _RecordingConnection(self, protocol, **kwargs)
+            return attempt.raw_connection
 
+        kwargs = attempt.options.connect_kwargs(target.secure)
+        if attempt.options.frame_log:
+            recorder = FrameRecorder(self.frames)
+            kwargs["logger"] = recorder.logger
+            if kwargs["compression"] == "deflate":  # offer deflate through the observing wrapper
+                kwargs.update(compression=None, extensions=[recorder.deflate_factory()])
         attempt.connect_task = asyncio.ensure_future(
             connect(
                 target.url,
                 additional_headers=list(target.headers) or None,
                 subprotocols=list(target.subprotocols) or None,
                 create_connection=create_connection,
-                **attempt.options.connect_kwargs(target.secure),
+                **kwargs,
             )
         )
-        connection = await attempt.connect_task
+        try:
+            connection = await attempt.connect_task
+        except Exception:
+            raw = attempt.raw_connection
+            if raw is not None:
+                attempt.handshake = describe_handshake(raw.request, raw.response)
+            raise
         attempt.connection = connection
         attempt.subprotocol = connection.subprotocol
         attempt.state = State.CLOSING if attempt.close_requested else State.OPEN
-        response = connection.response
-        info = {
-            "url": target.masked_url,
-            "subprotocol": connection.subprotocol,
-            "request_headers": mask_headers(connection.request.headers.raw_items()),
-            "status": response.status_code,
-            "response_headers": mask_headers(response.headers.raw_items()),
-        }
+        attempt.handshake = describe_handshake(connection.request, connection.response)
+        info = {"url": target.masked_url, **attempt.handshake, "subprotocol": connection.subprotocol}
         self.history.add(EVENT, OPEN, info=info)
         self.debug.log(
             f"Connected to {target.masked_url}"
@@ -369,7 +380,8 @@ class Core:
         attempt.outbox.clear()
         if exc is not None:
             attempt.error, attempt.error_text = exc, text
-            self.history.add(EVENT, ERROR, info={"message": text})
+            failed_handshake = attempt.handshake if attempt.connection is None else None
+            self.history.add(EVENT, ERROR, info={"message": text, **({"handshake": failed_handshake} if failed_handshake else {})})
             self.debug.log(f"Error: {text}")
             self.listener.failed(attempt, text)
         if leftovers:

@@ -15,7 +15,6 @@ from websockets.exceptions import (
     NegotiationError,
     ProxyError,
 )
-from websockets.frames import CLOSE_CODE_EXPLANATIONS
 
 _STATUS_HINTS = {
     400: "the server rejected the request: check the path and the headers",
@@ -97,19 +96,6 @@ def explain_close(exc: ConnectionClosed) -> str:
     if sent is not None and not exc.rcvd_then_sent:
         return f"client closed the connection: {sent}"
     return f"server closed the connection: {rcvd}"
-
-
-def close_code_name(code: int | None) -> str:
-    """Return the registered meaning of a close code, e.g. ``going away`` for 1001."""
-    if code is None:
-        return ""
-    if code in CLOSE_CODE_EXPLANATIONS:
-        return CLOSE_CODE_EXPLANATIONS[code]
-    if 3000 <= code < 4000:
-        return "registered"
-    if 4000 <= code < 5000:
-        return "private use"
-    return "unknown"
 
 
 def _cause(exc: BaseException) -> str:

@@ -26,7 +26,7 @@ from IPython.display import display
 from websockets.protocol import State
 
 from .exceptions import WsWidgetError
-from .explain import close_code_name
+from .protocol import close_code_name
 from .messages import parse_composed
 from .redact import MASK
 from .websocket import WebSocket, connect

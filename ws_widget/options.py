@@ -27,6 +27,8 @@ class Options:
         origin: value of the Origin header.
         user_agent: value of the User-Agent header; None leaves it out.
         proxy: True uses the proxy from the environment, None disables it, or a proxy URL.
+        frame_log: record every frame (opcode, FIN, RSV1, mask, length) in ``ws.frames``;
+            off by default because it costs time on every frame.
     """
 
     verify: bool | ssl.SSLContext = True
@@ -41,6 +43,7 @@ class Options:
     origin: str | None = None
     user_agent: object = _UNSET
     proxy: bool | str | None = True
+    frame_log: bool = False
 
     def __post_init__(self):
         if not isinstance(self.verify, (bool, ssl.SSLContext)):

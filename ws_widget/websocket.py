@@ -81,8 +81,9 @@ class WebSocket:
         """Create an unconnected WebSocket; the history keeps at most these many records/bytes."""
         self._callbacks: dict = {}
         self.history = History(max_records, max_bytes)
+        self.frames = History(max_records=100_000)  # filled when connected with frame_log=True
         self.debug_output = DebugLog()
-        self._core = Core(self, self.history, self.debug_output)
+        self._core = Core(self, self.history, self.debug_output, self.frames)
         self._backlog = events.Backlog()
         self._receive_cursor = 0
         self._widget = None
@@ -358,6 +359,14 @@ class WebSocket:
     close_code = _of_attempt("close_code", "Close code of the last connection (1006: no closing handshake).")
     close_reason = _of_attempt("close_reason", "Close reason of the last connection.")
     last_error = _of_attempt("error", "The exception behind the last ``Error`` of the current attempt, or None.")
+
+    @property
+    def handshake(self) -> dict | None:
+        """The current attempt's opening handshake, described with secrets masked: request line
+        and headers, status and headers, the accept check step by step, subprotocol,
+        extensions; a failed one's body."""
+        attempt = self._core.attempt
+        return None if attempt is None else attempt.handshake
 
     @property
     def verified(self) -> bool | None:

@@ -23,7 +23,7 @@ import traitlets
 from . import ioloop
 from .browse import Browser, RecordFilter, encode_detail, encode_records
 from .exceptions import WsWidgetError
-from .explain import close_code_name
+from .protocol import close_code_name
 from .messages import parse_composed
 from .websocket import WebSocket
 

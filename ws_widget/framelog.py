@@ -1,0 +1,89 @@
+"""The frame log: every frame of a connection, in both directions, from the ``Frame`` objects
+that ``websockets`` logs at DEBUG level on a per-connection logger.
+
+``websockets`` logs frames before compressing them (sent) and after decompressing them
+(received), so the RSV1 bit and the length on the wire come from a thin wrapper around the
+permessage-deflate extension, which sees each frame on the wire side.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
+from websockets.frames import Frame
+
+from .history import IN, OUT, History
+from .protocol import frame_info
+
+
+class FrameRecorder(logging.Handler):
+    """Records the frames logged by one connection's ``websockets`` logger into ``frames``."""
+
+    def __init__(self, frames: History):
+        super().__init__(logging.DEBUG)
+        self.frames = frames
+        self._wire_in: tuple[bool, int] | None = None  # RSV1 and length of the frame being decoded
+        self._last_out = None  # the record of the frame being encoded
+        self.logger = logging.Logger("ws_widget.frames", logging.DEBUG)  # not in the global tree
+        self.logger.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg not in ("< %s", "> %s") or not record.args or not isinstance(record.args[0], Frame):
+            return  # handshake lines and state changes are not frames (and may hold secrets)
+        frame = record.args[0]
+        if record.msg == "< %s":
+            rsv1, length = self._wire_in or (frame.rsv1, len(frame.data))
+            self._wire_in = None
+            self.frames.add(IN, *_record_fields(frame, IN, rsv1, length))
+        else:
+            self._last_out = self.frames.add(OUT, *_record_fields(frame, OUT, frame.rsv1, len(frame.data)))
+
+    def decoded(self, wire_frame: Frame) -> None:
+        """Note a received frame as it was on the wire (called before it is decompressed)."""
+        self._wire_in = (wire_frame.rsv1, len(wire_frame.data))
+
+    def encoded(self, wire_frame: Frame) -> None:
+        """Correct the last sent frame's record with its wire form (after compression)."""
+        if self._last_out is not None:
+            self._last_out.info["rsv1"] = wire_frame.rsv1
+            self._last_out.info["length"] = self._last_out.size = len(wire_frame.data)
+            self._last_out = None
+
+    def deflate_factory(self) -> ClientPerMessageDeflateFactory:
+        """A permessage-deflate offer, with websockets' default settings, that reports to us."""
+        return _ObservedDeflateFactory(self, compress_settings={"memLevel": 5})
+
+
+def _record_fields(frame: Frame, direction: str, rsv1: bool, length: int):
+    kind, preview, info = frame_info(frame, direction, rsv1, length)
+    return kind, preview, length, info
+
+
+class _ObservedDeflateFactory(ClientPerMessageDeflateFactory):
+    def __init__(self, recorder: FrameRecorder, **kwargs):
+        super().__init__(**kwargs)
+        self._recorder = recorder
+
+    def process_response_params(self, params, accepted_extensions):
+        return _ObservedExtension(super().process_response_params(params, accepted_extensions), self._recorder)
+
+
+class _ObservedExtension:
+    """Delegates to the real extension and shows the recorder each frame's wire form."""
+
+    def __init__(self, extension, recorder: FrameRecorder):
+        self._extension, self._recorder = extension, recorder
+        self.name = extension.name
+
+    def decode(self, frame: Frame, *, max_size: int | None = None) -> Frame:
+        self._recorder.decoded(frame)
+        return self._extension.decode(frame, max_size=max_size)
+
+    def encode(self, frame: Frame) -> Frame:
+        encoded = self._extension.encode(frame)
+        self._recorder.encoded(encoded)
+        return encoded
+
+    def __repr__(self) -> str:
+        return repr(self._extension)

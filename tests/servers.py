@@ -7,7 +7,7 @@ independent implementations:
 - ``/fragments``: sends ``alpha-beta-gamma`` as three fragments (TEXT, CONT, CONT+FIN);
 - ``/close?code=&reason=``: closes with that code and reason;
 - ``/headers``: sends the request headers as a JSON object;
-- any other path answers HTTP 404.
+- ``/forbidden`` answers HTTP 403 (websockets server only); any other path answers HTTP 404.
 
 The websockets server also has ``/big?size=`` (one binary message of that size), ``/ping``
 (the server pings once), ``/silent`` (never answers anything), ``/flood?n=&size=`` (n messages as fast as it can) and ``/count?n=&close=1`` (sends n
@@ -93,6 +93,10 @@ async def _websockets_handler(connection):
 
 def _websockets_process_request(connection, request):
     path = urlsplit(request.path).path
+    if path == "/forbidden":
+        response = connection.respond(HTTPStatus.FORBIDDEN, "forbidden: bad token\n")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="device"'
+        return response
     if path not in ("/echo", "/fragments", "/close", "/headers", "/big", "/ping", "/count", "/silent", "/flood"):
         return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
     return None

@@ -120,14 +120,15 @@ class Core:
         ioloop.call_soon(self._start, attempt, previous)
         return attempt
 
-    def send(self, payload: str | bytes) -> None:
-        """Queue a message; it goes out in order once the connection is open.
+    def send(self, payload: str | bytes, fragments: int = 1) -> None:
+        """Queue a message; it goes out in order once the connection is open, in ``fragments``
+        frames (a first frame, then continuation frames) when more than one.
 
         Raises:
             NotConnectedError: the socket is closing, closed or was never connected.
         """
         attempt = self._require_live("send")
-        ioloop.call_soon(self._enqueue, attempt, (_SEND, payload))
+        ioloop.call_soon(self._enqueue, attempt, (_SEND, payload, fragments))
 
     def ping(self, payload: bytes | None = None) -> concurrent.futures.Future:
         """Send a ping; the future gives the round-trip time in seconds.
@@ -246,7 +247,7 @@ class Core:
             f"Connected to {target.masked_url}"
             + (f" (subprotocol {connection.subprotocol})" if connection.subprotocol else "")
         )
-        attempt.outbox.extendleft((_SEND, payload) for payload in reversed(self.connect_messages))
+        attempt.outbox.extendleft((_SEND, payload, 1) for payload in reversed(self.connect_messages))
         self.listener.opened(attempt)
         attempt.opened.set_result(True)
         return connection
@@ -300,11 +301,14 @@ class Core:
     async def _write(self, attempt: Attempt, connection: ClientConnection, item: tuple) -> None:
         action = item[0]
         if action == _SEND:
-            payload = item[1]
-            await connection.send(payload)
+            payload, fragments = item[1], item[2]
+            if fragments > 1:
+                await _send_fragments(connection, payload, fragments)
+            else:
+                await connection.send(payload)
             kind = TEXT if isinstance(payload, str) else BINARY
             size = payload_size(payload)
-            self.history.add(OUT, kind, payload, size)
+            self.history.add(OUT, kind, payload, size, {"fragments": fragments} if fragments > 1 else None)
             self.stats.messages_out += 1
             self.stats.bytes_out += size
         elif action == _PING:
@@ -425,6 +429,21 @@ class Core:
             self.history.add(IN, PING, data, len(data))
         elif data not in connection.pending_pings:
             self.history.add(IN, PONG, data, len(data), {"unsolicited": True})
+
+
+async def _send_fragments(connection: ClientConnection, payload: str | bytes, fragments: int) -> None:
+    """Send one message as exactly ``fragments`` frames (``send(iterable)`` would add an empty
+    final frame), through the same send context as ``websockets``' own ``send``."""
+    data = payload.encode() if isinstance(payload, str) else payload
+    step = max(1, -(-len(data) // fragments))
+    pieces = [data[i:i + step] for i in range(0, len(data), step)] or [b""]
+    pieces += [b""] * (fragments - len(pieces))
+    protocol = connection.protocol
+    async with connection.send_context():
+        first = protocol.send_text if isinstance(payload, str) else protocol.send_binary
+        first(pieces[0], fin=len(pieces) == 1)
+        for index, piece in enumerate(pieces[1:], 2):
+            protocol.send_continuation(piece, fin=index == len(pieces))
 
 
 class _RecordingConnection(ClientConnection):

@@ -181,14 +181,18 @@ class WebSocket:
         data, metadata = self.widget._repr_mimebundle_(**kwargs)
         return {**data, "text/plain": repr(self)}, metadata
 
-    def send(self, data) -> None:
-        """Send str as text, bytes as binary, and a dict or list as JSON text.
+    def send(self, data, fragments: int = 1) -> None:
+        """Send str as text, bytes as binary, and a dict or list as JSON text; with
+        ``fragments=N`` the message goes as N frames (first frame plus continuations).
 
         Raises:
             TypeError: data of another type.
+            ValueError: fragments is not a positive integer.
             NotConnectedError: the socket is closed or was never connected.
         """
-        self._core.send(encode_any(data))
+        if isinstance(fragments, bool) or not isinstance(fragments, int) or fragments < 1:
+            raise ValueError(f"fragments must be a positive integer, got {fragments!r}")
+        self._core.send(encode_any(data), fragments)
 
     def ping(self, payload=None, timeout: float | None = 10.0) -> float:
         """Send a ping and return the round-trip time in seconds once the pong arrives.

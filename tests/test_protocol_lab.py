@@ -118,3 +118,17 @@ def test_frame_log_is_off_by_default(server):
     ws.receive(5)
     ws.close()
     assert len(ws.frames) == 0
+
+
+def test_frame_log_switches_on_while_connected(server):
+    """Setting ws.frame_log on an open connection starts recording from the next frame."""
+    ws = ws_widget.connect(server.url("/echo"))
+    ws.send("before")
+    ws.receive(5)
+    ws.frame_log = True
+    ws.ping()  # the switch takes effect on the I/O loop before this ping goes out
+    ws.send("after")
+    ws.receive(5)
+    ws.close()
+    texts = [r.payload for r in ws.frames if r.kind == "TEXT"]
+    assert texts == [b"after", b"after"] and ws.frame_log

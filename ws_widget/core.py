@@ -87,6 +87,7 @@ class Attempt:
         self.connect_task: asyncio.Future | None = None
         self.raw_connection: ClientConnection | None = None  # set as soon as TCP is up
         self.handshake: dict | None = None  # the opening handshake, described, secrets masked
+        self.recorder: FrameRecorder | None = None
 
     @property
     def address(self) -> str:
@@ -105,6 +106,7 @@ class Core:
         self.attempt: Attempt | None = None
         self.stats = Stats()
         self.connect_messages: list[str | bytes] = []  # sent first on every open (resubscribing)
+        self.frame_log = False  # record every frame in ``frames``; see set_frame_log
         self._lock = threading.Lock()
         self._message_waiters: list[asyncio.Future] = []
 
@@ -114,6 +116,8 @@ class Core:
         self, target: Target, options: Options, context: contextvars.Context, keep_alive: bool = False
     ) -> Attempt:
         """Start a new attempt; an earlier one still alive is closed (1000) first."""
+        if options.frame_log:
+            self.frame_log = True
         attempt = Attempt(target, options, context, keep_alive)
         with self._lock:
             previous, self.attempt = self.attempt, attempt
@@ -151,6 +155,13 @@ class Core:
         if attempt is not None and not attempt.finished.done():
             ioloop.call_soon(self._request_close, attempt, code, reason)
         return attempt
+
+    def set_frame_log(self, on: bool) -> None:
+        """Record every frame from now on (also on the open connection), or stop."""
+        self.frame_log = on
+        attempt = self.attempt
+        if attempt is not None:
+            ioloop.call_soon(lambda: attempt.recorder is not None and attempt.recorder.enable(on))
 
     def next_message(self, after_seq: int, match=None) -> concurrent.futures.Future:
         """Return a future of the first incoming message recorded after ``after_seq`` (for
@@ -213,14 +224,14 @@ class Core:
 
         def create_connection(protocol, **kwargs):
             attempt.raw_connection = _RecordingConnection(self, protocol, **kwargs)
+            recorder.attach(protocol)
             return attempt.raw_connection
 
         kwargs = attempt.options.connect_kwargs(target.secure)
-        if attempt.options.frame_log:
-            recorder = FrameRecorder(self.frames)
-            kwargs["logger"] = recorder.logger
-            if kwargs["compression"] == "deflate":  # offer deflate through the observing wrapper
-                kwargs.update(compression=None, extensions=[recorder.deflate_factory()])
+        recorder = attempt.recorder = FrameRecorder(self.frames, self.frame_log)
+        kwargs["logger"] = recorder.logger
+        if kwargs["compression"] == "deflate":  # offer deflate through the observing wrapper
+            kwargs.update(compression=None, extensions=[recorder.deflate_factory()])
         attempt.connect_task = asyncio.ensure_future(
             connect(
                 target.url,

@@ -20,16 +20,29 @@ from .protocol import frame_info
 class FrameRecorder(logging.Handler):
     """Records the frames logged by one connection's ``websockets`` logger into ``frames``."""
 
-    def __init__(self, frames: History):
+    def __init__(self, frames: History, enabled: bool):
         super().__init__(logging.DEBUG)
         self.frames = frames
         self._wire_in: tuple[bool, int] | None = None  # RSV1 and length of the frame being decoded
         self._last_out = None  # the record of the frame being encoded
         self.logger = logging.Logger("ws_widget.frames", logging.DEBUG)  # not in the global tree
         self.logger.addHandler(self)
+        self.protocol = None
+        self.enabled = enabled
+
+    def attach(self, protocol) -> None:
+        """Follow a connection's Sans-I/O protocol; it logs frames only while enabled."""
+        self.protocol = protocol
+        protocol.debug = self.enabled
+
+    def enable(self, on: bool) -> None:
+        """Start or stop recording frames, also on a live connection (call on the I/O loop)."""
+        self.enabled = on
+        if self.protocol is not None:
+            self.protocol.debug = on  # websockets checks it before logging each frame
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.msg not in ("< %s", "> %s") or not record.args or not isinstance(record.args[0], Frame):
+        if not self.enabled or record.msg not in ("< %s", "> %s") or not isinstance(record.args[0], Frame):
             return  # handshake lines and state changes are not frames (and may hold secrets)
         frame = record.args[0]
         if record.msg == "< %s":

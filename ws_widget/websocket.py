@@ -365,6 +365,15 @@ class WebSocket:
     last_error = _of_attempt("error", "The exception behind the last ``Error`` of the current attempt, or None.")
 
     @property
+    def frame_log(self) -> bool:
+        """Whether every frame is recorded in ``ws.frames``; settable, also while connected."""
+        return self._core.frame_log
+
+    @frame_log.setter
+    def frame_log(self, on: bool) -> None:
+        self._core.set_frame_log(bool(on))
+
+    @property
     def handshake(self) -> dict | None:
         """The current attempt's opening handshake, described with secrets masked: request line
         and headers, status and headers, the accept check step by step, subprotocol,

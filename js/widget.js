@@ -151,6 +151,72 @@ export function previewText(record, bytes) {
   return JSON.stringify(info);
 }
 
+// ---------------------------------------------------------------- more pure helpers
+
+/** Text for a frame log row: FIN, RSV1 and MASK bits, length, payload preview. */
+export function frameColumns(record, bytes) {
+  const info = record[6] || {};
+  const bits = `${info.fin ? "FIN" : "fin"} ${info.rsv1 ? "RSV1" : "rsv1"} ${info.masked ? "MASK" : "mask"}`;
+  let preview = "";
+  if (info.code !== undefined) preview = `${info.code} (${info.meaning || ""})`;
+  else if (bytes && bytes.length) preview = printable(bytes) ? new TextDecoder().decode(bytes) : toHex(bytes);
+  return { bits, preview: preview.replace(/\s+/g, " ") };
+}
+
+/** Whether bytes look like readable UTF-8 text. */
+export function printable(bytes) {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return !/[\u0000-\u0008\u000e-\u001f]/.test(text);
+  } catch {
+    return false;
+  }
+}
+
+/** The handshake as lines of text: request, response, accept check, negotiation. */
+export function handshakeText(handshake) {
+  if (!handshake || !Object.keys(handshake).length) return "No handshake yet: connect first.";
+  const lines = [];
+  if (handshake.request_line) lines.push(handshake.request_line);
+  for (const [name, value] of handshake.request_headers || []) lines.push(`${name}: ${value}`);
+  if (handshake.status !== undefined) {
+    lines.push("", `HTTP/1.1 ${handshake.status} ${handshake.reason || ""}`.trimEnd());
+    for (const [name, value] of handshake.response_headers || []) lines.push(`${name}: ${value}`);
+  }
+  if (handshake.body) lines.push("", handshake.body);
+  const check = handshake.accept_check;
+  if (check) {
+    lines.push("", "Sec-WebSocket-Accept check (RFC 6455, 4.2.2):",
+      `  key                 ${check.key}`,
+      `  key + GUID          ${check.key_plus_guid}`,
+      `  SHA-1 (hex)         ${check.sha1}`,
+      `  base64(SHA-1)       ${check.accept}`,
+      `  server sent         ${check.received}  ${check.ok ? "\u2714 matches" : "\u2718 does NOT match"}`);
+  }
+  if (handshake.status === 101) {
+    lines.push("", `Subprotocol: ${handshake.subprotocol || "none"}`);
+    const extensions = handshake.extensions || [];
+    lines.push(`Extensions: ${extensions.length ? "" : "none"}`);
+    for (const ext of extensions) {
+      const params = Object.entries(ext.parameters || {}).map(([k, v]) => (v === null ? k : `${k}=${v}`));
+      lines.push(`  ${ext.name}${params.length ? "; " + params.join("; ") : ""}`);
+    }
+  }
+  return lines.join("\n");
+}
+
+/** SVG polyline points for values over a width and height; nulls are skipped. */
+export function sparkPoints(values, width, height) {
+  const present = values.filter((v) => v !== null && v !== undefined);
+  if (!present.length) return "";
+  const max = Math.max(...present, 1e-9);
+  const step = values.length > 1 ? width / (values.length - 1) : 0;
+  return values
+    .map((v, i) => (v === null || v === undefined ? null : `${(i * step).toFixed(1)},${(height - (v / max) * height).toFixed(1)}`))
+    .filter(Boolean)
+    .join(" ");
+}
+
 // ---------------------------------------------------------------- DOM helpers
 
 function h(tag, props = {}, children = []) {
@@ -169,6 +235,140 @@ function option(value, label) {
   return h("option", { value, text: label });
 }
 
+function svg(tag, attributes = {}) {
+  const node = document.createElementNS("http://www.w3.org/2000/svg", tag);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  return node;
+}
+
+function bytesFrom(buffer) {
+  if (!buffer) return null;
+  return buffer.buffer ? new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength)) : new Uint8Array(buffer);
+}
+
+/**
+ * A virtualised list of records held in the kernel. Rows are fetched by page as they come
+ * into view; `push` takes the newest records of a batch.
+ */
+function createList({ source, request, rowCells, filterSpec, isUnfiltered, onSelect, follow, shown }) {
+  const spacer = h("div", { class: "wsw-spacer" });
+  const rowsBox = h("div", { class: "wsw-rows", "data-role": source === "messages" ? "rows" : `${source}-rows` });
+  const viewport = h("div", { class: "wsw-viewport", "data-role": source === "messages" ? "history" : source, tabindex: "0" }, [spacer, rowsBox]);
+  let total = 0;
+  let firstSeq = 1;
+  let cache = new Map(); // row index -> [record, bytes]
+  let selected = null;
+  let pageInFlight = false;
+  let pageWanted = false;
+  let lastAsked = null;
+
+  const geometry = () => scrollGeometry(total, viewport.clientHeight || 300);
+
+  function render() {
+    const geo = geometry();
+    const height = viewport.clientHeight || 300;
+    spacer.style.height = `${geo.height}px`;
+    const first = geo.firstRow(viewport.scrollTop);
+    const last = Math.min(total, first + geo.visible);
+    rowsBox.style.top = `${geo.rowTop(first, viewport.scrollTop)}px`;
+    rowsBox.style.height = `${Math.min(height, geo.height)}px`;
+    rowsBox.replaceChildren();
+    let missing = false;
+    for (let i = first; i < last; i++) {
+      const entry = cache.get(i);
+      if (!entry) missing = true;
+      rowsBox.append(rowNode(entry));
+    }
+    if (shown) shown.textContent = isUnfiltered() ? `${total} records` : `${total} match`;
+    if (missing && first !== lastAsked) wantPage(first);
+  }
+
+  function rowNode(entry) {
+    if (!entry) return h("div", { class: "wsw-row wsw-loading", text: "\u2026" });
+    const [record, bytes] = entry;
+    const [seq, , dir, kind] = record;
+    const row = h("div", { class: `wsw-row wsw-${dir} wsw-kind-${kind}`, "data-seq": String(seq) },
+      rowCells(record, bytes).map(([cls, text, title]) => h("span", title ? { class: cls, text, title } : { class: cls, text })));
+    if (selected === seq) row.classList.add("wsw-selected");
+    if (onSelect) row.addEventListener("click", () => { selected = seq; onSelect(seq); render(); });
+    return row;
+  }
+
+  function wantPage(first) {
+    if (pageInFlight) { pageWanted = true; return; }
+    pageInFlight = true;
+    lastAsked = first;
+    const offset = Math.max(0, first - Math.floor((PAGE_SIZE - geometry().visible) / 2));
+    request({ type: "page", source, offset, count: PAGE_SIZE, filter: filterSpec() }, (reply) => {
+      pageInFlight = false;
+      if (reply.type === "page") store(reply);
+      if (pageWanted) { pageWanted = false; lastAsked = null; render(); }
+    });
+  }
+
+  function store(reply) {
+    if (reply.first_seq !== firstSeq && isUnfiltered()) cache = new Map();
+    firstSeq = reply.first_seq;
+    total = reply.total;
+    reply.records.forEach((record, i) => cache.set(reply.offset + i, [record, bytesOf(record, reply.buffers)]));
+    trim(reply.offset);
+    if (follow()) toEnd(); else render();
+  }
+
+  function bytesOf(record, buffers) {
+    const index = record[7];
+    return index === null || index === undefined || !buffers ? null : bytesFrom(buffers[index]);
+  }
+
+  function trim(center) {
+    if (cache.size <= CACHE_LIMIT) return;
+    for (const key of cache.keys()) if (Math.abs(key - center) > CACHE_LIMIT / 2) cache.delete(key);
+  }
+
+  function toEnd() {
+    const geo = geometry();
+    spacer.style.height = `${geo.height}px`;
+    viewport.scrollTop = geo.height;
+    render();
+  }
+
+  function refresh() {
+    cache = new Map();
+    total = 0;
+    lastAsked = null;
+    request({ type: "page", source, offset: follow() ? -PAGE_SIZE : 0, count: PAGE_SIZE, filter: filterSpec() }, (reply) => {
+      if (reply.type === "page") store(reply);
+    });
+  }
+
+  function push(part, buffers) {
+    if (part.first_seq !== firstSeq && isUnfiltered()) cache = new Map();
+    firstSeq = part.first_seq;
+    lastAsked = null;
+    if (isUnfiltered()) {
+      total = part.total;
+      for (const record of part.records) cache.set(record[0] - firstSeq, [record, bytesOf(record, buffers)]);
+      trim(total);
+      if (follow()) toEnd(); else render();
+    } else if (part.records.length && follow()) {
+      wantPage(Math.max(0, total - geometry().visible)); // the reply brings the new total
+    }
+  }
+
+  let scrollScheduled = false;
+  const onScroll = (callback) => viewport.addEventListener("scroll", () => {
+    if (scrollScheduled) return;
+    scrollScheduled = true;
+    requestAnimationFrame(() => {
+      scrollScheduled = false;
+      callback(viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT);
+      render();
+    });
+  });
+
+  return { viewport, render, refresh, push, onScroll, visible: () => viewport.offsetParent !== null };
+}
+
 // ---------------------------------------------------------------- the view
 
 function render({ model, el }) {
@@ -180,6 +380,7 @@ function render({ model, el }) {
     model.send({ ...content, id });
     return id;
   };
+  const button = (label, role, action) => h("button", { class: "wsw-button", "data-role": role, text: label, onclick: action });
 
   // Header
   const pill = h("span", { class: "wsw-pill", "data-role": "state" });
@@ -193,7 +394,6 @@ function render({ model, el }) {
 
   // Controls
   const urlInput = h("input", { class: "wsw-url-input", type: "text", placeholder: "ws://127.0.0.1:8765/echo", "aria-label": "URL", spellcheck: "false" });
-  const button = (label, role, action) => h("button", { class: "wsw-button", "data-role": role, text: label, onclick: action });
   const connectButton = button("Connect", "connect", () => request({ type: "connect", url: urlInput.value.trim() }));
   const closeButton = button("Close", "close", () => request({ type: "close" }));
   const pingButton = button("Ping", "ping", () => request({ type: "ping" }));
@@ -201,7 +401,7 @@ function render({ model, el }) {
   urlInput.addEventListener("keydown", (event) => { if (event.key === "Enter") connectButton.click(); });
   const controls = h("div", { class: "wsw-controls" }, [urlInput, connectButton, closeButton, pingButton, clearButton]);
 
-  // Filters
+  // Messages tab: filters, list, detail, composer
   const filterText = h("input", { class: "wsw-filter", type: "search", placeholder: "filter", "aria-label": "filter", "data-role": "filter" });
   const regex = h("input", { type: "checkbox", "data-role": "regex" });
   const direction = h("select", { "data-role": "direction", "aria-label": "direction" },
@@ -215,50 +415,89 @@ function render({ model, el }) {
   const filterBar = h("div", { class: "wsw-filters" }, [
     filterText, h("label", {}, [regex, " regex"]), direction, kinds, h("label", {}, [follow, " follow"]), shown,
   ]);
-
-  // History list (virtualised) and detail
-  const spacer = h("div", { class: "wsw-spacer" });
-  const rowsBox = h("div", { class: "wsw-rows", "data-role": "rows" });
-  const viewport = h("div", { class: "wsw-viewport", "data-role": "history", tabindex: "0" }, [spacer, rowsBox]);
   const detail = h("pre", { class: "wsw-detail", "data-role": "detail" });
+  const filterSpec = () => ({ text: filterText.value, regex: regex.checked, direction: direction.value, kinds: kinds.value });
+  const unfiltered = () => !filterText.value && direction.value === "all" && kinds.value === "all";
+  let selected = null;
+  const messages = createList({
+    source: "messages", request, filterSpec, isUnfiltered: unfiltered, follow: () => follow.checked, shown,
+    rowCells: (record, bytes) => [
+      ["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", ARROWS[record[2]] || record[2], record[2]],
+      ["wsw-kind", record[3]], ["wsw-size", formatBytes(record[4])], ["wsw-preview", previewText(record, bytes)],
+    ],
+    onSelect: (seq) => { selected = seq; detail.textContent = "loading\u2026"; request({ type: "get", seq }); },
+  });
 
-  // Composer
   const mode = h("select", { "data-role": "mode", "aria-label": "mode" },
     [option("text", "Text"), option("json", "JSON"), option("hex", "Binary (hex)"), option("base64", "Binary (base64)")]);
   const composer = h("textarea", { class: "wsw-composer", rows: "2", placeholder: "message \u2014 Ctrl+Enter sends, \u2191 recalls", "data-role": "composer", spellcheck: "false" });
   const composeError = h("span", { class: "wsw-compose-error", "data-role": "compose-error" });
   const sendButton = button("Send", "send", () => send());
   const composeBox = h("div", { class: "wsw-compose" }, [mode, composer, sendButton, composeError]);
+  const messagesTab = h("div", { class: "wsw-tab-body" }, [filterBar, messages.viewport, detail, composeBox]);
 
-  // Debug Output
+  // Frames tab
+  const frameFollow = h("input", { type: "checkbox", "data-role": "frames-follow" });
+  frameFollow.checked = true;
+  const frameToggle = h("input", { type: "checkbox", "data-role": "frame-log" });
+  const frameShown = h("span", { class: "wsw-shown", "data-role": "frames-shown" });
+  const frames = createList({
+    source: "frames", request, filterSpec: () => ({}), isUnfiltered: () => true, follow: () => frameFollow.checked, shown: frameShown,
+    rowCells: (record, bytes) => {
+      const { bits, preview } = frameColumns(record, bytes);
+      return [["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", ARROWS[record[2]] || record[2], record[2]],
+        ["wsw-kind", record[3]], ["wsw-bits", bits], ["wsw-size", formatBytes(record[4])], ["wsw-preview", preview]];
+    },
+  });
+  frameToggle.addEventListener("change", () => request({ type: "frame_log", on: frameToggle.checked }));
+  const framesTab = h("div", { class: "wsw-tab-body", hidden: "" }, [
+    h("div", { class: "wsw-filters" }, [h("label", {}, [frameToggle, " record frames"]), h("label", {}, [frameFollow, " follow"]), frameShown]),
+    frames.viewport,
+  ]);
+
+  // Handshake, Debug Output and Stats tabs
+  const handshakePre = h("pre", { class: "wsw-debug", "data-role": "handshake" });
+  const handshakeTab = h("div", { class: "wsw-tab-body", hidden: "" }, [handshakePre]);
   const debugPre = h("pre", { class: "wsw-debug", "data-role": "debug" });
-  const messagesTab = h("div", { class: "wsw-tab-body" }, [filterBar, viewport, detail, composeBox]);
   const debugTab = h("div", { class: "wsw-tab-body", hidden: "" }, [debugPre]);
-  const tabButtons = [["Messages", messagesTab], ["Debug Output", debugTab]].map(([label, body]) =>
+  const charts = {
+    rate: { label: "messages/s (in, out)", series: [1, 2] },
+    bytes: { label: "bytes/s (in, out)", series: [3, 4] },
+    rtt: { label: "ping RTT (ms)", series: [5] },
+  };
+  const statsTab = h("div", { class: "wsw-tab-body", hidden: "" });
+  for (const [name, chart] of Object.entries(charts)) {
+    chart.svg = svg("svg", { class: "wsw-chart", viewBox: "0 0 300 60", preserveAspectRatio: "none", "data-role": `chart-${name}` });
+    chart.lines = chart.series.map((_, i) => {
+      const line = svg("polyline", { class: `wsw-line wsw-line-${i}`, fill: "none", "vector-effect": "non-scaling-stroke" });
+      chart.svg.append(line);
+      return line;
+    });
+    chart.caption = h("div", { class: "wsw-chart-caption" });
+    statsTab.append(h("div", { class: "wsw-chart-box" }, [chart.caption, chart.svg]));
+  }
+  const series = [];
+
+  const tabBodies = { Messages: messagesTab, Frames: framesTab, Handshake: handshakeTab, "Debug Output": debugTab, Stats: statsTab };
+  const tabButtons = Object.entries(tabBodies).map(([label, body]) =>
     h("button", { class: "wsw-tab", "data-role": `tab-${label.toLowerCase().replace(" ", "-")}`, text: label,
       onclick: (event) => selectTab(event.currentTarget, body) }));
   const tabs = h("div", { class: "wsw-tabs", role: "tablist" }, tabButtons);
   const selectTab = (buttonNode, body) => {
     for (const node of tabButtons) node.classList.toggle("wsw-active", node === buttonNode);
-    for (const node of [messagesTab, debugTab]) node.hidden = node !== body;
+    for (const node of Object.values(tabBodies)) node.hidden = node !== body;
+    if (body === framesTab) frames.refresh();
+    if (body === messagesTab) messages.render();
+    if (body === statsTab) drawCharts();
   };
   tabButtons[0].classList.add("wsw-active");
 
-  const root = h("div", { class: "wsw-root" }, [header, controls, tabs, messagesTab, debugTab]);
+  const root = h("div", { class: "wsw-root" }, [header, controls, tabs, ...Object.values(tabBodies)]);
   el.append(root);
 
-  // ------------------------------------------------------------ state of this view
-  let total = 0; // rows in the (filtered) list
-  let firstSeq = 1;
-  let cache = new Map(); // row index -> [record, bytes]
-  let selected = null;
-  let pageInFlight = false;
-  let pageWanted = false;
+  // ------------------------------------------------------------ updates
   const sentHistory = [];
   let recall = -1;
-
-  const filterSpec = () => ({ text: filterText.value, regex: regex.checked, direction: direction.value, kinds: kinds.value });
-  const unfiltered = () => !filterText.value && direction.value === "all" && kinds.value === "all";
 
   function updateHeader() {
     const state = model.get("state");
@@ -277,6 +516,8 @@ function render({ model, el }) {
     closeButton.disabled = !(open || state === "CONNECTING");
     pingButton.disabled = !open;
     sendButton.disabled = !(open || state === "CONNECTING");
+    handshakePre.textContent = handshakeText(model.get("handshake"));
+    frameToggle.checked = model.get("frame_log");
   }
 
   function updateCounters(message) {
@@ -290,144 +531,32 @@ function render({ model, el }) {
   function appendDebug(lines) {
     if (!lines || !lines.length) return;
     debugPre.append(document.createTextNode(lines.join("\n") + "\n"));
-    // keep the DOM bounded: rebuild from the tail when too long
-    const text = debugPre.textContent;
-    const parts = text.split("\n");
+    const parts = debugPre.textContent.split("\n");
     if (parts.length > DEBUG_LINES_SHOWN + 200) debugPre.textContent = parts.slice(-DEBUG_LINES_SHOWN).join("\n");
     debugPre.scrollTop = debugPre.scrollHeight;
   }
 
-  // ------------------------------------------------------------ virtual list
-  function geometry() {
-    return scrollGeometry(total, viewport.clientHeight || 300);
+  function addPoints(points) {
+    for (const point of points) if (point) series.push(point);
+    if (series.length > 300) series.splice(0, series.length - 300);
+    if (!statsTab.hidden) drawCharts();
   }
 
-  let lastAsked = null;
-
-  function renderRows() {
-    const geo = geometry();
-    const height = viewport.clientHeight || 300;
-    spacer.style.height = `${geo.height}px`;
-    const first = geo.firstRow(viewport.scrollTop);
-    const last = Math.min(total, first + geo.visible);
-    rowsBox.style.top = `${geo.rowTop(first, viewport.scrollTop)}px`;
-    rowsBox.style.height = `${Math.min(height, geo.height)}px`;
-    rowsBox.replaceChildren();
-    let missing = false;
-    for (let i = first; i < last; i++) {
-      const entry = cache.get(i);
-      if (!entry) missing = true;
-      rowsBox.append(rowNode(i, entry));
+  function drawCharts() {
+    for (const chart of Object.values(charts)) {
+      const latest = series.length ? series[series.length - 1] : null;
+      chart.series.forEach((column, i) => chart.lines[i].setAttribute("points", sparkPoints(series.map((p) => p[column]), 300, 60)));
+      const now = latest ? chart.series.map((column) => latest[column] ?? "\u2014").join(" / ") : "no data yet";
+      chart.caption.textContent = `${chart.label}: ${now}`;
     }
-    shown.textContent = unfiltered() ? `${total} records` : `${total} match`;
-    if (missing && first !== lastAsked) wantPage(first);
-  }
-
-  function rowNode(index, entry) {
-    if (!entry) return h("div", { class: "wsw-row wsw-loading", text: "\u2026" });
-    const [record, bytes] = entry;
-    const [seq, time, dir, kind, size] = record;
-    const row = h("div", { class: `wsw-row wsw-${dir} wsw-kind-${kind}`, "data-seq": String(seq) }, [
-      h("span", { class: "wsw-seq", text: `#${seq}` }),
-      h("span", { class: "wsw-time", text: formatTime(time) }),
-      h("span", { class: "wsw-dir", text: ARROWS[dir] || dir, title: dir }),
-      h("span", { class: "wsw-kind", text: kind }),
-      h("span", { class: "wsw-size", text: formatBytes(size) }),
-      h("span", { class: "wsw-preview", text: previewText(record, bytes) }),
-    ]);
-    if (selected === seq) row.classList.add("wsw-selected");
-    row.addEventListener("click", () => select(seq));
-    return row;
-  }
-
-  function wantPage(first) {
-    if (pageInFlight) { pageWanted = true; return; }
-    pageInFlight = true;
-    lastAsked = first;
-    const offset = Math.max(0, first - Math.floor((PAGE_SIZE - geometry().visible) / 2));
-    request({ type: "page", offset, count: PAGE_SIZE, filter: filterSpec() }, (reply) => {
-      pageInFlight = false;
-      if (reply.type === "page") storePage(reply);
-      if (pageWanted) { pageWanted = false; lastAsked = null; renderRows(); }
-    });
-  }
-
-  function storePage(reply) {
-    if (reply.first_seq !== firstSeq && unfiltered()) cache = new Map();
-    firstSeq = reply.first_seq;
-    total = reply.total;
-    reply.records.forEach((record, i) => cache.set(reply.offset + i, [record, bytesOf(record, reply.buffers)]));
-    trimCache(reply.offset);
-    if (follow.checked) scrollToEnd(); else renderRows();
-  }
-
-  function bytesOf(record, buffers) {
-    const index = record[7];
-    if (index === null || index === undefined || !buffers) return null;
-    const buffer = buffers[index];
-    return new Uint8Array(buffer.buffer ? buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) : buffer);
-  }
-
-  function trimCache(center) {
-    if (cache.size <= CACHE_LIMIT) return;
-    for (const key of cache.keys()) {
-      if (Math.abs(key - center) > CACHE_LIMIT / 2) cache.delete(key);
-    }
-  }
-
-  function scrollToEnd() {
-    const geo = geometry();
-    spacer.style.height = `${geo.height}px`;
-    viewport.scrollTop = geo.height;
-    renderRows();
-  }
-
-  function refresh() {
-    cache = new Map();
-    total = 0;
-    lastAsked = null;
-    request({ type: "page", offset: follow.checked ? -PAGE_SIZE : 0, count: PAGE_SIZE, filter: filterSpec() }, (reply) => {
-      if (reply.type === "page") storePage(reply);
-    });
-  }
-
-  function onBatch(message, buffers) {
-    updateCounters(message);
-    appendDebug(message.debug);
-    if (message.first_seq !== firstSeq && unfiltered()) cache = new Map();
-    firstSeq = message.first_seq;
-    lastAsked = null;
-    if (unfiltered()) {
-      total = message.total;
-      for (const record of message.records) {
-        cache.set(record[0] - firstSeq, [record, bytesOf(record, buffers)]);
-      }
-      trimCache(total);
-      if (follow.checked) scrollToEnd(); else renderRows();
-    } else if (message.records.length && follow.checked) {
-      wantPage(Math.max(0, total - geometry().visible)); // the reply brings the new total
-    }
-  }
-
-  function select(seq) {
-    selected = seq;
-    detail.textContent = "loading\u2026";
-    request({ type: "get", seq });
-    renderRows();
   }
 
   function showDetail(message, buffers) {
     if (message.seq !== selected) return;
     let body;
-    if (buffers && buffers.length) {
-      const view = buffers[0];
-      const bytes = new Uint8Array(view.buffer ? view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) : view);
-      body = hexDump(bytes);
-    } else if (message.text !== undefined) {
-      body = prettyJson(message.text) ?? message.text;
-    } else {
-      body = JSON.stringify(message.info, null, 2);
-    }
+    if (buffers && buffers.length) body = hexDump(bytesFrom(buffers[0]));
+    else if (message.text !== undefined) body = prettyJson(message.text) ?? message.text;
+    else body = JSON.stringify(message.info, null, 2);
     const more = message.truncated ? `\n\u2026 (${formatBytes(message.size)} in all; cut for display)` : "";
     detail.textContent = `#${message.seq} ${message.kind} ${formatBytes(message.size)}\n${body}${more}`;
   }
@@ -449,11 +578,11 @@ function render({ model, el }) {
       event.preventDefault();
       send();
     } else if (event.key === "ArrowUp" && sentHistory.length && !composer.value.slice(0, composer.selectionStart).includes("\n")) {
-      event.preventDefault();  // on the first line: recall the previous message sent
+      event.preventDefault(); // on the first line: recall the previous message sent
       recall = recall === -1 ? sentHistory.length - 1 : Math.max(0, recall - 1);
       composer.value = sentHistory[recall];
     } else if (event.key === "ArrowDown" && recall !== -1 && !composer.value.slice(composer.selectionEnd).includes("\n")) {
-      event.preventDefault();  // on the last line: step forward again
+      event.preventDefault(); // on the last line: step forward again
       recall = recall + 1 < sentHistory.length ? recall + 1 : -1;
       composer.value = recall === -1 ? "" : sentHistory[recall];
     }
@@ -464,29 +593,26 @@ function render({ model, el }) {
   });
 
   // ------------------------------------------------------------ wiring
-  let scrollScheduled = false;
-  viewport.addEventListener("scroll", () => {
-    if (scrollScheduled) return;
-    scrollScheduled = true;
-    requestAnimationFrame(() => {
-      scrollScheduled = false;
-      const atEnd = viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT;
-      if (!atEnd && follow.checked) follow.checked = false;
-      renderRows();
-    });
-  });
-  follow.addEventListener("change", () => { if (follow.checked) refresh(); });
+  messages.onScroll((atEnd) => { if (!atEnd && follow.checked) follow.checked = false; });
+  frames.onScroll((atEnd) => { if (!atEnd && frameFollow.checked) frameFollow.checked = false; });
+  follow.addEventListener("change", () => { if (follow.checked) messages.refresh(); });
+  frameFollow.addEventListener("change", () => { if (frameFollow.checked) frames.refresh(); });
   let filterTimer = null;
   const onFilter = () => {
     clearTimeout(filterTimer);
-    filterTimer = setTimeout(refresh, 150);
+    filterTimer = setTimeout(messages.refresh, 150);
   };
   for (const node of [filterText, regex, direction, kinds]) node.addEventListener(node === filterText ? "input" : "change", onFilter);
 
   const onMessage = (message, buffers) => {
-    if (message.type === "batch") onBatch(message, buffers);
-    else if (message.type === "record") showDetail(message, buffers);
-    else if (message.type === "cleared") { updateCounters(message); detail.textContent = ""; refresh(); }
+    if (message.type === "batch") {
+      updateCounters(message);
+      appendDebug(message.debug);
+      messages.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
+      if (message.frames && !framesTab.hidden) frames.push(message.frames, buffers);
+      if (message.point) addPoints([message.point]);
+    } else if (message.type === "record") showDetail(message, buffers);
+    else if (message.type === "cleared") { updateCounters(message); detail.textContent = ""; messages.refresh(); frames.refresh(); }
     else if (message.type === "error") {
       if (message.action === "send") composeError.textContent = message.text;
       else if (message.action === "page") shown.textContent = message.text;
@@ -499,16 +625,17 @@ function render({ model, el }) {
     }
   };
   model.on("msg:custom", onMessage);
+  const traits = ["state", "reason", "url", "subprotocol", "tls", "handshake", "frame_log"];
   const onChange = () => updateHeader();
-  for (const name of ["state", "reason", "url", "subprotocol", "tls"]) model.on(`change:${name}`, onChange);
+  for (const name of traits) model.on(`change:${name}`, onChange);
 
   updateHeader();
-  request({ type: "hello" }, (message) => { updateCounters(message); appendDebug(message.debug); });
-  refresh();
+  request({ type: "hello" }, (message) => { updateCounters(message); appendDebug(message.debug); addPoints(message.series || []); });
+  messages.refresh();
 
   return () => {
     model.off("msg:custom", onMessage);
-    for (const name of ["state", "reason", "url", "subprotocol", "tls"]) model.off(`change:${name}`, onChange);
+    for (const name of traits) model.off(`change:${name}`, onChange);
     clearTimeout(filterTimer);
   };
 }

@@ -3,8 +3,8 @@ import test from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  checkComposed, checkJson, formatBytes, hexDump, parseBase64, parseHex, prettyJson, previewText,
-  scrollGeometry, toHex, ROW_HEIGHT,
+  checkComposed, checkJson, formatBytes, frameColumns, handshakeText, hexDump, parseBase64, parseHex,
+  prettyJson, previewText, printable, scrollGeometry, sparkPoints, toHex, ROW_HEIGHT,
 } from "./widget.js";
 
 test("formatBytes picks a readable unit", () => {
@@ -78,4 +78,33 @@ test("scrollGeometry scales a million rows into a bounded height, end to end", (
   const lastFirst = geo.firstRow(geo.height - 300);
   assert.equal(lastFirst, total - Math.floor(300 / ROW_HEIGHT));
   assert.equal(geo.firstRow(geo.scrollTopFor(500_000)), 500_000);
+});
+
+test("frameColumns shows the FIN, RSV1 and MASK bits and a readable preview", () => {
+  const text = frameColumns([1, 0, "in", "TEXT", 6, null, { fin: false, rsv1: true, masked: false }, 0], new TextEncoder().encode("alpha-"));
+  assert.deepEqual(text, { bits: "fin RSV1 mask", preview: "alpha-" });
+  const close = frameColumns([2, 0, "out", "CLOSE", 2, null, { fin: true, rsv1: false, masked: true, code: 1000, meaning: "OK" }, 0]);
+  assert.deepEqual(close, { bits: "FIN rsv1 MASK", preview: "1000 (OK)" });
+  assert.equal(frameColumns([3, 0, "in", "BINARY", 2, null, { fin: true }, 0], new Uint8Array([0, 255])).preview, "00 ff");
+  assert.equal(printable(new Uint8Array([0xff])), false);
+});
+
+test("handshakeText lays out the request, the response and the accept check", () => {
+  const text = handshakeText({
+    request_line: "GET /echo HTTP/1.1", request_headers: [["Authorization", "****"]], status: 101, reason: "Switching Protocols",
+    response_headers: [["Upgrade", "websocket"]], subprotocol: null,
+    accept_check: { key: "k", key_plus_guid: "kG", sha1: "ab", accept: "A=", received: "A=", ok: true },
+    extensions: [{ name: "permessage-deflate", parameters: { server_max_window_bits: "12", client_no_context_takeover: null } }],
+  });
+  assert.match(text, /^GET \/echo HTTP\/1.1\nAuthorization: \*\*\*\*\n\nHTTP\/1.1 101 Switching Protocols/);
+  assert.match(text, /server sent {9}A= {2}\u2714 matches/);
+  assert.match(text, /permessage-deflate; server_max_window_bits=12; client_no_context_takeover/);
+  assert.match(handshakeText({ status: 403, reason: "Forbidden", response_headers: [], body: "bad token" }), /403 Forbidden\n\nbad token/);
+  assert.equal(handshakeText({}), "No handshake yet: connect first.");
+});
+
+test("sparkPoints scales values into the box and skips gaps", () => {
+  assert.equal(sparkPoints([0, 5, 10], 100, 10), "0.0,10.0 50.0,5.0 100.0,0.0");
+  assert.equal(sparkPoints([null, 2], 10, 10), "10.0,0.0");
+  assert.equal(sparkPoints([], 10, 10), "");
 });

@@ -1,120 +1,29 @@
 """Write the notebooks from their sources here, then run them so that they read well on GitHub.
 
-    .venv/bin/python notebooks/make_notebooks.py
+    .venv/bin/python notebooks/make_notebooks.py          # all of them
+    .venv/bin/python notebooks/make_notebooks.py 02 04    # those whose names contain 02 or 04
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
+import sys
+import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_notebook
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE))
 
-
-def md(text: str):
-    return new_markdown_cell(text.strip())
-
-
-def code(text: str):
-    return new_code_cell(text.strip())
-
-
-QUICKSTART = [
-    md("""
-# ws_widget quick start
-
-A WebSocket client for notebooks that speaks the **Q-SYS Lua WebSocket and Timer API**, with a
-live widget and a full message history. Everything here runs offline against the built-in demo
-server, which this first cell starts on `127.0.0.1`.
-"""),
-    code("""
-from ws_widget import WebSocket, Timer, demo
-
-server = demo.start()          # a local device: /echo, /telemetry, /close, /qrc
-print(server.url)
-"""),
-    md("""
-## The Q-SYS seed, line by line
-
-Callbacks run on ws_widget's own event thread, one at a time, in the order events arrive; what
-they `print()` lands in the cell that called `Connect`, even after that cell has finished.
-"""),
-    code("""
-ws = WebSocket.New()
-print(ws)
-ws.Connected = lambda ws: print("Connected")
-ws.Data      = lambda ws, data: print("Data", data)
-ws.Error     = lambda ws, err: print("Error", err)
-ws.Closed    = lambda ws: print("closed", ws.close_code)
-ws.Pong      = lambda ws: print("pong")
-ws.Connect("ws", "127.0.0.1", "/echo", server.port, None, {"Authorization": "Bearer my-auth-token"})
-"""),
-    md("""
-What the callbacks print (`Data Hey!`, `pong`) appears under the cell above, the one that
-called `Connect`. Writes made while still connecting are queued and sent in order once open.
-"""),
-    code("""
-ws.Write("Hey!")
-ws.Write(b"\\x01\\x02", True)  # a binary frame
-ws.Ping()
-"""),
-    md("""
-## The widget
-
-The last expression of a cell shows the socket's widget: state, URL (secrets masked), counters,
-a composer (Text, JSON, hex, base64; Ctrl+Enter sends), Ping, and the whole history with
-filters. Click a row to see its full payload.
-"""),
-    code("ws"),
-    md("""
-## A Timer, as in Q-SYS
-
-`Start(seconds)` repeats, first tick one period after `Start`.
-"""),
-    code("""
-t = Timer.New()
-t.EventHandler = lambda timer: ws.Write(f"tick at {Timer.Now():.0f}")
-t.Start(0.5)
-Timer.CallAfter(t.Stop, 1.6)   # three ticks, then stop
-"""),
-    md("""
-## The Pythonic API
-
-`ws_widget.connect(url)` waits until the connection is open; `receive()` returns each incoming
-message once; dicts are sent as JSON.
-"""),
-    code("""
-import json
-import ws_widget
-
-telemetry = ws_widget.connect(server.url_for("/telemetry", rate=20, count=10, seed=1))
-readings = [json.loads(message) for message in telemetry]   # until the server closes
-print(len(readings), "readings; first:", readings[0])
-"""),
-    md("""
-## The history
-
-Every frame and event is recorded with a sequence number, times, direction, kind and size.
-"""),
-    code("""
-import time
-time.sleep(2)                  # let the timer finish
-ws.history.tail(4)
-"""),
-    code("""
-ws.history.to_pandas()[["direction", "kind", "size", "payload"]].tail(8)
-"""),
-    code("""
-ws.Close()
-ws.wait_closed(5)
-print(ws.state.name, ws.close_code)
-"""),
-]
-
-NOTEBOOKS = {"01_quickstart.ipynb": QUICKSTART}
+NOTEBOOKS = {
+    f"{module.name[2:]}.ipynb": module.name
+    for module in sorted(pkgutil.iter_modules([str(HERE / "sources")]), key=lambda m: m.name)
+    if module.name.startswith("nb")
+}
 
 
 def build(name: str, cells, execute: bool = True) -> Path:
@@ -129,5 +38,10 @@ def build(name: str, cells, execute: bool = True) -> Path:
 
 
 if __name__ == "__main__":
-    for name, cells in NOTEBOOKS.items():
-        print("wrote", build(name, cells))
+    # Optional arguments pick notebooks by a part of their names: make_notebooks.py 02 04
+    wanted = sys.argv[1:]
+    for name, module in NOTEBOOKS.items():
+        if not wanted or any(part in name for part in wanted):
+            began = time.monotonic()
+            path = build(name, importlib.import_module(f"sources.{module}").CELLS)
+            print(f"wrote {path} in {time.monotonic() - began:.1f} s")

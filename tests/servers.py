@@ -29,7 +29,6 @@ from urllib.parse import parse_qs, urlsplit
 
 from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
-from websockets.frames import Frame, Opcode
 
 NODE_DIR = Path(__file__).parent / "node"
 

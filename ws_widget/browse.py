@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from array import array
 
-from .protocol import close_code_name
 from .history import BINARY, CLOSE, MESSAGE_KINDS, PING, PONG, History, Record
 
 PREVIEW_CHARS = 240
@@ -144,9 +143,10 @@ def _clamp(offset: int, total: int, count: int) -> int:
     return max(0, min(offset, max(0, total - count)))
 
 
-def encode_records(records: list[Record]) -> tuple[list[list], list[bytes]]:
-    """Return the wire rows of ``records`` and the buffers holding their binary previews."""
-    rows, buffers = [], []
+def encode_records(records: list[Record], buffers: list[bytes] | None = None) -> tuple[list[list], list[bytes]]:
+    """Return the wire rows of ``records`` and the buffers holding their binary previews
+    (appended to ``buffers`` when given, so that one message can carry several lists)."""
+    rows, buffers = [], [] if buffers is None else buffers
     for record in records:
         payload, buffer_index = record.payload, None
         if isinstance(payload, bytes):
@@ -163,13 +163,8 @@ def encode_records(records: list[Record]) -> tuple[list[list], list[bytes]]:
 
 
 def event_info(record: Record) -> dict | None:
-    """Details of a record for display; close records get the meaning of their code."""
-    info = record.info
-    if not info:
-        return None
-    if record.kind == CLOSE:
-        return {**info, "meaning": close_code_name(info.get("code"))}
-    return dict(info)
+    """Details of a record for display (a copy)."""
+    return dict(record.info) if record.info else None
 
 
 def encode_detail(record: Record) -> tuple[dict, list[bytes]]:

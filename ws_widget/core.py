@@ -373,6 +373,7 @@ class Core:
         )
         info = {
             "code": attempt.close_code,
+            "meaning": close_code_name(attempt.close_code),
             "reason": attempt.close_reason,
             "initiator": "server" if protocol.close_rcvd_then_sent else "client",
             "clean": not abnormal,

@@ -74,8 +74,10 @@ def explain(exc: BaseException, address: str = "") -> str:
             f"timed out opening the connection to{where}: check host and port, "
             "or allow more time with open_timeout="
         )
+    if isinstance(exc, ConnectionResetError):
+        return f"the server{where} reset the connection during the handshake: check ws versus wss and the port"
     if isinstance(exc, OSError):
-        return f"network error talking to{where}: {exc.strerror or exc}"
+        return f"network error talking to{where}: {exc.strerror or exc or type(exc).__name__}"
     return f"{type(exc).__name__}: {exc}"
 
 

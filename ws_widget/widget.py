@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pathlib
 import time
+from collections import deque
 
 import anywidget
 import traitlets
@@ -35,6 +36,7 @@ _FRONT_END = _PACKAGE / "static" if (_PACKAGE / "static" / "widget.js").exists()
 FLUSH_INTERVAL = 0.05
 TAIL_RECORDS = 100
 DEBUG_LINES_FOR_NEW_VIEWS = 500
+SERIES_POINTS = 300  # seconds of rates and RTT kept for the Stats tab
 
 
 class WebSocketWidget(anywidget.AnyWidget):
@@ -48,16 +50,21 @@ class WebSocketWidget(anywidget.AnyWidget):
     url = traitlets.Unicode("").tag(sync=True)
     subprotocol = traitlets.Unicode("").tag(sync=True)
     tls = traitlets.Unicode("").tag(sync=True)
+    handshake = traitlets.Dict().tag(sync=True)  # secrets masked, as ws.handshake
+    frame_log = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, ws: WebSocket, **kwargs):
         self.ws = ws
         super().__init__(**{**self._header(), **kwargs})
-        self._browser = Browser(ws.history)
+        self._browsers = {"messages": Browser(ws.history), "frames": Browser(ws.frames)}
         self._sent_seq = ws.history.last_seq
+        self._sent_frame_seq = ws.frames.last_seq
+        self._series: deque[list] = deque(maxlen=SERIES_POINTS)
+        self._new_point: list | None = None
         self._sent_stats: dict | None = None
         self._new_debug_lines: list[str] = []
         ws.debug_output.listeners.append(self._new_debug_lines.append)
-        self._rate_mark = (time.monotonic(), 0)
+        self._rate_mark = (time.monotonic(), self._totals())
         self._rate = 0.0
         self._stopped = False
         self.on_msg(self._on_message)
@@ -95,8 +102,12 @@ class WebSocketWidget(anywidget.AnyWidget):
         self.ws.Close()
 
     def clear(self) -> None:
-        """Forget the history (counters keep counting)."""
+        """Forget the history and the frame log (counters keep counting)."""
         ioloop.call_soon(self._clear)
+
+    def record_frames(self, on: bool = True) -> None:
+        """Start (or stop) recording every frame for the Frames tab, also while connected."""
+        self.ws.frame_log = on
 
     def stop(self) -> None:
         """Stop updating and close the widget's model."""
@@ -118,8 +129,12 @@ class WebSocketWidget(anywidget.AnyWidget):
                 self.close()
             elif action == "clear":
                 self.clear()
+            elif action == "frame_log":
+                self.record_frames(bool(content.get("on", True)))
             elif action == "page":
                 record_filter = RecordFilter(**_filter_arguments(content.get("filter") or {}))
+                if content.get("source", "messages") not in self._browsers:
+                    raise ValueError(f"source must be messages or frames, got {content.get('source')!r}")
                 ioloop.call_soon(self._answer_page, content, record_filter)
             elif action == "get":
                 ioloop.call_soon(self._answer_detail, content)
@@ -136,7 +151,8 @@ class WebSocketWidget(anywidget.AnyWidget):
         super().send(content, buffers)
 
     def _answer_page(self, content: dict, record_filter: RecordFilter) -> None:
-        reply, buffers = self._browser.page(content.get("offset", -1), content.get("count", 50), record_filter)
+        browser = self._browsers[content.get("source", "messages")]
+        reply, buffers = browser.page(content.get("offset", -1), content.get("count", 50), record_filter)
         self.send_message({"type": "page", "id": content.get("id"), **reply}, buffers)
 
     def _answer_detail(self, content: dict) -> None:
@@ -150,12 +166,15 @@ class WebSocketWidget(anywidget.AnyWidget):
 
     def _answer_hello(self, content: dict) -> None:
         lines = self.ws.debug_output.lines[-DEBUG_LINES_FOR_NEW_VIEWS:]
-        self.send_message({"type": "hello", "id": content.get("id"), "debug": lines, **self._counters()})
+        self.send_message({"type": "hello", "id": content.get("id"), "debug": lines,
+                           "series": list(self._series), **self._counters()})
 
     def _clear(self) -> None:
-        self.ws.history.clear()
-        self._browser.forget()
-        self._sent_seq = self.ws.history.last_seq
+        for store in (self.ws.history, self.ws.frames):
+            store.clear()
+        for browser in self._browsers.values():
+            browser.forget()
+        self._sent_seq, self._sent_frame_seq = self.ws.history.last_seq, self.ws.frames.last_seq
         self.send_message({"type": "cleared", **self._counters()})
 
     def _tick(self) -> None:
@@ -173,16 +192,25 @@ class WebSocketWidget(anywidget.AnyWidget):
             with self.hold_sync():
                 for name, value in changed.items():
                     setattr(self, name, value)
-        history = self.ws.history
-        last = history.last_seq
+        history, frames = self.ws.history, self.ws.frames
+        last, last_frame = history.last_seq, frames.last_seq
         debug, self._new_debug_lines[:] = self._new_debug_lines[:], []
+        self._sample()
         counters = self._counters()
-        if last == self._sent_seq and not debug and counters["stats"] == self._sent_stats:
+        point, self._new_point = self._new_point, None
+        if (last == self._sent_seq and last_frame == self._sent_frame_seq and not debug and point is None
+                and counters["stats"] == self._sent_stats):
             return
-        after = max(self._sent_seq, last - TAIL_RECORDS)
-        rows, buffers = encode_records(history.since(after, TAIL_RECORDS))
-        self._sent_seq, self._sent_stats = last, counters["stats"]
-        self.send_message({"type": "batch", "records": rows, "debug": debug, **counters}, buffers)
+        buffers: list[bytes] = []
+        rows, _ = encode_records(history.since(max(self._sent_seq, last - TAIL_RECORDS), TAIL_RECORDS), buffers)
+        frame_rows, _ = encode_records(
+            frames.since(max(self._sent_frame_seq, last_frame - TAIL_RECORDS), TAIL_RECORDS), buffers)
+        self._sent_seq, self._sent_frame_seq, self._sent_stats = last, last_frame, counters["stats"]
+        self.send_message({
+            "type": "batch", "records": rows, "debug": debug, "point": point,
+            "frames": {"records": frame_rows, "total": len(frames), "first_seq": frames.first_seq},
+            **counters,
+        }, buffers)
 
     def _header(self) -> dict:
         ws = self.ws
@@ -195,6 +223,8 @@ class WebSocketWidget(anywidget.AnyWidget):
             reason = f"{attempt.close_code} ({close_code_name(attempt.close_code)}) {attempt.close_reason or ''}".strip()
         verified = ws.verified
         return {
+            "handshake": ws.handshake or {},
+            "frame_log": ws.frame_log,
             "state": state,
             "reason": reason,
             "url": ws.url or "",
@@ -204,16 +234,26 @@ class WebSocketWidget(anywidget.AnyWidget):
 
     def _counters(self) -> dict:
         history = self.ws.history
-        stats = self.ws.stats
-        now = time.monotonic()
-        mark_time, mark_count = self._rate_mark
-        count = stats["messages_in"] + stats["messages_out"]
-        if now - mark_time >= 1.0:
-            self._rate = (count - mark_count) / (now - mark_time)
-            self._rate_mark = (now, count)
-        stats["rate"] = round(self._rate, 1)
+        stats = {**self.ws.stats, "rate": self._rate}
         return {"stats": stats, "first_seq": history.first_seq, "last_seq": history.last_seq,
                 "total": len(history), "dropped": history.dropped}
+
+    def _totals(self) -> tuple[int, int, int, int]:
+        stats = self.ws.stats
+        return stats["messages_in"], stats["messages_out"], stats["bytes_in"], stats["bytes_out"]
+
+    def _sample(self) -> None:
+        """Once a second: the rates since the last sample and the last RTT, for the Stats tab."""
+        now = time.monotonic()
+        mark_time, mark_totals = self._rate_mark
+        if now - mark_time < 1.0:
+            return
+        totals = self._totals()
+        rates = [round((new - old) / (now - mark_time), 1) for new, old in zip(totals, mark_totals)]
+        self._rate, self._rate_mark = round(rates[0] + rates[1], 1), (now, totals)
+        rtt = self.ws.stats["last_rtt"]
+        self._new_point = [round(time.time() * 1000), *rates, None if rtt is None else round(rtt * 1000, 3)]
+        self._series.append(self._new_point)
 
 
 def _filter_arguments(spec: dict) -> dict:

@@ -1,0 +1,1 @@
+"""The notebooks' cells, one module per notebook; ``make_notebooks.py`` builds them."""

@@ -1,11 +1,13 @@
 # make lab   sets everything up and opens JupyterLab on the first notebook
 # make test  sets everything up and runs the whole test suite
+# make bench sets everything up and runs the benchmarks of issue 8 (benchmarks/run.py; --quick: BENCH_ARGS=--quick)
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+LAB_ARGS ?=
 
-.PHONY: lab test setup clean
+.PHONY: lab test bench setup clean
 
 setup: $(STAMP) tests/node/node_modules/.package-lock.json
 
@@ -19,11 +21,14 @@ tests/node/node_modules/.package-lock.json: tests/node/package.json tests/node/p
 	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
 
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/01_quickstart.ipynb
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/01_quickstart.ipynb
 
 test: setup
 	node --test js/
 	$(PY) -m pytest
+
+bench: setup
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) tests/node/node_modules

@@ -79,4 +79,35 @@ recorded = [record.payload for record in ws.history.messages()]
 replayed = [record.payload for record in copy.history.messages()]
 print("same messages, in the same order:", replayed == recorded)
 """),
+    md("""
+## A replay server: the notebook changes only its URL
+
+A notebook written against a real Core connects to `device.url` instead: the replay server
+plays the recorded server side to any client and answers its requests in order, with the
+recorded delays divided by `speed`. The same cells run on Binder, where no Core is.
+"""),
+    code("""
+with ws_widget.ReplayServer(cassette, speed=2.0) as device:
+    core = ws_widget.connect(device.url)
+    print(json.loads(core.receive(5))["method"])                     # the EngineStatus push
+    core.send({"jsonrpc": "2.0", "method": "StatusGet", "params": 0, "id": 1})
+    print(json.loads(core.expect({"id": 1}, timeout=5))["result"]["State"])
+    core.send({"jsonrpc": "2.0", "method": "Control.Get", "params": ["MainGain", "MainMute"], "id": 2})
+    gains = json.loads(core.expect({"id": 2}, timeout=5))["result"]
+    core.close()
+pd.DataFrame(gains)
+"""),
+    md("""
+## The same session as a HAR file
+
+HAR is what browsers export; Chrome DevTools puts a WebSocket's messages in
+`_webSocketMessages`. `ws_widget.to_har` writes that layout and `ws_widget.from_har` reads it,
+so a session captured in a browser can be explored here, and the other way round.
+"""),
+    code("""
+har = folder / "session.har"
+ws_widget.to_har(ws.history, har)
+(from_browser,) = ws_widget.from_har(har)
+from_browser.to_pandas(flatten_json=True).filter(["direction", "kind", "json.id", "json.method"]).dropna(how="all")
+"""),
 ]

@@ -446,7 +446,8 @@ function render({ model, el }) {
     rowCells: (record, bytes) => {
       const { bits, preview } = frameColumns(record, bytes);
       return [["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", ARROWS[record[2]] || record[2], record[2]],
-        ["wsw-kind", record[3]], ["wsw-bits", bits], ["wsw-size", formatBytes(record[4])], ["wsw-preview", preview]];
+        ["wsw-kind", record[3]], ["wsw-bits", bits], ["wsw-size", formatBytes((record[6] || {}).length ?? record[4]), "length on the wire"],
+        ["wsw-preview", preview]];
     },
   });
   frameToggle.addEventListener("change", () => request({ type: "frame_log", on: frameToggle.checked }));

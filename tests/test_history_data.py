@@ -173,3 +173,20 @@ def test_from_har_refuses_other_json(tmp_path):
     (tmp_path / "x.har").write_text("{}")
     with pytest.raises(ValueError, match="not a HAR file"):
         from_har(tmp_path / "x.har")
+
+
+def test_replay_server_sends_a_push_that_raced_a_request(tmp_path):
+    """A server push recorded after the client's first request still reaches a client that waits for it."""
+    recording = cassette.Cassette(
+        {"cassette": "ws_widget", "version": 1, "url": "ws://127.0.0.1:1/qrc", "subprotocol": None},
+        (cassette.Frame(0.001, "out", "text", '{"id": 1}'),
+         cassette.Frame(0.002, "in", "text", '{"method": "EngineStatus"}'),
+         cassette.Frame(0.003, "in", "text", '{"id": 1, "result": true}')),
+    )
+    cassette.save(recording, tmp_path / "race.jsonl")
+    with ReplayServer(tmp_path / "race.jsonl", speed=None) as server:
+        client = ws_widget.connect(server.url)
+        assert client.receive(5) == '{"method": "EngineStatus"}'  # sent after the grace
+        client.send({"id": 1})
+        assert client.expect({"id": 1}) == '{"id": 1, "result": true}'
+        client.close()

@@ -1,8 +1,9 @@
 """The I/O core: connection attempts, sends, pings and closes of one WebSocket, run on the
 I/O loop and recorded in its history. Every public method may be called from any thread.
 
-A *listener* (the face, see ``websocket.py``) hears ``opened``, ``message``, ``pong``,
-``failed`` and ``closed`` on the I/O loop and must return at once.
+A *listener* (the face, see ``websocket.py``) hears ``opened``, ``message`` (only while its
+``wants_data`` is true), ``pong``, ``failed`` and ``closed`` on the I/O loop and must return at
+once.
 
 Event order per attempt: ``opened``? ``message``* (``failed``)? ``closed``, exactly one
 ``closed``. ``failed`` comes before ``closed`` when the attempt could not open, when the
@@ -32,7 +33,7 @@ from .exceptions import ConnectFailedError, NotConnectedError
 from .explain import explain
 from .framelog import FrameRecorder
 from .protocol import close_code_name, describe_handshake
-from .history import BINARY, CLOSE, ERROR, EVENT, IN, OPEN, OUT, PING, PONG, TEXT, History
+from .history import BINARY, CLOSE, ERROR, EVENT, IN, IN_BINARY, IN_TEXT, OPEN, OUT, PING, PONG, TEXT, History
 from .options import Options
 from .target import Target
 
@@ -264,15 +265,20 @@ class Core:
         return connection
 
     def _record_message(self, attempt: Attempt, message: str | bytes) -> None:
-        kind = TEXT if isinstance(message, str) else BINARY
-        size = payload_size(message)
-        record = self.history.add(IN, kind, message, size)
+        """The per-message path: keep it lean (no Record is built here)."""
+        if message.__class__ is str:
+            size = len(message) if message.isascii() else len(message.encode())
+            self.history.add_message(IN_TEXT, message, size)
+        else:
+            size = len(message)
+            self.history.add_message(IN_BINARY, message, size)
         stats = self.stats
         stats.messages_in += 1
         stats.bytes_in += size
         if self._message_waiters:
             self._wake_message_waiters()
-        self.listener.message(attempt, record)
+        if self.listener.wants_data:
+            self.listener.message(attempt, message)
 
     def _enqueue(self, attempt: Attempt, item: tuple) -> None:
         if attempt.state is State.CLOSED or attempt.finished.done():

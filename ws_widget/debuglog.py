@@ -22,6 +22,7 @@ class DebugLog:
         self._partial = ""
         self._lock = threading.Lock()
         self.listeners: list = []  # called with each new line, e.g. by the widget
+        self.printed = False  # set when a callback printed: its streams need a flush
 
     def log(self, text: str) -> None:
         """Add one line per line of ``text``, stamped now."""

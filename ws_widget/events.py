@@ -95,7 +95,10 @@ def _run_callback(fn: Callable, args: tuple, debug: DebugLog) -> None:
     except BaseException as exc:  # noqa: BLE001 - a user's error must kill nothing
         report_exception(exc, skip_frames=1)
     finally:
-        sys.stdout.flush()
+        if debug.printed:  # flushing a kernel's stream waits for IOPub: only when needed
+            debug.printed = False
+            sys.stdout.flush()
+            sys.stderr.flush()
         _current_debug.reset(token)
         debug.flush()
 
@@ -125,6 +128,7 @@ class _TeeStream:
     def write(self, text):
         debug = _current_debug.get()
         if debug is not None:
+            debug.printed = True
             debug.write(text)
         return self._ws_widget_stream.write(text)
 

@@ -59,8 +59,8 @@ class FrameRecorder(logging.Handler):
     def encoded(self, wire_frame: Frame) -> None:
         """Correct the last sent frame's record with its wire form (after compression)."""
         if self._last_out is not None:
-            self._last_out.info["rsv1"] = wire_frame.rsv1
-            self._last_out.info["length"] = self._last_out.size = len(wire_frame.data)
+            self._last_out.info["rsv1"] = wire_frame.rsv1  # the record shares this dict
+            self._last_out.info["length"] = len(wire_frame.data)
             self._last_out = None
 
     def deflate_factory(self) -> ClientPerMessageDeflateFactory:

@@ -6,6 +6,7 @@ import json
 import os
 import threading
 import time
+from array import array
 from collections.abc import Iterator
 
 IN, OUT, EVENT = "in", "out", "event"
@@ -63,6 +64,28 @@ class Record:
         return f"<Record #{self.seq} {self.direction} {self.kind} {self.size} B {text}>"
 
 
+# Each record stores (direction, kind) as one byte: an index into _KINDS, which grows on demand
+# (the frame log's kinds are opcode names).
+_KINDS = [(d, k) for d in (IN, OUT, EVENT) for k in (TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR)]
+_CODE = {pair: code for code, pair in enumerate(_KINDS)}
+_KINDS_LOCK = threading.Lock()
+IN_TEXT, IN_BINARY = _CODE[IN, TEXT], _CODE[IN, BINARY]
+_monotonic = time.monotonic
+
+
+def _code(direction: str, kind: str) -> int:
+    code = _CODE.get((direction, kind))
+    if code is None:
+        with _KINDS_LOCK:
+            code = _CODE.get((direction, kind))
+            if code is None:
+                if len(_KINDS) >= 256:
+                    raise ValueError(f"too many kinds of record to store {direction}/{kind}")
+                code = _CODE[direction, kind] = len(_KINDS)
+                _KINDS.append((direction, kind))
+    return code
+
+
 class History:
     """Records in sequence order; the oldest are dropped past ``max_records`` or ``max_bytes``.
 
@@ -76,8 +99,14 @@ class History:
         self.max_bytes = max_bytes
         self.dropped = 0
         self._lock = threading.Lock()
-        self._items: list[Record] = []
-        self._start = 0  # index of the oldest kept record in _items
+        # Columns, one entry per record: no Python object per record but the payload itself.
+        self._payloads: list = []
+        self._mono = array("d")
+        self._sizes = array("q")
+        self._codes = bytearray()  # _CODES index of (direction, kind)
+        self._info: dict[int, dict] = {}  # seq -> info, for the few records that have one
+        self._start = 0  # index of the oldest kept record in the columns
+        self._base = 1  # seq of column index 0
         self._bytes = 0
         self._next_seq = 1
 
@@ -88,26 +117,62 @@ class History:
         """
         mono = time.monotonic() if at is None else at - _WALL_MINUS_MONOTONIC
         with self._lock:
-            record = Record(self._next_seq, mono, direction, kind, size, payload, info)
-            self._next_seq += 1
-            self._items.append(record)
+            seq = self._append(_code(direction, kind), payload, size, mono, info)
+        return Record(seq, mono, direction, kind, size, payload, info)
+
+    def add_message(self, code: int, payload, size: int) -> int:
+        """The I/O loop's fast path for a message: no Record is built; return its seq."""
+        with self._lock:
+            self._payloads.append(payload)
+            self._mono.append(_monotonic())
+            self._sizes.append(size)
+            self._codes.append(code)
+            seq = self._next_seq
+            self._next_seq = seq + 1
             self._bytes += size
-            if len(self._items) - self._start > self.max_records or self._bytes > self.max_bytes:
+            if seq - self._base - self._start >= self.max_records or self._bytes > self.max_bytes:
                 self._trim()
-        return record
+        return seq
+
+    def _append(self, code, payload, size, mono, info) -> int:
+        seq = self._next_seq
+        self._payloads.append(payload)
+        self._mono.append(mono)
+        self._sizes.append(size)
+        self._codes.append(code)
+        if info is not None:
+            self._info[seq] = info
+        self._next_seq = seq + 1
+        self._bytes += size
+        if len(self._payloads) - self._start > self.max_records or self._bytes > self.max_bytes:
+            self._trim()
+        return seq
 
     def _trim(self) -> None:
-        items = self._items
-        while len(items) - self._start > 1 and (
-            len(items) - self._start > self.max_records or self._bytes > self.max_bytes
+        payloads, sizes, info = self._payloads, self._sizes, self._info
+        while len(payloads) - self._start > 1 and (
+            len(payloads) - self._start > self.max_records or self._bytes > self.max_bytes
         ):
-            self._bytes -= items[self._start].size
-            items[self._start] = None  # release the payload now
+            self._bytes -= sizes[self._start]
+            payloads[self._start] = None  # release the payload now
+            if info:
+                info.pop(self._base + self._start, None)
             self._start += 1
             self.dropped += 1
-        if self._start > 4096 and self._start * 2 > len(items):
-            del items[: self._start]
+        if self._start > 4096 and self._start * 2 > len(payloads):
+            cut = self._start
+            del payloads[:cut], self._mono[:cut], self._sizes[:cut], self._codes[:cut]
+            self._base += cut
             self._start = 0
+
+    def _record(self, index: int) -> Record:
+        direction, kind = _KINDS[self._codes[index]]
+        seq = self._base + index
+        return Record(seq, self._mono[index], direction, kind, self._sizes[index], self._payloads[index],
+                      self._info.get(seq) if self._info else None)
+
+    def _records(self, start: int, end: int) -> list[Record]:
+        return [self._record(index) for index in range(start, min(end, len(self._payloads)))]
 
     @property
     def bytes(self) -> int:
@@ -122,10 +187,10 @@ class History:
     @property
     def first_seq(self) -> int:
         """Sequence number of the oldest record held (``last_seq + 1`` when empty)."""
-        return self._next_seq - (len(self._items) - self._start)
+        return self._base + self._start
 
     def __len__(self) -> int:
-        return len(self._items) - self._start
+        return self._next_seq - self._base - self._start
 
     def __iter__(self) -> Iterator[Record]:
         return iter(self.snapshot())
@@ -133,7 +198,7 @@ class History:
     def snapshot(self) -> list[Record]:
         """Return the records held, oldest first."""
         with self._lock:
-            return self._items[self._start:]
+            return self._records(self._start, len(self._payloads))
 
     def __getitem__(self, seq: int) -> Record:
         """Return the record with this sequence number.
@@ -142,44 +207,46 @@ class History:
             KeyError: the record was dropped or does not exist yet.
         """
         with self._lock:
-            index = self._start + seq - self.first_seq
-            if seq < 1 or not self._start <= index < len(self._items):
+            index = seq - self._base
+            if seq < 1 or not self._start <= index < len(self._payloads):
                 raise KeyError(
                     f"no record #{seq}: the history holds #{self.first_seq} to #{self.last_seq} "
                     f"({self.dropped} older dropped; raise max_records to keep more)"
                 )
-            return self._items[index]
+            return self._record(index)
 
     def since(self, seq: int, limit: int | None = None) -> list[Record]:
         """Return records with a sequence number above ``seq``, oldest first, at most ``limit``."""
         with self._lock:
-            index = max(self._start, self._start + seq + 1 - self.first_seq)
-            end = len(self._items) if limit is None else index + limit
-            return self._items[index:end]
+            index = max(self._start, seq + 1 - self._base)
+            end = len(self._payloads) if limit is None else index + limit
+            return self._records(index, end)
 
     def first_message_after(self, seq: int, direction: str) -> Record | None:
         """Return the first text or binary message in ``direction`` after ``seq``, or None."""
+        wanted = {_code(direction, kind) for kind in MESSAGE_KINDS}
         with self._lock:
-            items = self._items
-            for index in range(max(self._start, self._start + seq + 1 - self.first_seq), len(items)):
-                record = items[index]
-                if record.direction == direction and record.kind in MESSAGE_KINDS:
-                    return record
+            codes = self._codes
+            for index in range(max(self._start, seq + 1 - self._base), len(codes)):
+                if codes[index] in wanted:
+                    return self._record(index)
         return None
 
     def tail(self, n: int = 10) -> list[Record]:
         """Return the newest ``n`` records, oldest first."""
         with self._lock:
-            return self._items[max(self._start, len(self._items) - n):]
-
-    def messages(self) -> list[Record]:
-        """Return the text and binary messages held, both directions."""
-        return [record for record in self.snapshot() if record.kind in MESSAGE_KINDS]
+            end = len(self._payloads)
+            return self._records(max(self._start, end - n), end)
 
     def clear(self) -> None:
         """Forget every record; sequence numbers keep counting."""
         with self._lock:
-            self._items, self._start, self._bytes = [], 0, 0
+            self._payloads, self._mono, self._sizes, self._codes = [], array("d"), array("q"), bytearray()
+            self._info, self._start, self._base, self._bytes = {}, 0, self._next_seq, 0
+
+    def messages(self) -> list[Record]:
+        """Return the text and binary messages held, both directions."""
+        return [record for record in self.snapshot() if record.kind in MESSAGE_KINDS]
 
     def to_pandas(self, flatten_json: bool = False):
         """Return a ``pandas.DataFrame`` with one row per record, indexed by ``seq``.

@@ -1,9 +1,11 @@
 """Replaying cassettes: a local server that plays the recorded server side, and an offline
 replay that drives a WebSocket through it so its history and callbacks match the recording.
 
-The server answers client messages in order: before each server frame that followed a client
-message in the recording, it waits for the client's next message (whatever it says), then
-keeps the recorded delays, divided by ``speed``.
+The server answers client messages in order: before each server frame that followed client
+messages in the recording, it waits (up to ``RACE_GRACE`` seconds) until the client has sent as
+many messages, whatever they say, then keeps the recorded delay after the last of them,
+divided by ``speed``. A push that only raced a request in the recording goes out after the
+grace even if the client waits for it first.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from websockets.protocol import State
 from .cassette import Cassette, load
 from .history import IN, OUT
 from .websocket import WebSocket
+
+RACE_GRACE = 0.5  # seconds a server frame waits for client messages recorded before it
 
 
 class ReplayServer:
@@ -61,24 +65,47 @@ class ReplayServer:
 
     async def _play(self, connection) -> None:
         loop = asyncio.get_running_loop()
-        mark_t, mark_clock = 0.0, loop.time()
+        arrived: list[float] = []  # loop times of the client's messages
+        changed = asyncio.Event()
+
+        async def read() -> None:
+            async for _ in connection:
+                arrived.append(loop.time())
+                changed.set()
+
+        reader = asyncio.create_task(read())
+        opened, needed, after_t = loop.time(), 0, 0.0
         try:
             for frame in self.cassette.frames:
                 if frame.direction == OUT and frame.is_message:
-                    await connection.recv()  # answer the client's messages in order
-                    mark_t, mark_clock = frame.t, loop.time()
-                elif frame.direction == IN and frame.is_message:
-                    if self.speed is not None:
-                        delay = (frame.t - mark_t) / self.speed - (loop.time() - mark_clock)
-                        if delay > 0:
-                            await asyncio.sleep(delay)
-                    await connection.send(frame.payload)
+                    needed, after_t = needed + 1, frame.t
+                    continue
+                if frame.direction != IN or not frame.is_message:
+                    continue
+                # Answer in order: wait for the client messages recorded before this frame, but
+                # not forever: a push that merely raced a request in the recording goes anyway.
+                deadline = loop.time() + RACE_GRACE
+                while len(arrived) < needed and loop.time() < deadline:
+                    changed.clear()
+                    try:
+                        await asyncio.wait_for(changed.wait(), deadline - loop.time())
+                    except asyncio.TimeoutError:
+                        break
+                if self.speed is not None:
+                    answered = needed and len(arrived) >= needed
+                    anchor_t, anchor_clock = (after_t, arrived[needed - 1]) if answered else (0.0, opened)
+                    delay = (frame.t - anchor_t) / self.speed - (loop.time() - anchor_clock)
+                    if delay > 0:
+                        await asyncio.sleep(delay)
+                await connection.send(frame.payload)
             close = self.cassette.close
             if close is not None and (close.info or {}).get("initiator") == "server":
                 await connection.close((close.info or {}).get("code") or 1000, (close.info or {}).get("reason") or "")
             await connection.wait_closed()
         except ConnectionClosed:
             pass
+        finally:
+            reader.cancel()
 
     def stop(self) -> None:
         """Stop serving and end the server's thread."""

@@ -445,9 +445,12 @@ class WebSocket:
     def opened(self, attempt: Attempt) -> None:
         self._emit(attempt, "Connected", (self,))
 
-    def message(self, attempt: Attempt, record: Record) -> None:
-        if "Data" in self._callbacks:
-            self._emit(attempt, "Data", (self, record.payload))
+    @property
+    def wants_data(self) -> bool:
+        return self._callbacks.get("Data") is not None
+
+    def message(self, attempt: Attempt, payload: str | bytes) -> None:
+        self._emit(attempt, "Data", (self, payload))
 
     def pong(self, attempt: Attempt, rtt: float) -> None:
         self._emit(attempt, "Pong", (self,))

@@ -70,7 +70,7 @@ frame of a compressed message has RSV1 set and its length on the wire is the com
 lab.send("fragmented hello " * 8, fragments=3)
 lab.receive(5)
 lab.ping(payload="lab ping")
-lab.frames.to_pandas()[["direction", "kind", "size", "fin", "rsv1", "masked", "payload"]]
+lab.frames.to_pandas()[["direction", "kind", "length", "fin", "rsv1", "masked", "payload"]]
 """),
     md("""
 The server answered our three fragments with one compressed frame (RSV1 set, fewer bytes than

@@ -231,3 +231,30 @@ def test_million_records_scroll_end_to_end(chromium, jupyter):
                 " { const s = +r.dataset.seq; return s >= low && s <= high; })", arg=[low, high])
             assert nb.count(".wsw-row") <= 300
         assert nb.page.locator(f'{ROOT} .wsw-row[data-seq="1000000"]').count() == 1
+
+
+def test_protocol_tabs(chromium, jupyter, server):
+    """The Frames, Handshake and Stats tabs show frames, the accept check and rates."""
+    setup = (f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r}, frame_log=True)\n"
+             "ws.send('in three frames', fragments=3)\nws.ping(payload='tab')")
+    with open_widget(chromium, jupyter, "tabs.ipynb", setup) as nb:
+        nb.page.locator(role("tab-frames")).first.click()
+        nb.page.wait_for_function(
+            "() => document.querySelectorAll('.wsw-root [data-role=frames-rows] .wsw-row').length >= 6")
+        frames = nb.page.locator(f"{ROOT} [data-role=frames-rows] .wsw-row").all_text_contents()
+        assert any("TEXT" in row and "fin RSV1 MASK" in row for row in frames)
+        assert any("CONT" in row and "FIN rsv1 MASK" in row for row in frames)
+        assert any("PONG" in row and "tab" in row for row in frames)
+        assert nb.page.locator(role("frame-log")).first.is_checked()
+        nb.page.locator(role("tab-handshake")).first.click()
+        handshake = wait_text(nb, role("handshake"), "matches")
+        assert handshake.startswith("GET /echo HTTP/1.1") and "HTTP/1.1 101 Switching Protocols" in handshake
+        assert "permessage-deflate; server_max_window_bits=12" in handshake
+        nb.page.locator(role("tab-stats")).first.click()
+        nb.execute_in_kernel("import time\nfor n in range(20): ws.send(f'tick {n}'); time.sleep(0.1)")
+        wait_text(nb, f"{ROOT} .wsw-chart-caption", r"messages/s \(in, out\): \d")
+        assert nb.page.locator(f"{ROOT} [data-role=chart-rate] polyline").first.get_attribute("points")
+        nb.page.locator(role("tab-frames")).first.click()
+        nb.page.locator(role("frame-log")).first.uncheck()
+        state = nb.execute_in_kernel("import time; time.sleep(0.3); print(ws.frame_log)")["stdout"].strip()
+        assert state == "False"

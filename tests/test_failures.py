@@ -15,6 +15,7 @@ import trustme
 
 from servers import LoopThread, WebsocketsServer
 from ws_widget import ConnectFailedError, WebSocket, connect
+from ws_widget.protocol import accept_steps
 
 
 def closed_port() -> int:
@@ -63,6 +64,15 @@ class RawServer:
         self.sock.close()
         for client in self.clients:
             client.close()
+
+
+def accept_upgrade(client, extra_headers: bytes = b"") -> None:
+    """Read a client's upgrade request on a raw socket and answer 101 with the right accept."""
+    request = client.recv(65536).decode()
+    key = next(line.split(":", 1)[1].strip() for line in request.split("\r\n")
+               if line.lower().startswith("sec-websocket-key"))
+    client.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                   b"Sec-WebSocket-Accept: " + accept_steps(key)["accept"].encode() + b"\r\n" + extra_headers + b"\r\n")
 
 
 def test_refused_port(recorder):
@@ -115,16 +125,8 @@ def test_garbage_instead_of_http(recorder):
 
 def test_subprotocol_mismatch(recorder):
     """A server choosing a subprotocol that was not offered fails the handshake clearly."""
-    import base64
-    import hashlib
-
     def respond(client):
-        request = client.recv(65536).decode()
-        key = next(line.split(":", 1)[1].strip() for line in request.split("\r\n")
-                   if line.lower().startswith("sec-websocket-key"))
-        accept = base64.b64encode(hashlib.sha1((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").encode()).digest())
-        client.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                       b"Sec-WebSocket-Accept: " + accept + b"\r\nSec-WebSocket-Protocol: other\r\n\r\n")
+        accept_upgrade(client, b"Sec-WebSocket-Protocol: other\r\n")
 
     raw = RawServer(respond)
     try:
@@ -236,3 +238,21 @@ def test_message_too_big_gives_error_then_closed(server, recorder):
     assert recorder.names() == ["Connected", "Error", "Closed"]
     assert "max_size" in error_text(recorder)
     assert ws.close_code in (1009, 1006)
+
+
+def test_keepalive_timeout_is_explained(recorder):
+    """A peer that stops answering pings is reported as a keepalive timeout (1011), then Closed."""
+    def respond(client):
+        accept_upgrade(client)
+        while client.recv(65536):  # reads everything, answers nothing: no pong ever comes
+            pass
+
+    raw = RawServer(respond)
+    try:
+        ws = run_attempt(recorder, "ws", "127.0.0.1", "/", raw.port, ping_interval=0.1, ping_timeout=0.1,
+                         close_timeout=0.2)
+    finally:
+        raw.close()
+    assert recorder.names() == ["Connected", "Error", "Closed"]
+    assert error_text(recorder).startswith("no pong to a keepalive ping within ping_timeout (1011 keepalive ping timeout)")
+    assert ws.close_code == 1006

@@ -10,7 +10,8 @@ independent implementations:
 - ``/forbidden`` answers HTTP 403 (websockets server only); any other path answers HTTP 404.
 
 The websockets server also has ``/big?size=`` (one binary message of that size), ``/ping``
-(the server pings once), ``/silent`` (never answers anything), ``/flood?n=&size=`` (n messages as fast as it can) and ``/count?n=&close=1`` (sends n
+(the server pings once), ``/silent`` (never answers anything), ``/flood?n=&size=`` (n messages as fast as it can), ``/mixed?n=`` (text, binary and
+fragmented messages in turn) and ``/count?n=&close=1`` (sends n
 numbered messages, then closes if asked).
 """
 
@@ -81,6 +82,15 @@ async def _websockets_handler(connection):
         if query.get("close"):
             await connection.close()
         await connection.wait_closed()
+    elif path == "/mixed":
+        for number in range(int(query.get("n", 300))):
+            if number % 3 == 0:
+                await connection.send(iter([f"{number}", "-", "fragmented"]))
+            elif number % 3 == 1:
+                await connection.send(str(number).encode())
+            else:
+                await connection.send(str(number))
+        await connection.wait_closed()
     elif path == "/flood":
         payload = "x" * int(query.get("size", 64))
         for _ in range(int(query.get("n", 100000))):
@@ -96,7 +106,7 @@ def _websockets_process_request(connection, request):
         response = connection.respond(HTTPStatus.FORBIDDEN, "forbidden: bad token\n")
         response.headers["WWW-Authenticate"] = 'Bearer realm="device"'
         return response
-    if path not in ("/echo", "/fragments", "/close", "/headers", "/big", "/ping", "/count", "/silent", "/flood"):
+    if path not in ("/echo", "/fragments", "/close", "/headers", "/big", "/ping", "/count", "/silent", "/flood", "/mixed"):
         return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
     return None
 

@@ -256,3 +256,23 @@ def test_keepalive_timeout_is_explained(recorder):
     assert recorder.names() == ["Connected", "Error", "Closed"]
     assert error_text(recorder).startswith("no pong to a keepalive ping within ping_timeout (1011 keepalive ping timeout)")
     assert ws.close_code == 1006
+
+
+def test_invalid_utf8_in_a_text_frame_closes_with_1007(recorder):
+    """A text frame with invalid UTF-8 after a good one gives Error (1007) then Closed; the good one is kept."""
+    def respond(client):
+        accept_upgrade(client)
+        client.sendall(b"\x81\x02ok" + b"\x81\x02\xff\xfe")  # TEXT "ok", then TEXT with invalid UTF-8
+        while client.recv(65536):
+            pass
+
+    raw = RawServer(respond)
+    try:
+        ws = run_attempt(recorder, "ws", "127.0.0.1", "/", raw.port, close_timeout=0.5)
+    finally:
+        raw.close()
+    assert recorder.names() == ["Connected", "Data", "Error", "Closed"]
+    assert recorder.data() == ["ok"]
+    assert "1007" in error_text(recorder)
+    sent_close = [r for r in ws.history if r.kind == "close"][0]
+    assert sent_close.info["initiator"] == "client"

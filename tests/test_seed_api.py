@@ -396,3 +396,15 @@ def test_debug_output_format(server, recorder):
     assert texts[0].startswith("Connecting to ws://127.0.0.1")
     assert "hello from Connected" in texts
     assert any(text.startswith("Closed: 1000") for text in texts)
+
+
+def test_mixed_fragmented_and_whole_messages_keep_their_order(server, recorder):
+    """Whole, binary and fragmented messages in quick succession arrive complete and in order."""
+    ws = WebSocket.New()
+    recorder.attach(ws)
+    connect(ws, server, "/mixed?n=300")
+    data = recorder.wait_data(300)
+    expected = [f"{n}-fragmented" if n % 3 == 0 else str(n).encode() if n % 3 == 1 else str(n) for n in range(300)]
+    assert data == expected
+    assert [r.payload for r in ws.history.messages()] == expected
+    ws.Close()

@@ -262,6 +262,7 @@ class Core:
         attempt.outbox.extendleft((_SEND, payload, 1) for payload in reversed(self.connect_messages))
         self.listener.opened(attempt)
         attempt.opened.set_result(True)
+        connection.direct_attempt = attempt  # from now on, record whole frames as they are parsed
         return connection
 
     def _record_message(self, attempt: Attempt, message: str | bytes) -> None:
@@ -465,13 +466,37 @@ async def _send_fragments(connection: ClientConnection, payload: str | bytes, fr
 
 
 class _RecordingConnection(ClientConnection):
-    """A ``websockets`` client connection that reports incoming control frames."""
+    """A ``websockets`` client connection that reports incoming control frames, and records
+    unfragmented data frames as they are parsed, without the per-message Assembler, future and
+    ``recv`` coroutine of ``async for`` (fragmented messages, and any frame while the Assembler
+    still holds one, keep that path, so the order of messages is kept)."""
 
     def __init__(self, core: Core, protocol, **kwargs):
         super().__init__(protocol, **kwargs)
         self._core = core
+        self.direct_attempt: Attempt | None = None  # set once Connected was recorded and emitted
+        self._fragmented = False
 
     def process_event(self, event) -> None:
+        attempt = self.direct_attempt
+        if attempt is not None:
+            opcode = event.opcode
+            if opcode is Opcode.TEXT or opcode is Opcode.BINARY:
+                if event.fin and not self._fragmented and not len(self.recv_messages.frames):
+                    if opcode is Opcode.BINARY:
+                        self._core._record_message(attempt, bytes(event.data))
+                        return
+                    try:
+                        text = event.data.decode()
+                    except UnicodeDecodeError:
+                        pass  # the Assembler raises it and the connection closes with 1007
+                    else:
+                        self._core._record_message(attempt, text)
+                        return
+                else:
+                    self._fragmented = not event.fin
+            elif opcode is Opcode.CONT:
+                self._fragmented = not event.fin
         if self.response is not None and event.opcode in (Opcode.PING, Opcode.PONG):
             self._core.control_frame(self, event)
         super().process_event(event)

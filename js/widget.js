@@ -390,7 +390,8 @@ function render({ model, el }) {
   const tls = h("span", { class: "wsw-badge", "data-role": "tls" });
   const counters = h("span", { class: "wsw-counters", "data-role": "counters" });
   const rtt = h("span", { class: "wsw-rtt", "data-role": "rtt" });
-  const header = h("div", { class: "wsw-header" }, [pill, urlText, subprotocol, tls, counters, rtt, reason]);
+  const reconnectText = h("span", { class: "wsw-reconnect", "data-role": "reconnect" });
+  const header = h("div", { class: "wsw-header" }, [pill, urlText, subprotocol, tls, counters, rtt, reconnectText, reason]);
 
   // Controls
   const urlInput = h("input", { class: "wsw-url-input", type: "text", placeholder: "ws://127.0.0.1:8765/echo", "aria-label": "URL", spellcheck: "false" });
@@ -500,11 +501,26 @@ function render({ model, el }) {
   const sentHistory = [];
   let recall = -1;
 
+  let countdown = null;
+  function showReconnect() {
+    const pending = model.get("reconnect") || {};
+    clearInterval(countdown);
+    countdown = null;
+    if (!pending.retry) { reconnectText.textContent = ""; return; }
+    const tick = () => {
+      const seconds = Math.max(0, (pending.at_ms - Date.now()) / 1000);
+      reconnectText.textContent = `reconnecting, attempt ${pending.retry}, next try in ${seconds.toFixed(1)} s`;
+    };
+    tick();
+    countdown = setInterval(tick, 200);
+  }
+
   function updateHeader() {
     const state = model.get("state");
     pill.textContent = state;
     pill.dataset.state = state;
     reason.textContent = model.get("reason");
+    showReconnect();
     urlText.textContent = model.get("url");
     if (!urlInput.value || document.activeElement !== urlInput) urlInput.value = model.get("url");
     subprotocol.textContent = model.get("subprotocol") ? `subprotocol ${model.get("subprotocol")}` : "";
@@ -514,7 +530,7 @@ function render({ model, el }) {
     tls.hidden = !tlsState;
     tls.dataset.tls = tlsState;
     const open = state === "OPEN";
-    closeButton.disabled = !(open || state === "CONNECTING");
+    closeButton.disabled = !(open || state === "CONNECTING" || state === "RECONNECTING");
     pingButton.disabled = !open;
     sendButton.disabled = !(open || state === "CONNECTING");
     handshakePre.textContent = handshakeText(model.get("handshake"));
@@ -626,7 +642,7 @@ function render({ model, el }) {
     }
   };
   model.on("msg:custom", onMessage);
-  const traits = ["state", "reason", "url", "subprotocol", "tls", "handshake", "frame_log"];
+  const traits = ["state", "reason", "url", "subprotocol", "tls", "handshake", "frame_log", "reconnect"];
   const onChange = () => updateHeader();
   for (const name of traits) model.on(`change:${name}`, onChange);
 
@@ -638,6 +654,7 @@ function render({ model, el }) {
     model.off("msg:custom", onMessage);
     for (const name of traits) model.off(`change:${name}`, onChange);
     clearTimeout(filterTimer);
+    clearInterval(countdown);
   };
 }
 

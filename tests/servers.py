@@ -120,14 +120,14 @@ class WebsocketsServer:
 
     name = "websockets"
 
-    def __init__(self, ssl_context: ssl.SSLContext | None = None, **kwargs):
+    def __init__(self, ssl_context: ssl.SSLContext | None = None, port: int = 0, **kwargs):
         self.close_codes: list[int | None] = []  # close code of each finished connection
         self.loop = LoopThread()
-        self.server = self.loop.run(self._start(ssl_context, kwargs))
+        self.server = self.loop.run(self._start(ssl_context, port, kwargs))
         self.port = self.server.sockets[0].getsockname()[1]
         self.scheme = "wss" if ssl_context else "ws"
 
-    async def _start(self, ssl_context, kwargs):
+    async def _start(self, ssl_context, port, kwargs):
         async def handler(connection):
             try:
                 await _websockets_handler(connection)
@@ -138,7 +138,7 @@ class WebsocketsServer:
                 self.close_codes.append(connection.close_code)
 
         return await serve(
-            handler, "127.0.0.1", 0, ssl=ssl_context,
+            handler, "127.0.0.1", port, ssl=ssl_context,
             process_request=_websockets_process_request, select_subprotocol=_select_first,
             max_size=None, **kwargs,
         )

@@ -258,3 +258,18 @@ def test_protocol_tabs(chromium, jupyter, server):
         nb.page.locator(role("frame-log")).first.uncheck()
         state = nb.execute_in_kernel("import time; time.sleep(0.3); print(ws.frame_log)")["stdout"].strip()
         assert state == "False"
+
+
+def test_reconnecting_is_shown_and_close_stops_it(chromium, jupyter, server):
+    """The widget shows a pending reconnect with its attempt and countdown; Close stops it."""
+    setup = ("from ws_widget import WebSocket\nfrom ws_widget.options import ReconnectPolicy\nws = WebSocket.New()\n"
+             f"ws.Connect('ws', '127.0.0.1', '/close?code=1012&reason=restart', {server.port}, "
+             "reconnect=ReconnectPolicy(initial=3, jitter=0))")
+    with open_widget(chromium, jupyter, "reconnect.ipynb", setup) as nb:
+        wait_text(nb, role("state"), "^RECONNECTING$")
+        text = wait_text(nb, role("reconnect"), r"^reconnecting, attempt 1, next try in \d\.\d s$")
+        assert "restart" in nb.page.locator(role("reason")).first.text_content()
+        nb.page.click(role("close"))
+        wait_text(nb, role("state"), "^CLOSED$")
+        nb.page.wait_for_function("() => document.querySelector('.wsw-root [data-role=reconnect]').textContent === ''")
+        assert text

@@ -2,8 +2,8 @@
 I/O loop and recorded in its history. Every public method may be called from any thread.
 
 A *listener* (the face, see ``websocket.py``) hears ``opened``, ``message`` (only while its
-``wants_data`` is true), ``pong``, ``failed`` and ``closed`` on the I/O loop and must return at
-once.
+``wants_data`` is true), ``pong``, ``failed``, ``closed``, ``reconnect_scheduled`` and
+``reconnect_cancelled`` on the I/O loop and must return at once.
 
 Event order per attempt: ``opened``? ``message``* (``failed``)? ``closed``, exactly one
 ``closed``. ``failed`` comes before ``closed`` when the attempt could not open, when the
@@ -18,7 +18,9 @@ import asyncio
 import concurrent.futures
 import contextvars
 import os
+import random
 import threading
+import time
 import weakref
 from collections import deque
 
@@ -33,7 +35,9 @@ from .exceptions import ConnectFailedError, NotConnectedError
 from .explain import explain
 from .framelog import FrameRecorder
 from .protocol import close_code_name, describe_handshake
-from .history import BINARY, CLOSE, ERROR, EVENT, IN, IN_BINARY, IN_TEXT, OPEN, OUT, PING, PONG, TEXT, History
+from .history import (
+    BINARY, CLOSE, ERROR, EVENT, IN, IN_BINARY, IN_TEXT, OPEN, OUT, PING, PONG, RECONNECT, TEXT, History,
+)
 from .options import Options
 from .target import Target
 
@@ -89,6 +93,7 @@ class Attempt:
         self.raw_connection: ClientConnection | None = None  # set as soon as TCP is up
         self.handshake: dict | None = None  # the opening handshake, described, secrets masked
         self.recorder: FrameRecorder | None = None
+        self.retry = 0  # 0: started by the user; n: the n-th automatic reconnect in a row
 
     @property
     def address(self) -> str:
@@ -108,6 +113,7 @@ class Core:
         self.stats = Stats()
         self.connect_messages: list[str | bytes] = []  # sent first on every open (resubscribing)
         self.frame_log = False  # record every frame in ``frames``; see set_frame_log
+        self.pending_reconnect: dict | None = None  # {"retry", "at" (epoch s), "handle"} while waiting
         self._lock = threading.Lock()
         self._message_waiters: list[asyncio.Future] = []
 
@@ -122,6 +128,7 @@ class Core:
         attempt = Attempt(target, options, context, keep_alive)
         with self._lock:
             previous, self.attempt = self.attempt, attempt
+        ioloop.call_soon(self._cancel_reconnect)
         ioloop.call_soon(self._start, attempt, previous)
         return attempt
 
@@ -153,6 +160,7 @@ class Core:
         queued, it opens, sends them, then closes.
         """
         attempt = self.attempt
+        ioloop.call_soon(self._cancel_reconnect)
         if attempt is not None and not attempt.finished.done():
             ioloop.call_soon(self._request_close, attempt, code, reason)
         return attempt
@@ -415,10 +423,47 @@ class Core:
             attempt.opened.set_exception(error)
         if attempt.close_code is None and exc is None:
             self.debug.log("Closed before the connection opened")
+        self._schedule_reconnect(attempt)
         self.listener.closed(attempt)
         attempt.finished.set_result(None)
         _live_attempts.discard(attempt)
         self._wake_message_waiters()
+
+    def _schedule_reconnect(self, attempt: Attempt) -> None:
+        """After an end the user did not ask for, connect again later if the policy says so."""
+        policy = attempt.options.reconnect_policy
+        if policy is None or attempt.close_requested or self.attempt is not attempt:
+            return
+        retry = 1 if attempt.connection is not None else attempt.retry + 1
+        if policy.gives_up(retry):
+            self.debug.log(f"Not reconnecting: {retry - 1} attempts in a row failed (max_attempts)")
+            return
+        delay = policy.delay(retry, random.random())
+        loop = asyncio.get_running_loop()
+        handle = loop.call_later(delay, self._reconnect, attempt, retry)
+        self.pending_reconnect = {"retry": retry, "at": time.time() + delay, "handle": handle,
+                                  "keep_alive": attempt.keep_alive}
+        self.history.add(EVENT, RECONNECT, info={"retry": retry, "delay": round(delay, 3)})
+        self.debug.log(f"Reconnecting: attempt {retry}, next try in {delay:.1f} s")
+        self.listener.reconnect_scheduled(attempt, retry, delay)
+
+    def _reconnect(self, previous: Attempt, retry: int) -> None:
+        self.pending_reconnect = None
+        if self.attempt is not previous:
+            return
+        attempt = Attempt(previous.target, previous.options, previous.context, previous.keep_alive)
+        attempt.retry = retry
+        with self._lock:
+            self.attempt = attempt
+        self._start(attempt, None)
+
+    def _cancel_reconnect(self) -> None:
+        pending, self.pending_reconnect = self.pending_reconnect, None
+        if pending is not None:
+            pending["handle"].cancel()
+            self.debug.log("Reconnect cancelled")
+            self.listener.reconnect_cancelled(pending["keep_alive"])
+            self._wake_message_waiters()
 
     async def _next_message(self, after_seq: int, match=None):
         while True:
@@ -428,7 +473,7 @@ class Core:
             if record is not None:
                 return record
             attempt = self.attempt
-            if attempt is None or attempt.finished.done():
+            if attempt is None or (attempt.finished.done() and self.pending_reconnect is None):
                 raise NotConnectedError("no more messages: the socket is closed; call Connect again")
             after_seq = max(after_seq, self.history.last_seq)
             waiter = asyncio.get_running_loop().create_future()

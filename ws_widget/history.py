@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 IN, OUT, EVENT = "in", "out", "event"
 TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR = "text", "binary", "ping", "pong", "open", "close", "error"
+RECONNECT = "reconnect"
 MESSAGE_KINDS = (TEXT, BINARY)
 _COLUMNS = ["seq", "time", "mono", "direction", "kind", "size", "payload"]
 
@@ -66,7 +67,7 @@ class Record:
 
 # Each record stores (direction, kind) as one byte: an index into _KINDS, which grows on demand
 # (the frame log's kinds are opcode names).
-_KINDS = [(d, k) for d in (IN, OUT, EVENT) for k in (TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR)]
+_KINDS = [(d, k) for d in (IN, OUT, EVENT) for k in (TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR, RECONNECT)]
 _CODE = {pair: code for code, pair in enumerate(_KINDS)}
 _KINDS_LOCK = threading.Lock()
 IN_TEXT, IN_BINARY = _CODE[IN, TEXT], _CODE[IN, BINARY]
@@ -295,7 +296,7 @@ class History:
                 try:
                     row = json.loads(line)
                     kind, payload = row.pop("kind"), row.pop("payload")
-                    if kind not in (TEXT, OPEN, CLOSE, ERROR) and payload is not None:
+                    if kind not in (TEXT, OPEN, CLOSE, ERROR, RECONNECT) and payload is not None:
                         payload = bytes.fromhex(payload)
                     fixed = {key: row.pop(key) for key in ("seq", "mono", "time", "direction", "size")}
                 except (ValueError, KeyError, TypeError) as exc:

@@ -10,6 +10,44 @@ _UNSET = object()
 
 
 @dataclasses.dataclass(frozen=True)
+class ReconnectPolicy:
+    """When to connect again after a connection ends without the user's ``Close()``.
+
+    The n-th consecutive retry waits ``min(max_delay, initial * factor ** (n - 1))`` seconds,
+    minus a random part of up to ``jitter`` of it (so that many clients do not come back at
+    once); a connection that opened resets n. After ``max_attempts`` consecutive failed
+    retries (None: never) it gives up.
+    """
+
+    initial: float = 0.5
+    factor: float = 2.0
+    max_delay: float = 30.0
+    jitter: float = 0.5
+    max_attempts: int | None = None
+
+    def __post_init__(self):
+        for name in ("initial", "max_delay"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+                raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+        if isinstance(self.factor, bool) or not isinstance(self.factor, (int, float)) or self.factor < 1:
+            raise ValueError(f"factor must be a number >= 1, got {self.factor!r}")
+        if not 0 <= self.jitter < 1:
+            raise ValueError(f"jitter must be a fraction in [0, 1), got {self.jitter!r}")
+        if self.max_attempts is not None and (not isinstance(self.max_attempts, int) or self.max_attempts < 1):
+            raise ValueError(f"max_attempts must be a positive integer or None, got {self.max_attempts!r}")
+
+    def delay(self, retry: int, random_fraction: float) -> float:
+        """Seconds to wait before retry number ``retry`` (1, 2, ...), given a random in [0, 1)."""
+        base = min(self.max_delay, self.initial * self.factor ** (retry - 1))
+        return base * (1 - self.jitter * random_fraction)
+
+    def gives_up(self, retry: int) -> bool:
+        """Whether retry number ``retry`` is one too many."""
+        return self.max_attempts is not None and retry > self.max_attempts
+
+
+@dataclasses.dataclass(frozen=True)
 class Options:
     """Keyword options of ``Connect`` and ``connect``; defaults follow ``websockets``.
 
@@ -29,6 +67,8 @@ class Options:
         proxy: True uses the proxy from the environment, None disables it, or a proxy URL.
         frame_log: record every frame (opcode, FIN, RSV1, mask, length) in ``ws.frames``;
             off by default because it costs time on every frame.
+        reconnect: True (default policy) or a :class:`ReconnectPolicy`: connect again, with
+            backoff, whenever the connection ends without a ``Close()`` from the user.
     """
 
     verify: bool | ssl.SSLContext = True
@@ -44,6 +84,7 @@ class Options:
     user_agent: object = _UNSET
     proxy: bool | str | None = True
     frame_log: bool = False
+    reconnect: bool | ReconnectPolicy = False
 
     def __post_init__(self):
         if not isinstance(self.verify, (bool, ssl.SSLContext)):
@@ -70,6 +111,8 @@ class Options:
             raise TypeError(f"origin must be a str such as 'http://127.0.0.1', got {self.origin!r}")
         if self.user_agent is not _UNSET and not isinstance(self.user_agent, (str, type(None))):
             raise TypeError(f"user_agent must be a str or None, got {self.user_agent!r}")
+        if not isinstance(self.reconnect, (bool, ReconnectPolicy)):
+            raise TypeError(f"reconnect must be True, False or a ReconnectPolicy, got {self.reconnect!r}")
         if not (self.proxy is None or isinstance(self.proxy, (bool, str))):
             raise TypeError(f"proxy must be True, None or a proxy URL, got {self.proxy!r}")
 
@@ -86,6 +129,13 @@ class Options:
         if unknown:
             raise TypeError(f"unknown option {unknown[0]!r}; known options: {', '.join(sorted(known))}")
         return cls(**kwargs)
+
+    @property
+    def reconnect_policy(self) -> ReconnectPolicy | None:
+        """The reconnect policy in force, or None."""
+        if self.reconnect is True:
+            return ReconnectPolicy()
+        return self.reconnect or None
 
     @property
     def verified(self) -> bool:

@@ -382,6 +382,12 @@ class WebSocket:
         return None if attempt is None else attempt.handshake
 
     @property
+    def reconnecting(self) -> dict | None:
+        """While an automatic reconnect waits: ``{"retry": n, "at": epoch seconds}``; else None."""
+        pending = self._core.pending_reconnect
+        return None if pending is None else {"retry": pending["retry"], "at": pending["at"]}
+
+    @property
     def verified(self) -> bool | None:
         """For wss, whether the certificate is checked; None for ws or before Connect."""
         attempt = self._core.attempt
@@ -462,6 +468,14 @@ class WebSocket:
     def closed(self, attempt: Attempt) -> None:
         self._emit(attempt, "Closed", (self,))
         if attempt.keep_alive:
+            events.call(events.release)
+
+    def reconnect_scheduled(self, attempt: Attempt, retry: int, delay: float) -> None:
+        if attempt.keep_alive:  # a script waits for the reconnect too
+            events.hold()
+
+    def reconnect_cancelled(self, keep_alive: bool) -> None:
+        if keep_alive:
             events.call(events.release)
 
 

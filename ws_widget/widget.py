@@ -52,6 +52,7 @@ class WebSocketWidget(anywidget.AnyWidget):
     tls = traitlets.Unicode("").tag(sync=True)
     handshake = traitlets.Dict().tag(sync=True)  # secrets masked, as ws.handshake
     frame_log = traitlets.Bool(False).tag(sync=True)
+    reconnect = traitlets.Dict().tag(sync=True)  # {"retry": n, "at_ms": epoch ms} while waiting
 
     def __init__(self, ws: WebSocket, **kwargs):
         self.ws = ws
@@ -222,7 +223,11 @@ class WebSocketWidget(anywidget.AnyWidget):
         elif attempt is not None and attempt.close_code is not None and state == "CLOSED":
             reason = f"{attempt.close_code} ({close_code_name(attempt.close_code)}) {attempt.close_reason or ''}".strip()
         verified = ws.verified
+        pending = ws.reconnecting
+        if pending is not None:
+            state = "RECONNECTING"
         return {
+            "reconnect": {} if pending is None else {"retry": pending["retry"], "at_ms": round(pending["at"] * 1000)},
             "handshake": ws.handshake or {},
             "frame_log": ws.frame_log,
             "state": state,

@@ -14,7 +14,7 @@ import pytest
 import trustme
 
 from servers import LoopThread, WebsocketsServer
-from ws_widget import ConnectFailedError, WebSocket, connect
+from ws_widget import ConnectFailedError, InsecureConnectionWarning, WebSocket, connect
 from ws_widget.protocol import accept_steps
 
 
@@ -181,10 +181,14 @@ def test_tls_self_signed_fails_by_default(tls, recorder):
 
 
 def test_tls_verify_false_connects(tls):
-    """verify=False connects to a self-signed server."""
+    """verify=False connects to a self-signed server, warning once per connection."""
     ca, server = tls
-    ws = connect(server.url("/echo"), verify=False)
+    with pytest.warns(InsecureConnectionWarning, match="NOT verified") as warned:
+        ws = connect(server.url("/echo"), verify=False)
+        ws.reconnect().wait_open(5)
+    assert len(warned) == 2
     assert ws.verified is False
+    assert "NOT verified" in str(ws.debug_output)
     ws.send("secure")
     assert ws.receive(5) == "secure"
     ws.close()

@@ -21,7 +21,9 @@ from websockets.protocol import State
 
 from .cassette import Cassette
 from .cassette import load as load_cassette
-from .exceptions import ConnectFailedError, NotConnectedError, WaitTimeoutError, WsWidgetError
+from .exceptions import (
+    ConnectFailedError, InsecureConnectionWarning, NotConnectedError, WaitTimeoutError, WsWidgetError,
+)
 from .har import from_har, to_har
 from .history import History, Record
 from .replay import ReplayServer, replay
@@ -37,6 +39,7 @@ __all__ = [
     "replay",
     "to_har",
     "History",
+    "InsecureConnectionWarning",
     "NotConnectedError",
     "Record",
     "State",

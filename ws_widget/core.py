@@ -230,6 +230,8 @@ class Core:
     async def _open(self, attempt: Attempt) -> ClientConnection:
         target = attempt.target
         self.debug.log(f"Connecting to {target.masked_url}")
+        if target.secure and not attempt.options.verified:
+            self.debug.log("Warning: the TLS certificate is NOT verified (verify=False)")
 
         def create_connection(protocol, **kwargs):
             attempt.raw_connection = _RecordingConnection(self, protocol, **kwargs)

@@ -9,6 +9,8 @@ that names the argument and what is accepted. Everything else derives from
     ├── ConnectFailedError (also ConnectionError) an attempt to open the connection failed
     └── WaitTimeoutError (also TimeoutError)      a blocking or async wait ran out of time
 
+    InsecureConnectionWarning (a UserWarning)      a wss connection with verify=False
+
 Network failures are also reported through the ``Error`` callback as one human line; the
 underlying exception stays on ``ws.last_error``.
 """
@@ -30,3 +32,7 @@ class ConnectFailedError(WsWidgetError, ConnectionError):
 
 class WaitTimeoutError(WsWidgetError, TimeoutError):
     """A wait ran out of time; ``str()`` shows what was awaited and what was last seen."""
+
+
+class InsecureConnectionWarning(UserWarning):
+    """A ``wss`` connection does not verify the server's certificate (``verify=False``)."""

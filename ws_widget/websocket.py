@@ -21,6 +21,7 @@ import concurrent.futures
 import contextvars
 import sys
 import time
+import warnings
 
 from websockets.protocol import State
 
@@ -28,13 +29,16 @@ from . import cassette, events
 from .callbacks import Callback
 from .core import Attempt, Core
 from .debuglog import DebugLog
-from .exceptions import NotConnectedError, WaitTimeoutError
+from .exceptions import InsecureConnectionWarning, NotConnectedError, WaitTimeoutError
 from .history import History, Record
 from .matching import describe, matcher
 from .messages import check_close, check_ping_payload, encode_any, encode_message
 from .options import Options
 from .target import Target, build_target, target_from_url
 from .timer import Timer
+
+
+warnings.simplefilter("always", InsecureConnectionWarning)  # once per connection, not per line
 
 
 def _of_attempt(name: str, doc: str) -> property:
@@ -415,6 +419,12 @@ class WebSocket:
     # Internals.
 
     def _start(self, target: Target, options: Options) -> Attempt:
+        if target.secure and not options.verified:
+            warnings.warn(
+                f"TLS certificate of {target.masked_url} is NOT verified (verify=False): anyone on the "
+                "network path can read and change this connection; prefer ca='device.pem'",
+                InsecureConnectionWarning, stacklevel=3,
+            )
         keep_alive = events.hold()
         return self._core.connect(target, options, contextvars.copy_context(), keep_alive)
 

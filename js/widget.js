@@ -262,11 +262,29 @@ function createList({ source, request, rowCells, filterSpec, isUnfiltered, onSel
   let pageWanted = false;
   let lastAsked = null;
 
-  const geometry = () => scrollGeometry(total, viewport.clientHeight || 300);
+  // The viewport's height comes from a ResizeObserver: reading clientHeight on every batch
+  // forced a layout of the whole page. Renders are coalesced to one per animation frame.
+  let height = 300;
+  const resizes = new ResizeObserver((entries) => {
+    height = entries[entries.length - 1].contentRect.height || 300;
+    render();
+  });
+  resizes.observe(viewport);
+  const geometry = () => scrollGeometry(total, height);
+  let frameRequested = false;
+  let scrolledByUs = false;
 
   function render() {
+    if (frameRequested) return;
+    frameRequested = true;
+    requestAnimationFrame(() => {
+      frameRequested = false;
+      renderNow();
+    });
+  }
+
+  function renderNow() {
     const geo = geometry();
-    const height = viewport.clientHeight || 300;
     spacer.style.height = `${geo.height}px`;
     const first = geo.firstRow(viewport.scrollTop);
     const last = Math.min(total, first + geo.visible);
@@ -328,7 +346,10 @@ function createList({ source, request, rowCells, filterSpec, isUnfiltered, onSel
   function toEnd() {
     const geo = geometry();
     spacer.style.height = `${geo.height}px`;
-    viewport.scrollTop = geo.height;
+    if (viewport.scrollTop < geo.height - height) {
+      scrolledByUs = true; // the scroll event this causes is ours, not the user's
+      viewport.scrollTop = geo.height;
+    }
     render();
   }
 
@@ -336,8 +357,17 @@ function createList({ source, request, rowCells, filterSpec, isUnfiltered, onSel
     cache = new Map();
     total = 0;
     lastAsked = null;
-    request({ type: "page", source, offset: follow() ? -PAGE_SIZE : 0, count: PAGE_SIZE, filter: filterSpec() }, (reply) => {
-      if (reply.type === "page") store(reply);
+    const filter = filterSpec();
+    request({ type: "page", source, offset: follow() ? -PAGE_SIZE : 0, count: PAGE_SIZE, filter }, (reply) => {
+      if (reply.type !== "page") return;
+      store(reply);
+      if (follow() && reply.offset > 0) { // also keep the head at hand for a jump to the top
+        request({ type: "page", source, offset: 0, count: PAGE_SIZE, filter }, (head) => {
+          if (head.type === "page" && head.first_seq === firstSeq) {
+            head.records.forEach((record, i) => cache.set(i, [record, bytesOf(record, head.buffers)]));
+          }
+        });
+      }
     });
   }
 
@@ -355,18 +385,16 @@ function createList({ source, request, rowCells, filterSpec, isUnfiltered, onSel
     }
   }
 
-  let scrollScheduled = false;
   const onScroll = (callback) => viewport.addEventListener("scroll", () => {
-    if (scrollScheduled) return;
-    scrollScheduled = true;
-    requestAnimationFrame(() => {
-      scrollScheduled = false;
-      callback(viewport.scrollTop + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT);
-      render();
-    });
+    if (scrolledByUs) {
+      scrolledByUs = false;
+      return;
+    }
+    callback(viewport.scrollTop + height >= geometry().height - ROW_HEIGHT);
+    render();
   });
 
-  return { viewport, render, refresh, push, onScroll, visible: () => viewport.offsetParent !== null };
+  return { viewport, render, refresh, push, onScroll };
 }
 
 // ---------------------------------------------------------------- the view

@@ -44,6 +44,8 @@ class DebugLog:
 
     def flush(self) -> None:
         """Emit a pending partial line, if any."""
+        if not self._partial:  # after every callback: usually nothing to do, so no lock
+            return
         with self._lock:
             pending, self._partial = self._partial, ""
         if pending:

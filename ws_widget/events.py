@@ -14,6 +14,7 @@ and stop the timers first, or use ``os._exit``.)
 from __future__ import annotations
 
 import contextvars
+import os
 import queue
 import sys
 import threading
@@ -63,14 +64,18 @@ def in_event_thread() -> bool:
     return threading.current_thread() is _thread
 
 
+_thread_pid = 0  # the process that started _thread: after a fork it must be started again
+
+
 def _ensure_thread() -> None:
-    global _thread
-    if _thread is not None and _thread.is_alive():
+    global _thread, _thread_pid
+    if _thread_pid == os.getpid():  # the per-message path: no lock, no is_alive()
         return
     with _thread_lock:
-        if _thread is None or not _thread.is_alive():
+        if _thread_pid != os.getpid():
             _thread = threading.Thread(target=_serve, name="ws_widget-events", daemon=True)
             _thread.start()
+            _thread_pid = os.getpid()
 
 
 def _serve() -> None:
@@ -137,6 +142,8 @@ class _TeeStream:
 
 
 def _install_output_tee() -> None:
+    if sys.stdout.__class__ is _TeeStream and sys.stderr.__class__ is _TeeStream:
+        return
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is not None and not isinstance(stream, _TeeStream):

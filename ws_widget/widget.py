@@ -63,7 +63,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._series: deque[list] = deque(maxlen=SERIES_POINTS)
         self._new_point: list | None = None
         self._sent_stats: dict | None = None
-        self._new_debug_lines: list[str] = []
+        self._new_debug_lines: deque[str] = deque()  # appended by any thread, taken by the flusher
         ws.debug_output.listeners.append(self._new_debug_lines.append)
         self._rate_mark = (time.monotonic(), self._totals())
         self._rate = 0.0
@@ -113,6 +113,8 @@ class WebSocketWidget(anywidget.AnyWidget):
     def stop(self) -> None:
         """Stop updating and close the widget's model."""
         self._stopped = True
+        if self._new_debug_lines.append in self.ws.debug_output.listeners:
+            self.ws.debug_output.listeners.remove(self._new_debug_lines.append)
         super().close()
 
     # Messages from views: validate, then hand over to the I/O loop.
@@ -195,7 +197,8 @@ class WebSocketWidget(anywidget.AnyWidget):
                     setattr(self, name, value)
         history, frames = self.ws.history, self.ws.frames
         last, last_frame = history.last_seq, frames.last_seq
-        debug, self._new_debug_lines[:] = self._new_debug_lines[:], []
+        lines = self._new_debug_lines
+        debug = [lines.popleft() for _ in range(len(lines))]
         self._sample()
         counters = self._counters()
         point, self._new_point = self._new_point, None

@@ -44,7 +44,8 @@ def test_reconnects_after_each_server_close_until_close(server):
     assert events[:4] == ["Connected", "Closed", "Connected", "Closed"]
     kinds = [r.kind for r in ws.history]
     assert kinds[:6] == ["open", "close", "reconnect", "open", "close", "reconnect"]
-    assert [r.info["retry"] for r in ws.history if r.kind == "reconnect"][:3] == [1, 1, 1]  # each one opened
+    retries = [r.info["retry"] for r in ws.history if r.kind == "reconnect"]
+    assert len(retries) >= 2 and set(retries) == {1}  # each connection had opened: no backoff growth
     assert ws.reconnecting is None
 
 

@@ -524,6 +524,18 @@ class _RecordingConnection(ClientConnection):
         self.direct_attempt: Attempt | None = None  # set once Connected was recorded and emitted
         self._fragmented = False
 
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        # websockets sets a close deadline when it starts closing (e.g. after the server broke
+        # the protocol) but enforces it only on a later send: enforce it here, once.
+        if self.close_deadline is not None and not getattr(self, "_close_watch", None):
+            self._close_watch = self.loop.call_at(self.close_deadline, self._close_overdue)
+
+    def _close_overdue(self) -> None:
+        if not self.connection_lost_waiter.done():
+            self.set_connection_exc(TimeoutError("timed out while closing connection"))
+            self.transport.abort()
+
     def process_event(self, event) -> None:
         attempt = self.direct_attempt
         if attempt is not None:

@@ -27,12 +27,20 @@ _STATUS_HINTS = {
 
 
 def explain(exc: BaseException, address: str = "") -> str:
-    """Return one line that says what went wrong and what to try.
+    """Return one printable line that says what went wrong and what to try.
 
     Args:
         exc: the exception raised while connecting or while the connection was open.
         address: ``host:port`` for messages about the TCP connection.
     """
+    text = _explain(exc, address)
+    if text.isprintable():
+        return text
+    # A hostile server's bytes may be quoted: never pass terminal control sequences on.
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def _explain(exc: BaseException, address: str) -> str:
     where = f" {address}" if address else ""
     if isinstance(exc, ssl.SSLCertVerificationError):
         reason = exc.verify_message or exc.reason or "certificate rejected"
@@ -91,6 +99,8 @@ def explain_close(exc: ConnectionClosed) -> str:
             "no pong to a keepalive ping within ping_timeout (1011 keepalive ping timeout): "
             "the peer or the network stopped answering"
         )
+    if sent is not None and sent.code in (1002, 1007) and not exc.rcvd_then_sent:
+        return f"the server sent an invalid frame: the client closed with {sent}"
     if sent is not None and sent.code == 1009:
         return f"a message was larger than max_size ({sent}): raise max_size= if it is expected"
     if rcvd is None:

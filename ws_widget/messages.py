@@ -120,6 +120,8 @@ def parse_composed(text: str, mode: str = "text") -> str | bytes:
             json.loads(text, parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
             raise ValueError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+        except RecursionError:
+            raise ValueError("invalid JSON: nested too deeply to check") from None
         return text
     if mode == "hex":
         cleaned = re.sub(r"0x|[\s,:;-]", "", text, flags=re.IGNORECASE)

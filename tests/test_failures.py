@@ -8,14 +8,13 @@ import ssl
 import subprocess
 import sys
 import textwrap
-import threading
 
 import pytest
 import trustme
 
+from rawservers import RawServer, accept_upgrade
 from servers import LoopThread, WebsocketsServer
 from ws_widget import ConnectFailedError, InsecureConnectionWarning, WebSocket, connect
-from ws_widget.protocol import accept_steps
 
 
 def closed_port() -> int:
@@ -37,42 +36,6 @@ def error_text(recorder) -> str:
     assert len(errors) == 1, recorder.events
     assert "\n" not in errors[0]
     return errors[0]
-
-
-class RawServer:
-    """A TCP server on loopback that answers each connection with ``respond(sock)``."""
-
-    def __init__(self, respond):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen()
-        self.port = self.sock.getsockname()[1]
-        self.respond = respond
-        self.clients = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self):
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            self.clients.append(client)
-            threading.Thread(target=self.respond, args=(client,), daemon=True).start()
-
-    def close(self):
-        self.sock.close()
-        for client in self.clients:
-            client.close()
-
-
-def accept_upgrade(client, extra_headers: bytes = b"") -> None:
-    """Read a client's upgrade request on a raw socket and answer 101 with the right accept."""
-    request = client.recv(65536).decode()
-    key = next(line.split(":", 1)[1].strip() for line in request.split("\r\n")
-               if line.lower().startswith("sec-websocket-key"))
-    client.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                   b"Sec-WebSocket-Accept: " + accept_steps(key)["accept"].encode() + b"\r\n" + extra_headers + b"\r\n")
 
 
 def test_refused_port(recorder):

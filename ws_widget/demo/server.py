@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import ipaddress
+import logging
 import shutil
 import ssl
 import tempfile
@@ -25,6 +26,9 @@ from .design import Design
 from .endpoints import Endpoints
 
 START_TIMEOUT = 10.0
+# Outside the logging tree and never at DEBUG, where websockets logs every request header: a
+# notebook that turns on DEBUG logging must not print the tokens it sent to the demo server.
+_LOGGER = logging.Logger("ws_widget.demo", logging.INFO)
 STOP_TIMEOUT = 10.0
 
 _running: list[DemoServer] = []
@@ -189,6 +193,7 @@ class DemoServer:
         try:
             server: Server = await serve(
                 endpoints, self.host, self.port, ssl=ssl_context, process_request=endpoints.process_request,
+                logger=_LOGGER,
             )
         except BaseException as exc:
             started.set_exception(exc)

@@ -1,0 +1,226 @@
+"""Canary secrets (issue 7, item 6): a token in the query, an Authorization header, a cookie and
+a URL password, used for real against the demo server, must appear in no output of ws_widget:
+reprs, Debug Output, error texts and tracebacks, history exports (JSONL, CSV, Parquet), HAR,
+cassettes, the widget's state and every message it sends to the browser, the handshake
+description, and stdout/stderr, with every logger at DEBUG.
+
+Nothing here names the secrets' values on a line that could show in a traceback.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import time
+import traceback
+
+import pandas as pd
+import pytest
+
+import ws_widget
+from ws_widget import ConnectFailedError, NotConnectedError, WaitTimeoutError, WebSocket, demo
+
+QUERY_SECRET, BEARER_SECRET, COOKIE_SECRET, PASSWORD_SECRET = "CANARY1", "CANARY2", "CANARY3", "CANARY4"
+SECRETS = (QUERY_SECRET, BEARER_SECRET, COOKIE_SECRET, PASSWORD_SECRET,
+           base64.b64encode(f"user:{PASSWORD_SECRET}".encode()).decode())  # the Basic header it becomes
+QRC = "/qrc-public-api/v0"
+
+
+def leaked(text: str) -> list[str]:
+    lowered = text.lower()
+    return [secret for secret in SECRETS if secret.lower() in lowered]
+
+
+def secret_headers() -> dict:
+    return {"Authorization": f"Bearer {BEARER_SECRET}", "Cookie": f"s={COOKIE_SECRET}"}
+
+
+def exported(ws, directory, name: str) -> dict[str, str]:
+    """Every export of one socket's history and frame log, as text."""
+    out = {}
+    for label, history in (("history", ws.history), ("frames", ws.frames)):
+        jsonl = directory / f"{name}-{label}.jsonl"
+        history.to_jsonl(jsonl)
+        out[f"{name}.{label}.to_jsonl"] = jsonl.read_text()
+        frame = history.to_pandas(flatten_json=label == "history")
+        out[f"{name}.{label}.to_pandas.to_csv"] = frame.to_csv()
+        parquet = directory / f"{name}-{label}.parquet"
+        history.to_parquet(parquet)
+        out[f"{name}.{label}.to_parquet bytes"] = parquet.read_bytes().decode("latin-1")
+        out[f"{name}.{label}.to_parquet read back"] = pd.read_parquet(parquet).to_csv()
+        out[f"{name}.{label} records"] = "\n".join(repr(r) + json.dumps(r.to_dict(), default=str)
+                                                   for r in history)
+        out[f"{name}.{label} repr"] = repr(history)
+    har = directory / f"{name}.har"
+    ws_widget.to_har(ws.history, har)
+    out[f"{name}.to_har"] = har.read_text()
+    return out
+
+
+def widget_outputs(ws, sent: list, name: str) -> dict[str, str]:
+    """The widget's model state and its answers to a view's requests (pages, details, hello)."""
+    widget = ws.widget
+    before = len(sent)
+    last = ws.history.last_seq
+    requests = [{"type": "hello", "id": 1},
+                {"type": "page", "id": 2, "offset": 0, "count": 1000, "filter": {}},
+                {"type": "page", "id": 3, "offset": 0, "count": 1000, "filter": {"kinds": "events"}},
+                {"type": "page", "id": 4, "offset": 0, "count": 1000, "source": "frames"},
+                {"type": "page", "id": 5, "filter": {"text": "(", "regex": True}},  # an error reply
+                *({"type": "get", "id": 10 + seq, "seq": seq} for seq in range(1, last + 1))]
+    for request in requests:
+        widget._on_message(widget, request, [])
+    deadline = time.monotonic() + 10
+    while len(sent) - before < len(requests) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert len(sent) - before >= len(requests), "the widget did not answer every request"
+    state = widget.get_state()
+    state.pop("_esm", None), state.pop("_css", None)  # the front end's source code
+    data, metadata = ws._repr_mimebundle_()
+    return {
+        f"{name}.widget.get_state()": json.dumps(state, default=str),
+        f"{name}.widget messages": "\n".join(json.dumps(content, default=str) + repr(buffers) for content, buffers in sent),
+        f"{name}._repr_mimebundle_": json.dumps(data, default=str) + json.dumps(metadata, default=str),
+    }
+
+
+class DebugLogging:
+    """Every logger at DEBUG into stderr (captured by capfd), but for ``skip``-prefixed loggers."""
+
+    def __init__(self, skip: tuple[str, ...] = ()):
+        self.skip = skip
+        self.seen: set[str] = set()
+        self.handler = logging.StreamHandler()
+        self.handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        self.handler.addFilter(self._keep)
+
+    def _keep(self, record: logging.LogRecord) -> bool:
+        if record.name.startswith(self.skip):
+            return False
+        self.seen.add(record.name)
+        return True
+
+    def __enter__(self) -> DebugLogging:
+        root = logging.getLogger()
+        self.level = root.level
+        root.addHandler(self.handler)
+        root.setLevel(logging.DEBUG)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        root = logging.getLogger()
+        root.removeHandler(self.handler)
+        root.setLevel(self.level)
+
+
+@pytest.fixture
+def debug_logging():
+    """The client's side at DEBUG; the demo server's own websockets.server logger is tested apart
+    (test_demo_server_logs_no_secret_at_debug)."""
+    with DebugLogging(skip=("websockets.server",)) as logs:
+        yield logs
+
+
+def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
+    server = demo.start()
+    printed_errors = []
+
+    # 1. A QRC session through the seed API, the widget live from the start, frames recorded.
+    ws = WebSocket.New()
+    sent = []
+    forward = ws.widget.send_message
+    ws.widget.send_message = lambda content, buffers=None: (sent.append((content, buffers)), forward(content, buffers))
+    ws.Connected = lambda ws: print("Connected", ws, repr(ws), ws.url, ws.handshake)
+    ws.Data = lambda ws, data: print("Data", data)
+    ws.Error = lambda ws, err: (printed_errors.append(err), print("Error", err))
+    ws.Closed = lambda ws: print("Closed", ws.close_code, ws.close_reason, repr(ws))
+    ws.Pong = lambda ws: print("Pong", ws.stats)
+    ws.Connect("ws", "127.0.0.1", f"{QRC}?token={QUERY_SECRET}&x=1", server.port, None, secret_headers(),
+               frame_log=True)
+    ws.wait_open(10)
+    assert leaked(ws._core.attempt.target.url) == [QUERY_SECRET]  # the secrets were really used
+    assert ("Authorization", f"Bearer {BEARER_SECRET}") in ws._core.attempt.target.headers
+    ws.expect({"method": "EngineStatus"})
+    ws.send({"jsonrpc": "2.0", "id": 1, "method": "StatusGet"})
+    ws.expect({"id": 1})
+    ws.send({"jsonrpc": "2.0", "id": 2, "method": "Control.Get", "params": ["MainGain"]})
+    ws.expect({"id": 2})
+    ws.ping()
+    with pytest.raises(WaitTimeoutError) as timed_out:
+        ws.expect("never sent", timeout=0.2)
+    ws.Close()
+    ws.wait_closed(10)
+    with pytest.raises(NotConnectedError) as not_connected:
+        ws.send("after close")
+    assert [r.kind for r in ws.history][0] == "open" and ws.close_code == 1000
+    cassette = ws.save_cassette(tmp_path / "qrc.cassette.jsonl")
+
+    # 2. The same secrets against a path with no endpoint: HTTP 404, through the seed API ...
+    missing = WebSocket.New()
+    missing_sent = []
+    forward_missing = missing.widget.send_message
+    missing.widget.send_message = lambda c, b=None: (missing_sent.append((c, b)), forward_missing(c, b))
+    missing.Error = lambda ws, err: (printed_errors.append(err), print("Error", err))
+    missing.Closed = lambda ws: print("Closed", repr(ws))
+    missing.Connect("ws", "127.0.0.1", f"/no-such-path?token={QUERY_SECRET}", server.port, None, secret_headers())
+    with pytest.raises(ConnectFailedError) as seed_failure:
+        missing.wait_open(10)
+    missing.wait_closed(10)
+
+    # ... and through the Pythonic API, a URL password too, no Error callback (printed to stderr).
+    url = server.url_for(f"/no-such-path?access_token={QUERY_SECRET}").replace("ws://", f"ws://user:{PASSWORD_SECRET}@")
+    with pytest.raises(ConnectFailedError) as pythonic_failure:
+        ws_widget.connect(url, headers=secret_headers())
+    time.sleep(0.3)  # let the event thread print the unhandled Error
+
+    # 3. A URL password on a socket that opens.
+    echo = ws_widget.connect(server.url_for("/echo").replace("ws://", f"ws://user:{PASSWORD_SECRET}@"))
+    echo.send("hello")
+    assert echo.receive(5) == "hello"
+    echo.close()
+
+    assert len(printed_errors) == 1 and "HTTP 404" in printed_errors[0]
+    outputs = {
+        "repr(ws)": repr(ws), "str(ws)": str(ws), "ws.url": str(ws.url),
+        "repr(missing)": repr(missing), "repr(echo)": repr(echo), "echo.url": str(echo.url),
+        "ws.debug_output": str(ws.debug_output), "missing.debug_output": str(missing.debug_output),
+        "echo.debug_output": str(echo.debug_output),
+        "ws.handshake": json.dumps(ws.handshake), "missing.handshake": json.dumps(missing.handshake),
+        "echo.handshake": json.dumps(echo.handshake),
+        "str(missing.last_error)": str(missing.last_error), "repr(missing.last_error)": repr(missing.last_error),
+        "Error callback texts": "\n".join(printed_errors),
+        "seed ConnectFailedError": str(seed_failure.value),
+        "seed traceback": "".join(traceback.format_exception(seed_failure.value)),
+        "pythonic ConnectFailedError": str(pythonic_failure.value),
+        "pythonic traceback": "".join(traceback.format_exception(pythonic_failure.value)),
+        "WaitTimeoutError": str(timed_out.value), "NotConnectedError": str(not_connected.value),
+        "ws.save_cassette": (tmp_path / "qrc.cassette.jsonl").read_text(),
+        "cassette object": repr(cassette) + json.dumps(cassette.header),
+        "loaded cassette": repr(ws_widget.load_cassette(tmp_path / "qrc.cassette.jsonl")),
+        **exported(ws, tmp_path, "ws"), **exported(missing, tmp_path, "missing"), **exported(echo, tmp_path, "echo"),
+        **widget_outputs(ws, sent, "ws"), **widget_outputs(missing, missing_sent, "missing"),
+    }
+    ws.widget.stop()
+    missing.widget.stop()
+    time.sleep(0.1)
+    captured = capfd.readouterr()
+    outputs["stdout"], outputs["stderr"] = captured.out, captured.err
+
+    # The outputs are not vacuous: they hold the masked forms and what was said.
+    assert "token=****" in outputs["ws.handshake"] and '["Authorization", "****"]' in outputs["ws.handshake"]
+    assert '["Cookie", "****"]' in outputs["missing.handshake"]
+    assert "user:****@" in outputs["echo.url"]
+    assert "EngineStatus" in outputs["ws.history.to_jsonl"] and "HTTP 404" in outputs["stderr"]
+    assert debug_logging.seen, "no logger wrote anything at DEBUG"
+    assert {name: leaked(text) for name, text in outputs.items() if leaked(text)} == {}
+
+
+def test_demo_server_logs_no_secret_at_debug(capfd):
+    """With logging at DEBUG, the demo server prints none of the secrets a client sent it."""
+    server = demo.start()
+    with DebugLogging():
+        ws = ws_widget.connect(server.url_for(f"/echo?token={QUERY_SECRET}"), headers=secret_headers())
+        ws.close()
+    assert leaked(capfd.readouterr().err) == []

@@ -10,7 +10,6 @@ Nothing here names the secrets' values on a line that could show in a traceback.
 from __future__ import annotations
 
 import base64
-import io
 import json
 import logging
 import time

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import string
 from urllib.parse import quote
@@ -25,7 +26,9 @@ from ws_widget.messages import COMPOSER_MODES, parse_composed
 from ws_widget.redact import MASK, mask_headers, mask_url
 from ws_widget.target import build_target
 
-FUZZ = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+# In CI the examples are derandomised, so that a run is repeatable; locally each run explores anew.
+FUZZ = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow],
+                derandomize=bool(os.environ.get("CI")))
 FEW = settings(FUZZ, max_examples=100)
 
 # Text of every kind: ASCII, any Unicode, lone surrogates (JavaScript strings carry them), controls.
@@ -226,7 +229,7 @@ def test_a_token_in_the_query_never_survives_masking(token, name, before, after,
     assert mask_url(url) == expected  # exactly the secret's value is masked, nothing else changes
     target = build_target(scheme, "device.local", f"/{path}?{query}", port)
     assert target.masked_url == expected
-    assume(encoded not in expected)  # the token is not also the path or another value by chance
+    assume(encoded not in expected and token not in expected)  # not also the path or another value by chance
     assert encoded not in target.masked_url and token not in target.masked_url
 
 

@@ -10,6 +10,7 @@ Nothing here names the secrets' values on a line that could show in a traceback.
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import logging
 import time
@@ -80,7 +81,8 @@ def widget_outputs(ws, sent: list, name: str) -> dict[str, str]:
     data, metadata = ws._repr_mimebundle_()
     return {
         f"{name}.widget.get_state()": json.dumps(state, default=str),
-        f"{name}.widget messages": "\n".join(json.dumps(content, default=str) + repr(buffers) for content, buffers in sent),
+        f"{name}.widget messages": "\n".join(json.dumps(content, default=str) + repr(buffers)
+                                             for content, buffers in sent),
         f"{name}._repr_mimebundle_": json.dumps(data, default=str) + json.dumps(metadata, default=str),
     }
 
@@ -130,7 +132,7 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
     ws = WebSocket.New()
     sent = []
     forward = ws.widget.send_message
-    ws.widget.send_message = lambda content, buffers=None: (sent.append((content, buffers)), forward(content, buffers))
+    ws.widget.send_message = lambda c, b=None: (sent.append((c, b)), forward(c, b))  # what views receive
     ws.Connected = lambda ws: print("Connected", ws, repr(ws), ws.url, ws.handshake)
     ws.Data = lambda ws, data: print("Data", data)
     ws.Error = lambda ws, err: (printed_errors.append(err), print("Error", err))
@@ -163,13 +165,15 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
     missing.widget.send_message = lambda c, b=None: (missing_sent.append((c, b)), forward_missing(c, b))
     missing.Error = lambda ws, err: (printed_errors.append(err), print("Error", err))
     missing.Closed = lambda ws: print("Closed", repr(ws))
-    missing.Connect("ws", "127.0.0.1", f"/no-such-path?token={QUERY_SECRET}", server.port, None, secret_headers())
+    missing.Connect("ws", "127.0.0.1", f"/no-such-path?token={QUERY_SECRET}", server.port, None,
+                    secret_headers())
     with pytest.raises(ConnectFailedError) as seed_failure:
         missing.wait_open(10)
     missing.wait_closed(10)
 
     # ... and through the Pythonic API, a URL password too, no Error callback (printed to stderr).
-    url = server.url_for(f"/no-such-path?access_token={QUERY_SECRET}").replace("ws://", f"ws://user:{PASSWORD_SECRET}@")
+    url = server.url_for(f"/no-such-path?access_token={QUERY_SECRET}")
+    url = url.replace("ws://", f"ws://user:{PASSWORD_SECRET}@")
     with pytest.raises(ConnectFailedError) as pythonic_failure:
         ws_widget.connect(url, headers=secret_headers())
     time.sleep(0.3)  # let the event thread print the unhandled Error
@@ -188,7 +192,8 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
         "echo.debug_output": str(echo.debug_output),
         "ws.handshake": json.dumps(ws.handshake), "missing.handshake": json.dumps(missing.handshake),
         "echo.handshake": json.dumps(echo.handshake),
-        "str(missing.last_error)": str(missing.last_error), "repr(missing.last_error)": repr(missing.last_error),
+        "str(missing.last_error)": str(missing.last_error),
+        "repr(missing.last_error)": repr(missing.last_error),
         "Error callback texts": "\n".join(printed_errors),
         "seed ConnectFailedError": str(seed_failure.value),
         "seed traceback": "".join(traceback.format_exception(seed_failure.value)),
@@ -198,12 +203,19 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
         "ws.save_cassette": (tmp_path / "qrc.cassette.jsonl").read_text(),
         "cassette object": repr(cassette) + json.dumps(cassette.header),
         "loaded cassette": repr(ws_widget.load_cassette(tmp_path / "qrc.cassette.jsonl")),
-        **exported(ws, tmp_path, "ws"), **exported(missing, tmp_path, "missing"), **exported(echo, tmp_path, "echo"),
+        **exported(ws, tmp_path, "ws"), **exported(missing, tmp_path, "missing"),
+        **exported(echo, tmp_path, "echo"),
         **widget_outputs(ws, sent, "ws"), **widget_outputs(missing, missing_sent, "missing"),
     }
-    ws.widget.stop()
-    missing.widget.stop()
+    ws.widget.close()
+    missing.widget.close()
+    # Collect the widgets now, while the I/O loop runs: collected at interpreter exit they hang
+    # it (see test_hostile.test_a_script_that_showed_the_widget_exits).
+    del ws, missing, echo, cassette
+    outputs_so_far = dict(outputs)
+    gc.collect()
     time.sleep(0.1)
+    outputs = outputs_so_far
     captured = capfd.readouterr()
     outputs["stdout"], outputs["stderr"] = captured.out, captured.err
 

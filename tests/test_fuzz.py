@@ -20,9 +20,12 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 from websockets.uri import parse_uri
 
-from ws_widget.browse import PREVIEW_BYTES, PREVIEW_CHARS, Browser, RecordFilter, encode_detail, encode_records, searchable_text
+from ws_widget import connect
+from ws_widget.browse import (
+    PREVIEW_BYTES, PREVIEW_CHARS, Browser, RecordFilter, encode_detail, encode_records, searchable_text,
+)
 from ws_widget.history import History, Record
-from ws_widget.messages import COMPOSER_MODES, parse_composed
+from ws_widget.messages import COMPOSER_MODES, encode_message, parse_composed
 from ws_widget.redact import MASK, mask_headers, mask_url
 from ws_widget.target import build_target
 
@@ -113,20 +116,53 @@ def test_json_constants_outside_the_standard_are_refused(constant, value):
         parse_composed(f"[{json.dumps(value)}, {constant}]", "json")
 
 
-@pytest.mark.parametrize("text", ["[" * 100_000, "[" * 5_000 + "]" * 5_000, '{"a":' * 5_000 + "1" + "}" * 5_000])
+@pytest.mark.parametrize("text", [
+    "[" * 100_000, "[" * 5_000 + "]" * 5_000, '{"a":' * 5_000 + "1" + "}" * 5_000,
+])
 def test_deeply_nested_json_is_a_value_error(text):
-    try:
+    """Nesting beyond the parser's recursion limit is refused as invalid, not a RecursionError
+    (which the widget's message handler would not turn into an error reply)."""
+    with pytest.raises(ValueError, match="nested too deeply"):
         parse_composed(text, "json")
+
+
+
+
+@FUZZ
+@given(text=any_text, is_binary=st.booleans())
+@example(text="half an emoji \ud83d", is_binary=False)
+def test_what_write_accepts_can_go_on_the_wire(text, is_binary):
+    """A payload that Write accepts can be encoded for the wire; anything else is a ValueError now."""
+    try:
+        payload = encode_message(text, is_binary)
     except ValueError:
-        pass
+        return
+    if isinstance(payload, str):
+        payload.encode("utf-8")
+
+
+def test_a_lone_surrogate_is_refused_and_the_connection_stays_open(server):
+    ws = connect(server.url("/echo"))
+    errors = []
+    ws.Error = lambda ws, err: errors.append(err)
+    try:
+        with pytest.raises(ValueError):
+            ws.Write("half an emoji \ud83d")
+        ws.send("still open")
+        assert ws.receive(5) == "still open"
+    finally:
+        ws.close()
+    assert errors == [] and ws.close_code == 1000
 
 
 # Connect's arguments: build_target(protocol, host, url, port, sub_protocol, headers).
 
-header_names = st.one_of(st.sampled_from(["Authorization", "Cookie", "X-Api-Key", "Origin", "X-Trace"]), any_text)
+header_names = st.one_of(
+    st.sampled_from(["Authorization", "Cookie", "X-Api-Key", "Origin", "X-Trace"]), any_text,
+)
 header_values = st.one_of(any_text, st.integers(), st.floats(), st.none(), st.booleans(),
-                          st.builds(lambda a, b, c: a + b + c, any_text, st.sampled_from(["\r\n", "\n", "\r", "\0", "é"]),
-                                    any_text))
+                          st.builds(lambda a, b, c: a + b + c,
+                                    any_text, st.sampled_from(["\r\n", "\n", "\r", "\0", "é"]), any_text))
 headers = st.one_of(
     st.none(),
     st.dictionaries(header_names, header_values, max_size=4),
@@ -134,12 +170,15 @@ headers = st.one_of(
     st.lists(st.lists(any_text, max_size=3), max_size=3),
     any_text, st.integers(),
 )
-hosts = st.one_of(st.sampled_from(["127.0.0.1", "core.local", "::1", "[::1]", "fe80::1%eth0", "localhost"]), any_text,
+hosts = st.one_of(st.sampled_from(["127.0.0.1", "core.local", "::1", "[::1]", "fe80::1%eth0", "localhost"]),
+                  any_text,
                   st.integers())
-paths = st.one_of(st.none(), st.sampled_from(["/", "/qrc-public-api/v0", "/a?token=x", ""]), any_text, st.integers())
+paths = st.one_of(st.none(), st.sampled_from(["/", "/qrc-public-api/v0", "/a?token=x", ""]), any_text,
+                  st.integers())
 ports = st.one_of(st.none(), st.integers(-5, 70_000), st.floats(), st.booleans(), st.text(max_size=6))
 protocols = st.one_of(st.sampled_from(["ws", "wss", "WS", "wss://", "http", ""]), any_text, st.none())
-subprotocols = st.one_of(st.none(), st.sampled_from(["json", "mqtt"]), any_text, st.lists(any_text, max_size=3))
+subprotocols = st.one_of(st.none(), st.sampled_from(["json", "mqtt"]), any_text,
+                         st.lists(any_text, max_size=3))
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
@@ -162,7 +201,8 @@ def test_build_target_raises_only_value_or_type_error(protocol, host, url, port,
 
 
 @FUZZ
-@given(name=st.sampled_from(["Authorization", "Cookie", "X-Custom"]), before=st.text(alphabet=string.ascii_letters),
+@given(name=st.sampled_from(["Authorization", "Cookie", "X-Custom"]),
+       before=st.text(alphabet=string.ascii_letters),
        bad=st.sampled_from(["\r\n", "\n", "\r", "\0", "é", "\u2028", "\r\nX-Injected: 1"]),
        secret=st.text(alphabet=string.ascii_letters + string.digits, min_size=8, max_size=20))
 def test_header_injection_is_refused_without_echoing_secrets(name, before, bad, secret):
@@ -173,7 +213,8 @@ def test_header_injection_is_refused_without_echoing_secrets(name, before, bad, 
         assert secret not in str(refused.value) and MASK in str(refused.value)
 
 
-printable_hosts = st.text(alphabet=string.ascii_letters + string.digits + string.punctuation, min_size=1, max_size=20)
+printable_hosts = st.text(alphabet=string.ascii_letters + string.digits + string.punctuation,
+                          min_size=1, max_size=20)
 
 
 @FEW
@@ -182,6 +223,8 @@ printable_hosts = st.text(alphabet=string.ascii_letters + string.digits + string
 @example(host="x#y", port=8765)
 @example(host="a]b", port=8765)
 def test_an_accepted_host_is_the_host_connected_to(host, port):
+    """Connect refuses at once a host that websockets would refuse or read differently ('a@b'
+    would make 'a' a user name)."""
     try:
         target = build_target("ws", host, "/", port)
     except ValueError:
@@ -212,13 +255,16 @@ tokens = st.one_of(
     st.text(alphabet=string.ascii_letters + string.digits + "-_.~", min_size=8, max_size=40),
     st.text(min_size=8, max_size=40),  # any Unicode, percent-encoded in the URL
 )
-query_params = st.lists(st.tuples(st.text(alphabet=string.digits, min_size=1, max_size=4),  # never secret-like names
-                                  st.text(alphabet=string.ascii_lowercase + string.digits, max_size=6)), max_size=4)
+query_params = st.lists(st.tuples(
+    st.text(alphabet=string.digits, min_size=1, max_size=4),  # names that are never secret-like
+    st.text(alphabet=string.ascii_lowercase + string.digits, max_size=6),
+), max_size=4)
 
 
 @FUZZ
 @given(token=tokens, name=st.sampled_from(SECRET_QUERY_NAMES), before=query_params, after=query_params,
-       path=st.text(alphabet=string.ascii_lowercase + "/", max_size=12), port=st.one_of(st.none(), st.integers(1, 65535)),
+       path=st.text(alphabet=string.ascii_lowercase + "/", max_size=12),
+       port=st.one_of(st.none(), st.integers(1, 65535)),
        scheme=st.sampled_from(["ws", "wss"]))
 def test_a_token_in_the_query_never_survives_masking(token, name, before, after, path, port, scheme):
     encoded = quote(token, safe="")
@@ -241,11 +287,14 @@ def test_a_password_in_the_url_never_survives_masking(token, user):
 
 
 @FUZZ
-@given(token=tokens, name=st.sampled_from(["Authorization", "authorization", "AUTHORIZATION", "Proxy-Authorization",
-                                          "Cookie", "X-Api-Key", "X-Auth-Token"]),
+@given(token=tokens,
+       name=st.sampled_from(["Authorization", "authorization", "AUTHORIZATION", "Proxy-Authorization",
+                             "Cookie", "X-Api-Key", "X-Auth-Token"]),
        scheme=st.sampled_from(["Bearer ", "Basic ", "token=", ""]),
-       others=st.lists(st.tuples(st.sampled_from(["Origin", "User-Agent", "X-Trace", "Sec-WebSocket-Protocol"]),
-                                 st.text(alphabet=string.ascii_letters, max_size=10)), max_size=4),
+       others=st.lists(st.tuples(
+           st.sampled_from(["Origin", "User-Agent", "X-Trace", "Sec-WebSocket-Protocol"]),
+           st.text(alphabet=string.ascii_letters, max_size=10),
+       ), max_size=4),
        index=st.integers(0, 4))
 def test_an_authorization_header_never_survives_masking(token, name, scheme, others, index):
     pairs = list(others)
@@ -268,9 +317,13 @@ def test_mask_url_of_any_text_raises_only_value_error(text):
 # The widget's record encoding and filters.
 
 known_kinds = st.sampled_from(["text", "binary", "ping", "pong", "open", "close", "error"])
-kinds = st.one_of(known_kinds, st.text(max_size=8))  # for Record objects only: History registers kinds globally
-json_leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | any_text
-infos = st.one_of(st.none(), st.dictionaries(st.text(max_size=10), json_leaf | st.lists(json_leaf, max_size=3), max_size=5))
+# Random kinds for Record objects only: a History registers every kind in a global table of 256.
+kinds = st.one_of(known_kinds, st.text(max_size=8))
+json_leaf = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+             | any_text)
+infos = st.one_of(st.none(),
+                  st.dictionaries(st.text(max_size=10), json_leaf | st.lists(json_leaf, max_size=3),
+                                  max_size=5))
 records = st.builds(
     Record,
     seq=st.integers(1, 2**40), mono=st.floats(0, 1e9), direction=st.sampled_from(["in", "out", "event"]),
@@ -300,8 +353,10 @@ def test_encode_records_of_random_records(batch, start):
 
 
 @FUZZ
-@given(text=any_text, regex=st.booleans(), direction=st.one_of(st.sampled_from(["all", "in", "out", "event"]), st.text(max_size=5)),
-       kind_group=st.one_of(st.sampled_from(["all", "messages", "text", "binary", "control", "events"]), st.text(max_size=5)),
+@given(text=any_text, regex=st.booleans(),
+       direction=st.one_of(st.sampled_from(["all", "in", "out", "event"]), st.text(max_size=5)),
+       kind_group=st.one_of(st.sampled_from(["all", "messages", "text", "binary", "control", "events"]),
+                            st.text(max_size=5)),
        batch=st.lists(records, max_size=10))
 def test_record_filter_on_random_records(text, regex, direction, kind_group, batch):
     valid_regex = True
@@ -321,12 +376,14 @@ def test_record_filter_on_random_records(text, regex, direction, kind_group, bat
     for record in batch:
         matched = record_filter.matches(record)
         assert isinstance(matched, bool)
-        if (not regex and text and text in searchable_text(record) and direction == "all" and kind_group == "all"):
+        everything = direction == "all" and kind_group == "all"
+        if not regex and text and text in searchable_text(record) and everything:
             assert matched
 
 
 @FEW
-@given(batch=st.lists(st.tuples(st.sampled_from(["in", "out", "event"]), known_kinds, st.one_of(st.none(), any_text, st.binary(max_size=50))),
+@given(batch=st.lists(st.tuples(st.sampled_from(["in", "out", "event"]), known_kinds,
+                                st.one_of(st.none(), any_text, st.binary(max_size=50))),
                       max_size=40),
        max_records=st.integers(1, 30), offset=st.integers(-100, 100), count=st.integers(-5, 2000),
        text=st.text(alphabet="ab(|*", max_size=4), regex=st.booleans())

@@ -11,18 +11,25 @@ server receiving the client's close frame (echo it, close TCP), so each case tes
 violation; a peer that ignores the close frame after a protocol error is tested separately
 (``test_protocol_error_with_a_peer_that_keeps_the_connection_open``).
 
-Figures: the bystander's echo round trip stays under ``BYSTANDER_RTT_LIMIT`` in every case
-(about a millisecond on loopback, also during the 20,000-ping flood); a peer that never
-finishes closing costs ``close_timeout`` and no more.
+Figures (one run on the development machine): the bystander's echo round trip took about 1 ms
+(median; at most 10 ms) in every case, and at most 0.33 s during the 20,000-ping flood (median
+20 ms); the tests allow ``BYSTANDER_RTT_LIMIT``. A peer that never finishes closing costs
+``close_timeout`` and no more.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import queue
 import struct
+import subprocess
+import sys
+import textwrap
 import threading
 import time
+import zlib
+from pathlib import Path
 
 import pytest
 from websockets.exceptions import ConnectionClosedError, InvalidHeader, InvalidMessage, InvalidStatus
@@ -37,6 +44,7 @@ from rawservers import (
     read_request,
     switching_protocols,
 )
+import ws_widget
 from ws_widget import State, WebSocket
 
 TEXT, BINARY, CLOSE, PING, PONG = 0x1, 0x2, 0x8, 0x9, 0xA
@@ -205,8 +213,7 @@ def test_garbage_with_terminal_escapes_is_shown_escaped(recorder, bystander):
     assert "\\x1b[2J\\x1b]0;pwned\\x07HTTP" in text  # shown as escapes
     assert record_of(ws, "error").info["message"] == text
     assert all(line.split("\t", 1)[1].isprintable() for line in ws.debug_output.lines)
-    assert ws.widget.get_state()["reason"] == text
-    ws.widget.stop()
+    assert ws._core.attempt.error_text == text  # what the widget's header shows as the reason
 
 
 def test_missing_sec_websocket_accept(recorder, bystander):
@@ -214,7 +221,8 @@ def test_missing_sec_websocket_accept(recorder, bystander):
     def script(client, gate):
         read_request(client)
         gate()
-        client.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")
+        client.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                       b"Connection: Upgrade\r\n\r\n")
         drain(client)
 
     ws, _ = hostile(recorder, bystander, script)
@@ -342,8 +350,10 @@ def check_client_failed(ws, recorder, closes, code: int, reason: str) -> str:
     assert recorder.names() == ["Connected", "Data", "Error", "Closed"]
     assert recorder.data() == ["before"]  # what came before the violation is delivered and kept
     text = the_error(recorder)
-    if code == 1002:  # blamed on the server's frame, not on the closing handshake
-        assert text == f"the server sent an invalid frame: the client closed with 1002 (protocol error) {reason}"
+    names = {1002: "protocol error", 1007: "invalid frame payload data"}
+    if code in names:  # blamed on the server's frame, not on the closing handshake
+        blame = "the server sent an invalid frame: the client closed with"
+        assert text == f"{blame} {code} ({names[code]}) {reason}"
     assert closes == [struct.pack("!H", code) + reason.encode()]  # what the client sent on the wire
     assert ws.state is State.CLOSED
     assert ws.close_code == 1006 and ws.close_reason == ""
@@ -379,7 +389,8 @@ def test_message_above_max_size(recorder, bystander):
     ws, _ = hostile(recorder, bystander, violation_script(big, closes), max_size=1000, close_timeout=2)
     reason = "frame with 2000 bytes exceeds limit of 1000 bytes"
     text = check_client_failed(ws, recorder, closes, 1009, reason)
-    assert text == f"a message was larger than max_size (1009 (message too big) {reason}): raise max_size= if it is expected"
+    assert text == (f"a message was larger than max_size (1009 (message too big) {reason}): "
+                    "raise max_size= if it is expected")
     assert ws.stats["bytes_in"] == len("before")  # the oversized message was never taken in
 
 
@@ -391,11 +402,35 @@ def test_control_frame_above_125_bytes(recorder, bystander):
     assert "ping" not in kinds(ws)
 
 
-PROTOCOL_ERRORS = {
-    "reserved opcode": frame(0x3, b"?"),
-    "masked frame": frame(TEXT, b"masked", mask=b"\x01\x02\x03\x04"),
-    "control frame above 125 bytes": frame(PING, b"p" * 126),
-}
+def test_invalid_utf8_in_a_text_frame(recorder, bystander):
+    """A text frame that is not UTF-8: 1007, blamed on the server's frame."""
+    closes = []
+    invalid = frame(TEXT, b"ok \xff\xfe")
+    ws, _ = hostile(recorder, bystander, violation_script(invalid, closes), close_timeout=2)
+    check_client_failed(ws, recorder, closes, 1007, "invalid start byte at position 3")
+
+
+def test_compressed_message_inflating_above_max_size(recorder, bystander):
+    """permessage-deflate negotiated, then 10 KB on the wire that inflate to 10 MiB, against
+    max_size=1 MiB: the client stops inflating at the limit (1009)."""
+    compressor = zlib.compressobj(wbits=-15)
+    bomb = compressor.compress(b"\0" * 10 * 2**20) + compressor.flush(zlib.Z_SYNC_FLUSH)
+    assert bomb.endswith(b"\x00\x00\xff\xff") and len(bomb) < 20_000
+    closes = []
+
+    def script(client, gate):
+        accept_upgrade(client, b"Sec-WebSocket-Extensions: permessage-deflate\r\n")
+        gate()
+        client.sendall(frame(TEXT, b"before") + frame(BINARY, bomb[:-4], rsv=0b100))  # RSV1: compressed
+        closes.append(finish_closing(client))
+
+    ws, _ = hostile(recorder, bystander, script, max_size=2**20, close_timeout=2)
+    assert [e["name"] for e in ws.handshake["extensions"]] == ["permessage-deflate"]
+    reason = f"frame exceeds limit of {2**20} bytes"  # inflating stopped at the limit
+    text = check_client_failed(ws, recorder, closes, 1009, reason)
+    assert text == (f"a message was larger than max_size (1009 (message too big) {reason}): "
+                    "raise max_size= if it is expected")
+    assert ws.stats["bytes_in"] == len("before")
 
 
 VIOLATIONS = {
@@ -440,7 +475,8 @@ def test_protocol_error_with_a_peer_that_keeps_the_connection_open(recorder, bys
     if violation == "above max_size":
         assert text.startswith("a message was larger than max_size (1009 (message too big) ")
     else:
-        assert text.startswith("the server sent an invalid frame: the client closed with 1002 (protocol error) ")
+        assert text.startswith(
+            "the server sent an invalid frame: the client closed with 1002 (protocol error) ")
     assert ws.state is State.CLOSED and ws.close_code == 1006
     assert kinds(ws) == ["open", "close", "error"]
     assert ws.last_error.rcvd is None  # the peer never answered
@@ -481,11 +517,13 @@ def test_ping_flood(recorder, bystander):
         ws.Connect("ws", "127.0.0.1", "/", raw.port)
         assert gate.reached.wait(10)
         gate.released.set()
-        while not flooded.is_set():
+        while True:  # at least one round trip, whatever the speed of the flood
             during.append(bystander.round_trip())
+            if flooded.is_set():
+                break
         recorder.wait_closed(30)
     settle(ws)
-    assert during and max(during) < 1.0
+    assert during  # round trips while the flood was on, each within BYSTANDER_RTT_LIMIT
     assert pongs == [struct.pack("!I", number) for number in range(count)]  # every ping answered, in order
     assert recorder.names() == ["Connected", "Data", "Closed"]
     assert recorder.data() == ["flood over"]
@@ -568,3 +606,24 @@ def test_peer_answers_close_but_never_closes_tcp(recorder, bystander):
     assert ws.state is State.CLOSED and ws.close_code == 1000 and ws.last_error is None
     assert kinds(ws) == ["open", "close"]
     assert record_of(ws, "close").info["clean"] is True
+
+
+def test_a_script_that_showed_the_widget_exits(tmp_path):
+    """The process stays in control: a plain script that connected, had a widget and closed,
+    exits (also the test process itself, which otherwise hangs after its last test)."""
+    script = tmp_path / "widget_script.py"
+    script.write_text(textwrap.dedent("""
+        import ws_widget
+        from ws_widget import demo
+        ws = ws_widget.connect(demo.start().url_for("/echo"))
+        ws.widget  # as when the socket is displayed
+        ws.close()
+        print("closed, exiting")
+    """))
+    try:
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=10,
+                              env={**os.environ, "PYTHONPATH": str(Path(ws_widget.__file__).parents[1])})
+    except subprocess.TimeoutExpired:
+        pytest.fail("the script did not exit within 10 s of its last line")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "closed, exiting\n"

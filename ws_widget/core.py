@@ -113,6 +113,7 @@ class Core:
         self.stats = Stats()
         self.connect_messages: list[str | bytes] = []  # sent first on every open (resubscribing)
         self.frame_log = False  # record every frame in ``frames``; see set_frame_log
+        self.closed_by_user = False  # set by close(), cleared by connect()
         self.pending_reconnect: dict | None = None  # {"retry", "at" (epoch s), "handle"} while waiting
         self._lock = threading.Lock()
         self._message_waiters: list[asyncio.Future] = []
@@ -125,6 +126,7 @@ class Core:
         """Start a new attempt; an earlier one still alive is closed (1000) first."""
         if options.frame_log:
             self.frame_log = True
+        self.closed_by_user = False
         attempt = Attempt(target, options, context, keep_alive)
         with self._lock:
             previous, self.attempt = self.attempt, attempt
@@ -160,7 +162,9 @@ class Core:
         queued, it opens, sends them, then closes.
         """
         attempt = self.attempt
-        ioloop.call_soon(self._cancel_reconnect)
+        self.closed_by_user = True  # no automatic reconnect from now on, even one being scheduled
+        if self.pending_reconnect is not None:  # only then: a Close() after the end touches no loop
+            ioloop.call_soon(self._cancel_reconnect)
         if attempt is not None and not attempt.finished.done():
             ioloop.call_soon(self._request_close, attempt, code, reason)
         return attempt
@@ -434,7 +438,7 @@ class Core:
     def _schedule_reconnect(self, attempt: Attempt) -> None:
         """After an end the user did not ask for, connect again later if the policy says so."""
         policy = attempt.options.reconnect_policy
-        if policy is None or attempt.close_requested or self.attempt is not attempt:
+        if policy is None or attempt.close_requested or self.closed_by_user or self.attempt is not attempt:
             return
         retry = 1 if attempt.connection is not None else attempt.retry + 1
         if policy.gives_up(retry):
@@ -450,8 +454,10 @@ class Core:
         self.listener.reconnect_scheduled(attempt, retry, delay)
 
     def _reconnect(self, previous: Attempt, retry: int) -> None:
-        self.pending_reconnect = None
-        if self.attempt is not previous:
+        pending, self.pending_reconnect = self.pending_reconnect, None
+        if self.attempt is not previous or self.closed_by_user:
+            if pending is not None:
+                self.listener.reconnect_cancelled(pending["keep_alive"])
             return
         attempt = Attempt(previous.target, previous.options, previous.context, previous.keep_alive)
         attempt.retry = retry

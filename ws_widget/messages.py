@@ -26,6 +26,14 @@ def encode_message(message, is_binary: bool = False) -> str | bytes:
             return message
     else:
         if isinstance(message, str):
+            if not message.isascii():
+                try:
+                    message.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    raise ValueError(
+                        f"message has a lone surrogate {message[exc.start]!r} at index {exc.start}, "
+                        "so it cannot go in a text frame"
+                    ) from None
             return message
         if isinstance(message, bytes):
             try:

@@ -8,8 +8,8 @@ they scroll. Message handlers may run on any kernel thread (JupyterLab routes wi
 over subshells): they only validate and hand the work to the I/O loop, which is the single
 writer of traits and messages.
 
-Every button has a Python twin (``connect``, ``send``, ``ping``, ``close``, ``clear``) and the
-buttons' messages call those very methods.
+Every button has a Python twin (``connect``, ``send``, ``ping``, ``close_socket``, ``clear``)
+and the buttons' messages call those very methods.
 """
 
 from __future__ import annotations
@@ -98,8 +98,9 @@ class WebSocketWidget(anywidget.AnyWidget):
         """Send a ping; the RTT shows in the header when the pong arrives."""
         self.ws.Ping()
 
-    def close(self) -> None:
-        """Close the connection with 1000 (the widget stays usable)."""
+    def close_socket(self) -> None:
+        """Close the connection with 1000 (the widget stays usable). Not ``close()``: that is
+        ipywidgets' own, which closes the widget's model (at exit, for instance)."""
         self.ws.Close()
 
     def clear(self) -> None:
@@ -110,8 +111,8 @@ class WebSocketWidget(anywidget.AnyWidget):
         """Start (or stop) recording every frame for the Frames tab, also while connected."""
         self.ws.frame_log = on
 
-    def stop(self) -> None:
-        """Stop updating and close the widget's model."""
+    def close(self) -> None:
+        """Stop updating and close the widget's model (ipywidgets' ``close``); the socket stays."""
         self._stopped = True
         if self._new_debug_lines.append in self.ws.debug_output.listeners:
             self.ws.debug_output.listeners.remove(self._new_debug_lines.append)
@@ -129,7 +130,7 @@ class WebSocketWidget(anywidget.AnyWidget):
             elif action == "ping":
                 self.ping()
             elif action == "close":
-                self.close()
+                self.close_socket()
             elif action == "clear":
                 self.clear()
             elif action == "frame_log":

@@ -7,6 +7,12 @@
 //        256 KiB, so the sender costs a memcpy per chunk, not work per message. With rate=R
 //        messages/s, paced in 2 ms ticks. The connection then stays open until the client closes.
 //   /echo   echoes every message (text or binary) through ws's own framing.
+//   /ticks?n=N&rate=R&size=S&close=0|1
+//        N numbered text messages "0", "1", ... "N-1" (each padded with spaces to S bytes when S
+//        is larger), at R messages/s for this connection (first one at once), or as fast as the
+//        socket takes them without rate; then closes (1000) if close=1, else stays open until
+//        the client closes. For the load tests and the scale benchmark: every sequence number
+//        can be counted.
 // Exits when its stdin closes (with the benchmark run).
 const http = require("http");
 const path = require("path");
@@ -17,7 +23,7 @@ const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxP
 
 server.on("upgrade", (req, socket, head) => {
   const url = new URL(req.url, "http://127.0.0.1");
-  if (url.pathname !== "/flood" && url.pathname !== "/echo") {
+  if (url.pathname !== "/flood" && url.pathname !== "/echo" && url.pathname !== "/ticks") {
     socket.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
     return;
   }
@@ -42,6 +48,10 @@ function frame(size, binary) {
 function serve(ws, url) {
   if (url.pathname === "/echo") {
     ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary }));
+    return;
+  }
+  if (url.pathname === "/ticks") {
+    ticks(ws, url);
     return;
   }
   const n = Number(url.searchParams.get("n") || 100000);
@@ -83,6 +93,42 @@ function serve(ws, url) {
       socket.write(chunk.subarray(0, count * one.length));
     }
   }, 2);
+}
+
+function ticks(ws, url) {
+  const n = Number(url.searchParams.get("n") || 100);
+  const rate = Number(url.searchParams.get("rate") || 0);
+  const size = Number(url.searchParams.get("size") || 0);
+  const close = url.searchParams.get("close") === "1";
+  let sent = 0;
+  let closed = false;
+  let timer = null;
+  ws.on("close", () => { closed = true; if (timer) clearInterval(timer); });
+  ws.on("error", () => { closed = true; });
+  const message = (seq) => String(seq).padEnd(size, " ");
+  const finish = () => { if (close && !closed) ws.close(1000, "done"); };
+  if (!rate) {
+    const pump = () => {
+      while (!closed && sent < n) {
+        ws.send(message(sent++));
+        if (ws._socket.writableNeedDrain) { ws._socket.once("drain", pump); return; }
+      }
+      if (sent >= n) finish();
+    };
+    pump();
+    return;
+  }
+  // Paced: what is due since the start, checked every period (at most 1/rate s, at least 2 ms).
+  const start = process.hrtime.bigint();
+  const send = () => {
+    if (closed) return;
+    const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+    const due = Math.min(n, 1 + Math.floor(rate * elapsed));
+    while (sent < due) ws.send(message(sent++));
+    if (sent >= n) { clearInterval(timer); finish(); }
+  };
+  timer = setInterval(send, Math.max(2, Math.min(100, 1000 / rate)));
+  send();
 }
 
 server.listen(0, "127.0.0.1", () => console.log(server.address().port));

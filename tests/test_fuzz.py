@@ -250,7 +250,8 @@ def test_an_accepted_path_has_no_control_characters_on_the_wire(path):
 # Masking: mask_url and mask_headers.
 
 SECRET_QUERY_NAMES = ["token", "TOKEN", "access_token", "api_key", "apikey", "password", "secret", "auth",
-                      "sig", "signature", "session", "jwt", "X-Amz-Signature", "%74oken"]
+                      "sig", "signature", "session", "jwt", "X-Amz-Signature", "%74oken", "sid", "PHPSESSID",
+                      "JSESSIONID", "ASP.NET_SessionId", "connect.sid", "csrf", "XSRF-TOKEN", "id_token"]
 tokens = st.one_of(
     st.text(alphabet=string.ascii_letters + string.digits + "-_.~", min_size=8, max_size=40),
     st.text(min_size=8, max_size=40),  # any Unicode, percent-encoded in the URL
@@ -265,11 +266,11 @@ query_params = st.lists(st.tuples(
 @given(token=tokens, name=st.sampled_from(SECRET_QUERY_NAMES), before=query_params, after=query_params,
        path=st.text(alphabet=string.ascii_lowercase + "/", max_size=12),
        port=st.one_of(st.none(), st.integers(1, 65535)),
-       scheme=st.sampled_from(["ws", "wss"]))
-def test_a_token_in_the_query_never_survives_masking(token, name, before, after, path, port, scheme):
+       scheme=st.sampled_from(["ws", "wss"]), separator=st.sampled_from(["&", ";"]))
+def test_a_token_in_the_query_never_survives_masking(token, name, before, after, path, port, scheme, separator):
     encoded = quote(token, safe="")
     others = [f"{k}={v}" for k, v in before], [f"{k}={v}" for k, v in after]
-    query = "&".join(others[0] + [f"{name}={encoded}"] + others[1])
+    query = separator.join(others[0] + [f"{name}={encoded}"] + others[1])
     url = f"{scheme}://device.local{'' if port is None else f':{port}'}/{path}?{query}"
     expected = url.replace(f"{name}={encoded}", f"{name}={MASK}")
     assert mask_url(url) == expected  # exactly the secret's value is masked, nothing else changes
@@ -277,6 +278,22 @@ def test_a_token_in_the_query_never_survives_masking(token, name, before, after,
     assert target.masked_url == expected
     assume(encoded not in expected and token not in expected)  # not also the path or another value by chance
     assert encoded not in target.masked_url and token not in target.masked_url
+
+
+@FUZZ
+@given(token=tokens, name=st.sampled_from(SECRET_QUERY_NAMES), before=query_params, after=query_params,
+       route=st.sampled_from(["", "/", "/route?"]), path_parameter=st.booleans())
+def test_a_token_in_the_fragment_or_a_path_parameter_never_survives_masking(token, name, before, after, route,
+                                                                            path_parameter):
+    """OAuth's #access_token=... and a servlet's ;jsessionid=... lose their value, nothing else."""
+    encoded = quote(token, safe="")
+    pieces = [f"{k}={v}" for k, v in before] + [f"{name}={encoded}"] + [f"{k}={v}" for k, v in after]
+    if path_parameter:
+        url = f"https://device.local/app;{name}={encoded}/ws?x=1"
+        assert mask_url(url) == f"https://device.local/app;{name}={MASK}/ws?x=1"
+    else:
+        url = f"https://device.local/cb#{route}{'&'.join(pieces)}"
+        assert mask_url(url) == url.replace(f"{name}={encoded}", f"{name}={MASK}")
 
 
 @FUZZ
@@ -292,7 +309,7 @@ def test_a_password_in_the_url_never_survives_masking(token, user):
                              "Cookie", "X-Api-Key", "X-Auth-Token"]),
        scheme=st.sampled_from(["Bearer ", "Basic ", "token=", ""]),
        others=st.lists(st.tuples(
-           st.sampled_from(["Origin", "User-Agent", "X-Trace", "Sec-WebSocket-Protocol"]),
+           st.sampled_from(["Origin", "User-Agent", "X-Trace", "Sec-WebSocket-Version"]),
            st.text(alphabet=string.ascii_letters, max_size=10),
        ), max_size=4),
        index=st.integers(0, 4))
@@ -303,6 +320,26 @@ def test_an_authorization_header_never_survives_masking(token, name, scheme, oth
     assert masked == [(n, MASK if n == name else v) for n, v in pairs]
     assume(all(token not in value for _, value in others))
     assert all(token not in value for _, value in masked)
+
+
+@FUZZ
+@given(token=st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=8, max_size=60),
+       style=st.sampled_from(["base64url.bearer.authorization.k8s.io.{}", "bearer.{}", "{}"]),
+       others=st.lists(st.sampled_from(["base64.binary.k8s.io", "v4.channel.k8s.io", "graphql-ws", "mqtt"]),
+                       max_size=3),
+       index=st.integers(0, 3))
+def test_a_credential_in_a_subprotocol_never_survives_masking(token, style, others, index):
+    """A token offered as a subprotocol is masked; the ordinary subprotocols beside it are kept."""
+    entries = list(others)
+    if style == "{}":  # the ["access_token", token] habit: a bare name, then the token
+        entries[index:index] = ["access_token", token]
+    else:
+        entries.insert(index, style.format(token))
+    ((_, masked),) = mask_headers([("Sec-WebSocket-Protocol", ", ".join(entries))])
+    kept = [entry for entry in masked.split(", ") if entry in others or entry == "access_token"]
+    assert [entry for entry in kept if entry in others] == others
+    assert all(entry.endswith(MASK) and token not in entry for entry in masked.split(", ") if entry not in kept)
+    assert len(masked.split(", ")) == len(entries)
 
 
 @FUZZ

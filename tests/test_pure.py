@@ -127,6 +127,48 @@ class TestRedact:
         assert masked == {"Authorization": "****", "Cookie": "****", "X-Auth-Token": "****",
                           "Sec-WebSocket-Key": "k", "Origin": "o"}
 
+    def test_masks_semicolon_separated_query_parameters(self):
+        """Query parameters separated by ';' are masked as those separated by '&'."""
+        assert mask_url("ws://h/p?a=1;token=x;b=2&sig=y") == "ws://h/p?a=1;token=****;b=2&sig=****"
+
+    def test_masks_the_fragment_of_oauth_implicit_flow(self):
+        """An access token in the fragment is masked; token_type, expires_in and state are kept."""
+        url = "https://app/cb#access_token=abc&token_type=Bearer&expires_in=3600&state=s1"
+        assert mask_url(url) == "https://app/cb#access_token=****&token_type=Bearer&expires_in=3600&state=s1"
+        assert mask_url("https://app/#/route?id_token=abc") == "https://app/#/route?id_token=****"
+        assert mask_url("https://app/#section-2") == "https://app/#section-2"
+
+    def test_masks_a_session_id_path_parameter(self):
+        """A Java servlet's ;jsessionid= path parameter is masked; other path parameters are kept."""
+        assert mask_url("ws://h/app;jsessionid=ABC/ws;v=2?x=1") == "ws://h/app;jsessionid=****/ws;v=2?x=1"
+
+    @pytest.mark.parametrize("name", [
+        "sid", "PHPSESSID", "JSESSIONID", "ASP.NET_SessionId", "connect.sid", "session_id", "csrf", "_csrf",
+        "csrf_token", "csrftoken", "XSRF-TOKEN", "csrfmiddlewaretoken", "authenticity_token", "id_token",
+        "client_secret", "X-Amz-Security-Token", "key", "passphrase",
+    ])
+    def test_masks_session_and_csrf_names(self, name):
+        """Session ids and anti-forgery tokens under their frameworks' names are masked."""
+        assert mask_url(f"ws://h/?a=1&{name}=v&b=2") == f"ws://h/?a=1&{name}=****&b=2"
+
+    @pytest.mark.parametrize("name", ["code", "id", "page", "channel", "keyboard", "token_type", "state",
+                                      "expires_in", "side", "consider", "monkey", "sessions"])
+    def test_keeps_ordinary_names(self, name):
+        """Ordinary names, OAuth's one-time code included, are not masked."""
+        assert mask_url(f"ws://h/p;{name}=v?{name}=v#{name}=v") == f"ws://h/p;{name}=v?{name}=v#{name}=v"
+
+    def test_masks_credentials_in_subprotocols(self):
+        """A Kubernetes bearer subprotocol keeps its prefix; a token after a bare name is masked."""
+        k8s = "base64url.bearer.authorization.k8s.io.ZXlKaGJHY2lPaUpTVXpJ, base64.binary.k8s.io"
+        assert mask_headers([("Sec-WebSocket-Protocol", k8s)]) == [
+            ("Sec-WebSocket-Protocol", "base64url.bearer.authorization.k8s.io.****, base64.binary.k8s.io")]
+        assert mask_headers([("sec-websocket-protocol", "access_token, abc.def")]) == [
+            ("sec-websocket-protocol", "access_token, ****")]
+        assert mask_headers([("Sec-WebSocket-Protocol", "bearer.short, jwt-abc")]) == [
+            ("Sec-WebSocket-Protocol", "bearer.****, ****")]
+        plain = "graphql-transport-ws, v10.stomp, mqtt"
+        assert mask_headers([("Sec-WebSocket-Protocol", plain)]) == [("Sec-WebSocket-Protocol", plain)]
+
 
 class TestMessages:
     def test_encode_message(self):

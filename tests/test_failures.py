@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import socket
 import ssl
@@ -167,6 +168,51 @@ def test_tls_ca_file_connects(tls, tmp_path):
     ws.wait_open(10)
     assert ws.verified is True
     ws.close()
+
+
+@pytest.fixture(scope="module")
+def tls_other_name(tmp_path_factory):
+    """A wss server whose certificate, from a CA the client is given, is for other.example only."""
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("other.example").configure_cert(context)
+    pem = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    server = WebsocketsServer(ssl_context=context)
+    yield str(pem), server
+    server.close()
+
+
+@pytest.mark.parametrize("host, mismatch", [("127.0.0.1", "IP address mismatch"), ("localhost", "Hostname mismatch")])
+def test_tls_host_name_mismatch_is_refused(tls_other_name, recorder, host, mismatch):
+    """A trusted certificate for another name is refused, naming the host and what to do."""
+    pem, server = tls_other_name
+    ws = run_attempt(recorder, "wss", host, "/echo", server.port, ca=pem)
+    assert recorder.names() == ["Error", "Closed"]
+    text = error_text(recorder)
+    assert text.startswith(f"TLS certificate is for another host name ({mismatch}, certificate is not valid for '{host}'")
+    assert "connect with a name the certificate was issued for" in text and "verify=False" in text
+    assert "ca=" not in text  # the CA is trusted already: trusting it again would not help
+    assert isinstance(ws.last_error, ssl.SSLCertVerificationError) and ws.verified is True  # checks on by default
+    with pytest.raises(ConnectFailedError, match="another host name"):
+        connect(server.url("/echo").replace("127.0.0.1", host), ca=pem)
+
+
+def test_tls_expired_certificate_is_refused(tmp_path, recorder):
+    """An expired certificate from a trusted CA is refused, pointing at the clocks."""
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    past = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
+    ca.issue_cert("127.0.0.1", not_before=past, not_after=past + datetime.timedelta(days=1)).configure_cert(context)
+    pem = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(pem))
+    server = WebsocketsServer(ssl_context=context)
+    try:
+        run_attempt(recorder, "wss", "127.0.0.1", "/echo", server.port, ca=str(pem))
+    finally:
+        server.close()
+    assert error_text(recorder).startswith("TLS certificate verification failed (certificate has expired)")
+    assert "clock" in error_text(recorder)
 
 
 def test_wait_open_raises_the_explanation(server):

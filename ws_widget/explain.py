@@ -16,6 +16,11 @@ from websockets.exceptions import (
     ProxyError,
 )
 
+# OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH; then
+# X509_V_ERR_CERT_NOT_YET_VALID and X509_V_ERR_CERT_HAS_EXPIRED.
+_NAME_MISMATCH = (62, 64)
+_NOT_IN_TIME = (9, 10)
+
 _STATUS_HINTS = {
     400: "the server rejected the request: check the path and the headers",
     401: "authentication is required: pass credentials in headers, e.g. Authorization",
@@ -44,6 +49,17 @@ def _explain(exc: BaseException, address: str) -> str:
     where = f" {address}" if address else ""
     if isinstance(exc, ssl.SSLCertVerificationError):
         reason = exc.verify_message or exc.reason or "certificate rejected"
+        if exc.verify_code in _NAME_MISMATCH:
+            return (
+                f"TLS certificate is for another host name ({reason}): connect with a name the "
+                "certificate was issued for (its subjectAltName, often the device's DNS name rather "
+                "than its IP address), or pass verify=False to skip certificate checks"
+            )
+        if exc.verify_code in _NOT_IN_TIME:
+            return (
+                f"TLS certificate verification failed ({reason}): check the clock of this computer "
+                "and of the device, or renew the device's certificate"
+            )
         return (
             f"TLS certificate verification failed ({reason}): for a device with a self-signed "
             "certificate pass verify=False, or ca='device.pem' to trust that certificate"

@@ -57,12 +57,13 @@ class Sender:
         self.close()
 
 
-def trial(*args, env: dict | None = None, timeout: float = 300) -> dict:
-    """Run ``benchmarks/trial.py ARGS`` in a fresh interpreter; return its JSON result."""
+def trial(*args, env: dict | None = None, timeout: float = 300, script: str = "trial.py") -> dict:
+    """Run ``benchmarks/SCRIPT ARGS`` (trial.py by default) in a fresh interpreter; return the
+    JSON object of its last line of output."""
     full_env = {**os.environ, **(env or {})}
     full_env.pop("PYTHONMALLOC", None)
     done = subprocess.run(
-        [PYTHON, str(HERE / "trial.py"), *map(str, args)],
+        [PYTHON, str(HERE / script), *map(str, args)],
         capture_output=True, text=True, env=full_env, timeout=timeout, cwd=ROOT,
     )
     if done.returncode != 0:

@@ -3,6 +3,9 @@
     python benchmarks/run.py            # full run (about 10 minutes on 2 cores)
     python benchmarks/run.py --quick    # every measurement, tiny sizes: proves the code works
     python benchmarks/run.py --only ingest,roundtrip
+    python benchmarks/run.py --only scale          # 1,000 connections x 10 msg/s (scale.py, ~25 s)
+
+The 10-minute long-run memory benchmark is separate: ``benchmarks/soak.py`` (``make soak``).
 
 Writes ``benchmarks/results/latest.md`` and ``latest.json`` (git-ignored), and after a full run
 of every section ``benchmarks/RESULTS.md`` (committed). ``--checkout DIR`` measures the ws_widget
@@ -25,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import HERE, MALLOC_ENV, Sender, machine, median, trial  # noqa: E402
 
-SECTIONS = ("server", "ingest", "roundtrip", "memory", "frontend", "browser")
+SECTIONS = ("server", "ingest", "roundtrip", "memory", "frontend", "browser", "scale")
 SIZES = (64, 1024, 65536)
 # Messages per ingest trial: about a second of the raw client at each size.
 INGEST_N = {64: 200_000, 1024: 100_000, 65536: 8_000}  # 8,000 x 64 KiB stays under 512 MiB of history
@@ -152,6 +155,16 @@ def bench_browser(sender: Sender, quick: bool, reps: int) -> dict:
     return out
 
 
+def bench_scale(sender: Sender, quick: bool, reps: int) -> dict:
+    """1,000 connections x 10 msg/s of numbered messages in one fresh interpreter (scale.py)."""
+    connections, seconds = (50, 3) if quick else (1000, 20)
+    out = trial("--url", sender.url("/ticks"), "--connections", connections, "--rate", 10, "--seconds", seconds,
+                "--json", script="scale.py", timeout=seconds + 300)
+    log(f"  scale: {connections} connections, steady CPU {out['steady_cpu'] * 100:.0f}% of a core, RSS "
+        f"{out['rss_end'] / 2**20:.0f} MiB, missing {out['missing']} of {out['expected']:,}")
+    return out
+
+
 # ---------------------------------------------------------------------------------- report
 
 
@@ -210,6 +223,13 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
         live = br["live"]
         rows.append(("5. long tasks > 50 ms at 20,000 msg/s", f"{live['long_tasks']} (longest {live['longest_ms']:.0f} ms)",
                      "0", "met" if live["long_tasks"] == 0 else "**MISSED**"))
+    sc = results.get("scale")
+    if sc:
+        lost = sc["expected"] - min(sc["received"], sc["callbacks"]) + sc["missing"] + sc["connections_out_of_order"]
+        rows.append((f"7. {sc['connections']:,} connections x {sc['rate']} msg/s: messages missing or out of order",
+                     f"{lost}", "0", "met" if lost == 0 and sc["failed_to_open"] == 0 else "**MISSED**"))
+        rows.append((f"7. {sc['connections']:,} connections: CPU (steady) / RSS",
+                     f"{sc['steady_cpu'] * 100:.0f}% of a core / {sc['rss_end'] / 2**20:.0f} MiB", "(reported)", ""))
     return rows
 
 
@@ -328,6 +348,25 @@ def markdown(results: dict) -> str:
                   f"{live['dom_rows_page']} rows in the page, IOPub warnings in outputs "
                   f"{len(live['iopub_warnings'])}, in the server log {live['server_log_iopub_warnings']}. "
                   f"Console errors: {len(br['console_errors'])}."]
+    sc = results.get("scale")
+    if sc:
+        mib = 2**20
+        lines += ["", f"## 7. Scale: {sc['connections']:,} concurrent connections", "",
+                  f"{sc['connections']:,} connections in one process, each receiving {sc['rate']} numbered messages/s "
+                  f"for {sc['seconds']:g} s ({sc['aggregate_rate']:,} msg/s in all) from `server.js /ticks`, each with "
+                  f"a counting `Data` callback{'' if sc['callback'] else ' (off)'}; `scale.py` in a fresh interpreter.",
+                  "", "| phase | wall (s) | process CPU (% of one core) | RSS at end (MiB) |", "| --- | --- | --- | --- |",
+                  f"| connect all | {sc['connect_s']:.1f} | {sc['connect_cpu'] * 100:.0f} | {sc['rss_open'] / mib:.0f} |",
+                  f"| steady (all streaming) | {sc['steady_s']:.1f} | {sc['steady_cpu'] * 100:.0f} | "
+                  f"{sc['rss_steady'] / mib:.0f} |",
+                  f"| whole run, to the last message | {sc['total_s']:.1f} | {sc['total_cpu'] * 100:.0f} | "
+                  f"{sc['rss_end'] / mib:.0f} |",
+                  "", f"RSS before connecting {sc['rss_before'] / mib:.0f} MiB: "
+                  f"{sc['rss_per_connection_open'] / 1024:.0f} KiB per open connection. Received "
+                  f"{sc['received']:,} of {sc['expected']:,} messages, {sc['callbacks']:,} callbacks; every sequence "
+                  f"number counted: {sc['missing']} missing, {sc['connections_out_of_order']} connections out of "
+                  f"order, {sc['failed_to_open']} failed to open; {sc['closed_clean']:,} clean closes "
+                  f"({sc['close_s']:.1f} s)."]
     return "\n".join(lines) + "\n"
 
 
@@ -338,7 +377,7 @@ def main() -> None:
     parser.add_argument("--reps", type=int, default=None, help="rounds of alternating trials (default 5; quick 1)")
     parser.add_argument("--checkout", default="",
                         help="measure the ws_widget package of this directory in the subprocess trials "
-                             "(ingest, roundtrip, memory), e.g. a patched copy")
+                             "(ingest, roundtrip, memory, scale), e.g. a patched copy")
     args = parser.parse_args()
     if args.checkout:
         os.environ["WS_WIDGET_CHECKOUT"] = str(Path(args.checkout).resolve())
@@ -352,7 +391,8 @@ def main() -> None:
                      "checkout": os.environ.get("WS_WIDGET_CHECKOUT", ""),
                      "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg())}
     functions = {"server": bench_server, "ingest": bench_ingest, "roundtrip": bench_roundtrip,
-                 "memory": bench_memory, "frontend": bench_frontend, "browser": bench_browser}
+                 "memory": bench_memory, "frontend": bench_frontend, "browser": bench_browser,
+                 "scale": bench_scale}
     with Sender() as sender:
         for section in sections:
             log(f"{section} ...")

@@ -17,9 +17,16 @@ import datetime
 import json
 import os
 
-from .history import CLOSE, MESSAGE_KINDS, OPEN, History, Record
+from .fileformat import (
+    Reader, need_base64, need_choice, need_field, need_int, need_number, need_object, need_text,
+)
+from .history import (
+    BINARY, CLOSE, ERROR, EVENT, IN, MESSAGE_KINDS, OPEN, OUT, PING, PONG, RECONNECT, TEXT, History, Record,
+)
 
 FORMAT, VERSION = "ws_widget", 1
+MAX_T = 1e9  # seconds since open (31 years): later is damage, and a replay would wait for it
+_KINDS = (TEXT, BINARY, PING, PONG, CLOSE, ERROR, RECONNECT, OPEN)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -97,30 +104,56 @@ def save(cassette: Cassette, path: str | os.PathLike) -> None:
 
 
 def load(path: str | os.PathLike) -> Cassette:
-    """Read a cassette file.
+    """Read a cassette file, checking every line before anything is played.
 
     Raises:
-        ValueError: not a ws_widget cassette, or a version this release cannot read.
+        HistoryFormatError: (a ValueError) not a ws_widget cassette, a version this release
+            cannot read, or a damaged line; the message names the line and what to do.
     """
-    with open(path, encoding="utf-8") as file:
-        lines = [line for line in file if line.strip()]
-    try:
-        header = json.loads(lines[0])
-    except (IndexError, ValueError):
-        raise ValueError(f"{path} is not a ws_widget cassette: its first line is not a JSON header") from None
-    if header.get("cassette") != FORMAT:
-        raise ValueError(f"{path} is not a ws_widget cassette (no \"cassette\": \"ws_widget\" header)")
-    if header.get("version") != VERSION:
-        raise ValueError(f"{path} is cassette version {header.get('version')}; this release reads version {VERSION}")
-    frames = []
-    for number, line in enumerate(lines[1:], 2):
-        try:
-            row = json.loads(line)
-            payload = base64.b64decode(row["base64"]) if "base64" in row else row.get("data")
-            frames.append(Frame(float(row["t"]), row["direction"], row["kind"], payload, row.get("info")))
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}, line {number}: not a cassette frame ({exc})") from None
-    return Cassette(header, tuple(frames))
+    reader = Reader(path, "load_cassette reads what ws.save_cassette writes: fix or delete that line, "
+                          "or record the session again")
+    lines = reader.lines()
+    first = next(lines, None)
+    if first is None:
+        raise reader.fail("the file is empty, not a ws_widget cassette")
+    number, line = first
+    header = reader.json(line, f"line {number}", number)
+    if not isinstance(header, dict) or header.get("cassette") != FORMAT:
+        raise reader.fail(f"not a ws_widget cassette (no \"cassette\": \"{FORMAT}\" header)",
+                          f"line {number}", number)
+    version = header.get("version")
+    if isinstance(version, bool) or version != VERSION:
+        raise reader.fail(f"cassette version {_short(version)}; this release reads version {VERSION}: "
+                          "upgrade ws_widget", f"line {number}", number)
+    for name in ("url", "subprotocol"):
+        need_text(reader, header.get(name), name, f"line {number}", number, optional=True)
+    return Cassette(header, tuple(_read_frame(reader, number, line) for number, line in lines))
+
+
+def _read_frame(reader: Reader, number: int, line: str) -> Frame:
+    at = f"line {number}"
+    row = need_object(reader, reader.json(line, at, number), "a frame", at, number)
+    t = need_number(reader, need_field(reader, row, "t", at, number), "t (seconds since open)", 0, MAX_T,
+                    at, number)
+    direction = need_choice(reader, need_field(reader, row, "direction", at, number), "direction",
+                            (IN, OUT, EVENT), at, number)
+    kind = need_choice(reader, need_field(reader, row, "kind", at, number), "kind", _KINDS, at, number)
+    if "base64" in row:
+        payload = need_base64(reader, row["base64"], "base64", at, number)
+    else:
+        payload = need_text(reader, row.get("data"), "data", at, number, optional=True)
+    if kind == TEXT and not isinstance(payload, str):
+        raise reader.fail("a text frame needs its \"data\" string", at, number)
+    if kind == BINARY and not isinstance(payload, bytes):
+        raise reader.fail("a binary frame needs its \"base64\" payload", at, number)
+    info = row.get("info")
+    if info is not None:
+        need_object(reader, info, "info", at, number)
+    if kind == CLOSE and info:
+        if info.get("code") is not None:
+            need_int(reader, info["code"], "info.code (a close code)", 1000, 4999, at, number)
+        need_text(reader, info.get("reason"), "info.reason", at, number, optional=True)
+    return Frame(t, direction, kind, payload, info)
 
 
 def _frame(rec: Record, opened: float) -> Frame:
@@ -136,3 +169,8 @@ def _row(frame: Frame) -> dict:
     if frame.info:
         row["info"] = frame.info
     return row
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 20 else text[:17] + "..."

@@ -7,7 +7,8 @@ that names the argument and what is accepted. Everything else derives from
     WsWidgetError
     ├── NotConnectedError (also ConnectionError)  the socket is not open: nothing was sent
     ├── ConnectFailedError (also ConnectionError) an attempt to open the connection failed
-    └── WaitTimeoutError (also TimeoutError)      a blocking or async wait ran out of time
+    ├── WaitTimeoutError (also TimeoutError)      a blocking or async wait ran out of time
+    └── HistoryFormatError (also ValueError)       a history, HAR or cassette file cannot be read
 
     InsecureConnectionWarning (a UserWarning)      a wss connection with verify=False
 
@@ -36,3 +37,18 @@ class WaitTimeoutError(WsWidgetError, TimeoutError):
 
 class InsecureConnectionWarning(UserWarning):
     """A ``wss`` connection does not verify the server's certificate (``verify=False``)."""
+
+
+class HistoryFormatError(WsWidgetError, ValueError):
+    """A history JSONL, HAR or cassette file cannot be read; ``str()`` names the file, the line
+    or entry, what is wrong and what to do.
+
+    Attributes:
+        path: the file.
+        line: the line number, when the file is read line by line, else None.
+    """
+
+    def __init__(self, message: str, path: str = "", line: int | None = None):
+        super().__init__(message)
+        self.path = path
+        self.line = line

@@ -12,10 +12,15 @@ import datetime
 import json
 import os
 
+from .fileformat import (
+    EPOCH_MAX, EPOCH_SPAN, Reader, kind_name, need_base64, need_choice, need_int, need_number, need_object,
+    need_text,
+)
 from .history import BINARY, CLOSE, EVENT, IN, OPEN, OUT, TEXT, History, Record
 from .redact import mask_headers, mask_url
 
 _OPCODES = {TEXT: 1, BINARY: 2}
+_KNOWN_OPCODES = (1, 2, 8, 9, 10)  # text, binary; close, ping and pong are skipped
 
 
 def to_har(history: History, path: str | os.PathLike, version: str = "") -> int:
@@ -36,41 +41,80 @@ def from_har(path: str | os.PathLike) -> list[History]:
     """Read the WebSocket entries of a HAR file (e.g. saved from Chrome DevTools).
 
     Returns one history per WebSocket entry, each with an ``open`` record (URL masked, request
-    and response headers masked) and its messages with their original times.
+    and response headers masked) and its messages with their original times. Messages with a
+    control opcode (close, ping, pong) are skipped; other entries are ignored.
 
     Raises:
-        ValueError: the file is not a HAR file; the message says what is missing.
+        HistoryFormatError: (a ValueError) the file is not a HAR file, or a WebSocket entry is
+            damaged; the message names the entry and message, what is wrong and what to do.
     """
-    with open(path, encoding="utf-8") as file:
-        try:
-            har = json.load(file)
-            entries = har["log"]["entries"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path} is not a HAR file (no log.entries): {exc}") from None
+    reader = Reader(path, "from_har reads HAR files as browsers save them "
+                          "(DevTools, Network, Save all as HAR)")
+    har = need_object(reader, reader.json(reader.whole()), "the file")
+    log = need_object(reader, har.get("log"), "its \"log\"") if "log" in har else None
+    if log is None or not isinstance(log.get("entries"), list):
+        raise reader.fail("not a HAR file: no \"log\": {\"entries\": [...]}")
     histories = []
-    for entry in entries:
+    for index, entry in enumerate(log["entries"]):
+        where = f"entry {index}"
+        entry = need_object(reader, entry, "each entry", where)
         if entry.get("_resourceType") != "websocket" and "_webSocketMessages" not in entry:
             continue
-        history = History()
-        request, response = entry.get("request", {}), entry.get("response", {})
-        started = _parse_time(entry.get("startedDateTime"))
-        history.add(EVENT, OPEN, info={
-            "url": mask_url(request.get("url", "")),
-            "subprotocol": _header(response, "sec-websocket-protocol"),
-            "request_headers": mask_headers((h["name"], h["value"]) for h in request.get("headers", [])),
-            "status": response.get("status"),
-            "response_headers": mask_headers((h["name"], h["value"]) for h in response.get("headers", [])),
-        }, at=started)
-        for message in entry.get("_webSocketMessages", []):
-            direction = OUT if message.get("type") == "send" else IN
-            if message.get("opcode") == 2:
-                payload = base64.b64decode(message.get("data", ""))
-                history.add(direction, BINARY, payload, len(payload), at=message.get("time"))
-            elif message.get("opcode") == 1:
-                text = message.get("data", "")
-                history.add(direction, TEXT, text, len(text.encode()), at=message.get("time"))
-        histories.append(history)
+        histories.append(_history(reader, entry, where))
     return histories
+
+
+def _history(reader: Reader, entry: dict, where: str) -> History:
+    """One WebSocket entry as a history, every field checked."""
+    request = need_object(reader, entry.get("request", {}), "request", where)
+    response = need_object(reader, entry.get("response", {}), "response", where)
+    status = response.get("status")
+    if status is not None:
+        need_int(reader, status, "response.status", 0, 999, where)
+    started = entry.get("startedDateTime")
+    at = None if started in (None, "") else _parse_time(reader, started, where)
+    request_headers = _headers(reader, request, "request", where)
+    response_headers = _headers(reader, response, "response", where)
+    history = History()
+    history.add(EVENT, OPEN, info={
+        "url": mask_url(need_text(reader, request.get("url", ""), "request.url", where)),
+        "subprotocol": next((value for name, value in response_headers
+                             if name.lower() == "sec-websocket-protocol"), None),
+        "request_headers": mask_headers(request_headers),
+        "status": status,
+        "response_headers": mask_headers(response_headers),
+    }, at=at)
+    messages = entry.get("_webSocketMessages", [])
+    if not isinstance(messages, list):
+        raise reader.fail(f"_webSocketMessages must be a list, not {kind_name(messages)}", where)
+    for number, message in enumerate(messages):
+        place = f"{where}, message {number}"
+        message = need_object(reader, message, "each message", place)
+        direction = {"send": OUT, "receive": IN}[need_choice(reader, message.get("type"), "type",
+                                                              ("send", "receive"), place)]
+        opcode = need_choice(reader, message.get("opcode"), "opcode", _KNOWN_OPCODES, place)
+        time = need_number(reader, message.get("time"), "time", 0, EPOCH_MAX, place, span=EPOCH_SPAN)
+        if opcode == 2:
+            payload = need_base64(reader, message.get("data", ""), "data", place)
+            history.add(direction, BINARY, payload, len(payload), at=time)
+        elif opcode == 1:
+            text = need_text(reader, message.get("data", ""), "data", place)
+            history.add(direction, TEXT, text, len(text.encode()), at=time)
+    return history
+
+
+def _headers(reader: Reader, message: dict, name: str, where: str) -> list[tuple[str, str]]:
+    """The ``headers`` of a request or response as pairs of strings."""
+    headers = message.get("headers", [])
+    if not isinstance(headers, list):
+        raise reader.fail(f"{name}.headers must be a list, not {kind_name(headers)}", where)
+    pairs = []
+    for index, header in enumerate(headers):
+        field = f"{name}.headers[{index}]"
+        header = need_object(reader, header, field, where)
+        pairs.append((need_text(reader, header.get("name"), f"{field}.name", where),
+                      need_text(reader, header.get("value"), f"{field}.value", where)))
+    return pairs
 
 
 def _connections(history: History):
@@ -122,11 +166,11 @@ def _har_headers(pairs) -> list[dict]:
     return [{"name": name, "value": value} for name, value in mask_headers(pairs or [])]
 
 
-def _header(message: dict, name: str) -> str | None:
-    return next((h["value"] for h in message.get("headers", []) if h.get("name", "").lower() == name), None)
-
-
-def _parse_time(text: str | None) -> float | None:
-    if not text:
-        return None
-    return datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+def _parse_time(reader: Reader, text, where: str) -> float:
+    need_text(reader, text, "startedDateTime", where)
+    try:
+        when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except (ValueError, OverflowError, OSError):
+        raise reader.fail(f"startedDateTime is not an ISO 8601 time such as 2026-01-31T09:00:00.000Z, "
+                          f"got {text[:40]!r}", where) from None
+    return need_number(reader, when, "startedDateTime", 0, EPOCH_MAX, where, span="from 1970 to 3000")

@@ -285,23 +285,43 @@ class History:
     def from_jsonl(cls, path: str | os.PathLike, **limits) -> History:
         """Read a file written by :meth:`to_jsonl` into a new history (numbered afresh).
 
+        Each line is checked before anything is added: a JSON object with ``time`` (epoch
+        seconds), ``direction``, a known ``kind``, an integer ``size`` and a ``payload`` of the
+        kind's type (text, hex for bytes, or null); other fields become the record's ``info``.
+
         Raises:
-            ValueError: a line is not a record written by ``to_jsonl``; the message says which.
+            HistoryFormatError: (a ValueError) the file is not such a file; the message names
+                the line, what is wrong and what to do.
         """
+        from .fileformat import (
+            EPOCH_MAX, EPOCH_SPAN, Reader, need_choice, need_field, need_hex, need_int, need_number,
+            need_object, need_text,
+        )
+
+        # The history's kinds and the frame log's (websockets' opcode names); kinds with text payloads.
+        kinds = (TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR, RECONNECT,
+                 "CONT", "TEXT", "BINARY", "CLOSE", "PING", "PONG")
+        text_kinds = (TEXT, OPEN, CLOSE, ERROR, RECONNECT)
+        fixed = ("seq", "mono", "time", "direction", "kind", "size", "payload")
+        reader = Reader(path, "History.from_jsonl reads what History.to_jsonl writes: "
+                              "fix or delete that line")
         history = cls(**limits)
-        with open(path, encoding="utf-8") as file:
-            for number, line in enumerate(file, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                    kind, payload = row.pop("kind"), row.pop("payload")
-                    if kind not in (TEXT, OPEN, CLOSE, ERROR, RECONNECT) and payload is not None:
-                        payload = bytes.fromhex(payload)
-                    fixed = {key: row.pop(key) for key in ("seq", "mono", "time", "direction", "size")}
-                except (ValueError, KeyError, TypeError) as exc:
-                    raise ValueError(f"{path}, line {number}: not a ws_widget history record ({exc})") from None
-                history.add(fixed["direction"], kind, payload, fixed["size"], row or None, at=fixed["time"])
+        for number, line in reader.lines():
+            at = f"line {number}"
+            row = need_object(reader, reader.json(line, at, number), "a record", at, number)
+            fields = {name: need_field(reader, row, name, at, number)
+                      for name in ("time", "direction", "kind", "size", "payload")}
+            when = need_number(reader, fields["time"], "time", 0, EPOCH_MAX, at, number, EPOCH_SPAN)
+            direction = need_choice(reader, fields["direction"], "direction", (IN, OUT, EVENT), at, number)
+            kind = need_choice(reader, fields["kind"], "kind", kinds, at, number)
+            size = need_int(reader, fields["size"], "size", 0, 2**62, at, number)
+            payload = fields["payload"]
+            if kind in text_kinds:
+                payload = need_text(reader, payload, "payload", at, number, optional=True)
+            elif payload is not None:
+                payload = need_hex(reader, payload, "payload", at, number)
+            info = {key: value for key, value in row.items() if key not in fixed}
+            history.add(direction, kind, payload, size, info or None, at=when)
         return history
 
     def to_parquet(self, path: str | os.PathLike) -> None:

@@ -3,7 +3,7 @@
     python benchmarks/run.py            # full run (about 10 minutes on 2 cores)
     python benchmarks/run.py --quick    # every measurement, tiny sizes: proves the code works
     python benchmarks/run.py --only ingest,roundtrip
-    python benchmarks/run.py --only scale          # 1,000 connections x 10 msg/s (scale.py, ~25 s)
+    python benchmarks/run.py --only scale          # 1,000 connections x 10 msg/s (scale.py, ~40 s)
 
 The 10-minute long-run memory benchmark is separate: ``benchmarks/soak.py`` (``make soak``).
 
@@ -156,12 +156,17 @@ def bench_browser(sender: Sender, quick: bool, reps: int) -> dict:
 
 
 def bench_scale(sender: Sender, quick: bool, reps: int) -> dict:
-    """1,000 connections x 10 msg/s of numbered messages in one fresh interpreter (scale.py)."""
-    connections, seconds = (50, 3) if quick else (1000, 20)
-    out = trial("--url", sender.url("/ticks"), "--connections", connections, "--rate", 10, "--seconds", seconds,
-                "--json", script="scale.py", timeout=seconds + 300)
-    log(f"  scale: {connections} connections, steady CPU {out['steady_cpu'] * 100:.0f}% of a core, RSS "
-        f"{out['rss_end'] / 2**20:.0f} MiB, missing {out['missing']} of {out['expected']:,}")
+    """1,000 connections x 10 msg/s of numbered messages (scale.py), ws_widget with a Data callback
+    and the raw websockets client, each once in a fresh interpreter."""
+    connections, seconds = (50, 3) if quick else (1000, 15)
+    args = ("--url", sender.url("/ticks"), "--connections", connections, "--rate", 10, "--seconds", seconds, "--json")
+    out = {variant: trial(*args, *extra, script="scale.py", timeout=seconds + 300)
+           for variant, extra in (("raw", ("--raw",)), ("ws_widget", ()))}
+    ws, raw = out["ws_widget"], out["raw"]
+    out["cpu_ratio"] = ws["steady_cpu"] / max(raw["steady_cpu"], 1e-9)
+    log(f"  scale: {connections} connections, steady CPU {ws['steady_cpu'] * 100:.0f}% of a core (raw "
+        f"{raw['steady_cpu'] * 100:.0f}%), RSS {ws['rss_end'] / 2**20:.0f} MiB, missing {ws['missing']} of "
+        f"{ws['expected']:,}")
     return out
 
 
@@ -225,11 +230,13 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
                      "0", "met" if live["long_tasks"] == 0 else "**MISSED**"))
     sc = results.get("scale")
     if sc:
-        lost = sc["expected"] - min(sc["received"], sc["callbacks"]) + sc["missing"] + sc["connections_out_of_order"]
-        rows.append((f"7. {sc['connections']:,} connections x {sc['rate']} msg/s: messages missing or out of order",
-                     f"{lost}", "0", "met" if lost == 0 and sc["failed_to_open"] == 0 else "**MISSED**"))
-        rows.append((f"7. {sc['connections']:,} connections: CPU (steady) / RSS",
-                     f"{sc['steady_cpu'] * 100:.0f}% of a core / {sc['rss_end'] / 2**20:.0f} MiB", "(reported)", ""))
+        ws = sc["ws_widget"]
+        lost = ws["expected"] - min(ws["received"], ws["callbacks"]) + ws["missing"] + ws["connections_out_of_order"]
+        rows.append((f"7. {ws['connections']:,} connections x {ws['rate']} msg/s: messages missing or out of order",
+                     f"{lost}", "0", "met" if lost == 0 and ws["failed_to_open"] == 0 else "**MISSED**"))
+        rows.append((f"7. {ws['connections']:,} connections: steady CPU / RSS at end",
+                     f"{ws['steady_cpu'] * 100:.0f}% of a core ({sc['cpu_ratio']:.2f} of raw) / "
+                     f"{ws['rss_end'] / 2**20:.0f} MiB", "(reported)", ""))
     return rows
 
 
@@ -351,22 +358,26 @@ def markdown(results: dict) -> str:
     sc = results.get("scale")
     if sc:
         mib = 2**20
-        lines += ["", f"## 7. Scale: {sc['connections']:,} concurrent connections", "",
-                  f"{sc['connections']:,} connections in one process, each receiving {sc['rate']} numbered messages/s "
-                  f"for {sc['seconds']:g} s ({sc['aggregate_rate']:,} msg/s in all) from `server.js /ticks`, each with "
-                  f"a counting `Data` callback{'' if sc['callback'] else ' (off)'}; `scale.py` in a fresh interpreter.",
-                  "", "| phase | wall (s) | process CPU (% of one core) | RSS at end (MiB) |", "| --- | --- | --- | --- |",
-                  f"| connect all | {sc['connect_s']:.1f} | {sc['connect_cpu'] * 100:.0f} | {sc['rss_open'] / mib:.0f} |",
-                  f"| steady (all streaming) | {sc['steady_s']:.1f} | {sc['steady_cpu'] * 100:.0f} | "
-                  f"{sc['rss_steady'] / mib:.0f} |",
-                  f"| whole run, to the last message | {sc['total_s']:.1f} | {sc['total_cpu'] * 100:.0f} | "
-                  f"{sc['rss_end'] / mib:.0f} |",
-                  "", f"RSS before connecting {sc['rss_before'] / mib:.0f} MiB: "
-                  f"{sc['rss_per_connection_open'] / 1024:.0f} KiB per open connection. Received "
-                  f"{sc['received']:,} of {sc['expected']:,} messages, {sc['callbacks']:,} callbacks; every sequence "
-                  f"number counted: {sc['missing']} missing, {sc['connections_out_of_order']} connections out of "
-                  f"order, {sc['failed_to_open']} failed to open; {sc['closed_clean']:,} clean closes "
-                  f"({sc['close_s']:.1f} s)."]
+        ws, raw = sc["ws_widget"], sc["raw"]
+        lines += ["", f"## 7. Scale: {ws['connections']:,} concurrent connections", "",
+                  f"{ws['connections']:,} connections in one process, each receiving {ws['rate']} numbered messages/s "
+                  f"for {ws['seconds']:g} s ({ws['aggregate_rate']:,} msg/s in all) from `server.js /ticks`; "
+                  "ws_widget with a counting `Data` callback per socket, raw = websockets' asyncio client "
+                  "(`async for`, payloads kept in a list); `scale.py`, each in a fresh interpreter. CPU is "
+                  "process user + system time over wall time (100% = one core).", "",
+                  "| | connect all (s) | CPU connecting | CPU steady | CPU whole run | RSS open / end (MiB) "
+                  "| per connection (KiB) | received | missing | clean closes |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for name, r in (("ws_widget", ws), ("raw websockets", raw)):
+            lines.append(
+                f"| {name} | {r['connect_s']:.1f} | {r['connect_cpu'] * 100:.0f}% | {r['steady_cpu'] * 100:.0f}% | "
+                f"{r['total_cpu'] * 100:.0f}% | {r['rss_open'] / mib:.0f} / {r['rss_end'] / mib:.0f} | "
+                f"{r['rss_per_connection_open'] / 1024:.0f} | {r['received']:,} of {r['expected']:,} | "
+                f"{r['missing']} | {r['closed_clean']:,} |")
+        lines += ["", f"ws_widget ran {ws['callbacks']:,} callbacks; every sequence number was counted per "
+                  f"connection ({ws['connections_out_of_order']} connections out of order, {ws['failed_to_open']} "
+                  f"failed to open). Steady CPU ratio ws_widget / raw: **{sc['cpu_ratio']:.2f}**. RSS before "
+                  f"connecting: {ws['rss_before'] / mib:.0f} MiB (raw {raw['rss_before'] / mib:.0f} MiB)."]
     return "\n".join(lines) + "\n"
 
 

@@ -2,8 +2,10 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 
-import {
-  checkComposed, checkJson, formatBytes, frameColumns, handshakeText, hexDump, parseBase64, parseHex,
+import { readFileSync } from "node:fs";
+
+import widget, {
+  checkComposed, checkJson, formatBytes, formatTime, frameColumns, handshakeText, hexDump, parseBase64, parseHex,
   prettyJson, previewText, printable, scrollGeometry, sparkPoints, toHex, ROW_HEIGHT,
 } from "./widget.js";
 
@@ -107,4 +109,167 @@ test("sparkPoints scales values into the box and skips gaps", () => {
   assert.equal(sparkPoints([0, 5, 10], 100, 10), "0.0,10.0 50.0,5.0 100.0,0.0");
   assert.equal(sparkPoints([null, 2], 10, 10), "10.0,0.0");
   assert.equal(sparkPoints([], 10, 10), "");
+});
+
+// ---------------------------------------------------------------- hostile strings (issue 7, item 6)
+
+const HOSTILE = [
+  "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "javascript:alert(1)",
+  "\u202eevil\u202c", "\u2066rtl\u2069", "\u0000nul", "\ud800", "\udfff lone", "&lt;b&gt;", "${alert(1)}",
+  "{{constructor.constructor('alert(1)')()}}", "__proto__", "constructor", "\"'><iframe src=javascript:alert(1)>",
+  "<a href=\"javascript:alert(1)\">x</a>", "\r\n\t", "\u2028\u2029", "</pre><b>", "<!--", "\ufeff",
+];
+
+/** A seeded generator of hostile strings: fragments glued to random code units, lone surrogates included. */
+function hostileStrings(count, seed = 7) {
+  let state = seed;
+  const next = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const out = [...HOSTILE];
+  while (out.length < count) {
+    let text = "";
+    for (let i = Math.floor(next() * 6); i >= 0; i--) {
+      text += next() < 0.5 ? HOSTILE[Math.floor(next() * HOSTILE.length)] : String.fromCharCode(Math.floor(next() * 0x10000));
+    }
+    out.push(text);
+  }
+  return out;
+}
+
+const MEGABYTE = "<img src=x onerror=alert(1)>".repeat(37_450); // about 1 MB
+
+test("previewText turns hostile text into the same text, one line, never markup", () => {
+  for (const text of [...hostileStrings(500), MEGABYTE]) {
+    const shown = previewText([1, 0, "in", "text", text.length, text, null, null]);
+    assert.equal(typeof shown, "string");
+    assert.equal(shown, text.replace(/\s+/g, " ")); // exactly the text: nothing parsed, escaped or dropped
+    const close = previewText([2, 0, "event", "close", 0, null, { code: 4000, reason: text, meaning: text }, null]);
+    assert.ok(typeof close === "string" && close.endsWith(` ${text}`));
+    assert.equal(previewText([3, 0, "event", "error", 0, null, { message: text }, null]), text);
+    assert.ok(previewText([4, 0, "event", "open", 0, null, { url: text, subprotocol: text }, null]).startsWith(text));
+    assert.equal(typeof previewText([5, 0, "event", text, 0, null, { [text]: text }, null]), "string");
+  }
+});
+
+test("previewText of records of the wrong shape still gives a string", () => {
+  // JSON values only. An object with a "toString" key would throw in a template string: the
+  // kernel never sends one (History.from_jsonl checks the types of the fields shown here).
+  const odd = [{}, [], 5, true, null, ["<b>"], { a: "<img src=x onerror=alert(1)>" }];
+  for (const value of odd) {
+    assert.equal(typeof previewText([1, 0, "event", "close", 0, null, { code: value, reason: value, meaning: value }, null]), "string");
+    assert.equal(typeof previewText([1, 0, "event", "open", 0, null, { url: value }, null]), "string");
+    assert.equal(typeof previewText([1, 0, "in", "pong", 0, null, { rtt: 0.001, unsolicited: value }, null]), "string");
+  }
+});
+
+test("frameColumns, hexDump and handshakeText keep hostile bytes and text as plain strings", () => {
+  for (const text of hostileStrings(300)) {
+    const bytes = new TextEncoder().encode(text);
+    const { bits, preview } = frameColumns([1, 0, "in", "TEXT", bytes.length, null, { fin: true, meaning: text, code: 1000 }, 0], bytes);
+    assert.equal(typeof bits, "string");
+    assert.equal(preview, `1000 (${text})`.replace(/\s+/g, " "));
+    assert.equal(typeof frameColumns([1, 0, "in", "TEXT", 1, null, {}, 0], bytes).preview, "string");
+    assert.match(hexDump(bytes), /^[0-9a-f .\x20-\x7e\n]*$/); // only offsets, hex and printable ASCII
+    const handshake = handshakeText({
+      request_line: text, request_headers: [[text, text]], status: 101, reason: text, response_headers: [[text, text]],
+      body: text, subprotocol: text, extensions: [{ name: text, parameters: { [text]: text } }],
+      accept_check: { key: text, key_plus_guid: text, sha1: text, accept: text, received: text, ok: false },
+    });
+    assert.ok(typeof handshake === "string" && handshake.startsWith(text) && handshake.includes(`${text}: ${text}`));
+    const json = JSON.stringify({ [text]: [text] });
+    assert.deepEqual(JSON.parse(prettyJson(json)), JSON.parse(json));
+  }
+});
+
+test("a 1 MB hostile record is turned into text in linear time", () => {
+  const started = performance.now();
+  assert.equal(previewText([1, 0, "in", "text", MEGABYTE.length, MEGABYTE, null, null]).length, MEGABYTE.length);
+  assert.ok(hexDump(new TextEncoder().encode(MEGABYTE.slice(0, 200_000))).length > 0);
+  assert.ok(performance.now() - started < 5000);
+  assert.equal(typeof formatTime(Number.NaN), "string");
+});
+
+test("widget.js has no HTML sink: no innerHTML, outerHTML, insertAdjacentHTML, document.write or eval", () => {
+  const source = readFileSync(new URL("./widget.js", import.meta.url), "utf8");
+  assert.doesNotMatch(source, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\s*\(|new Function|srcdoc|\.href\s*=/);
+});
+
+// A tiny fake DOM (jsdom is not installed): it records every element created and every attribute
+// set, and throws on any HTML sink, so render() can be driven with hostile records in node.
+
+class FakeNode {
+  constructor(tag, log) {
+    this.tagName = tag; this.log = log; this.children = []; this.attributes = {}; this.listeners = {};
+    this.style = {}; this.dataset = {}; this.hidden = false; this.scrollTop = 0; this.scrollHeight = 0;
+    const classes = new Set();
+    this.classList = { add: (c) => classes.add(c), remove: (c) => classes.delete(c), toggle: (c, on) => (on ?? !classes.has(c)) ? classes.add(c) : classes.delete(c) };
+    log.created.push(tag);
+  }
+  set textContent(value) { this.children = [{ text: String(value) }]; }
+  get textContent() { return this.children.map((c) => (c instanceof FakeNode ? c.textContent : c.text)).join(""); }
+  set className(value) { this.setAttribute("class", value); }
+  set title(value) { this.setAttribute("title", value); }
+  set innerHTML(_) { throw new Error("innerHTML used"); }
+  set outerHTML(_) { throw new Error("outerHTML used"); }
+  insertAdjacentHTML() { throw new Error("insertAdjacentHTML used"); }
+  setAttribute(name, value) { this.attributes[name] = String(value); this.log.attributes.push([name, String(value)]); }
+  addEventListener(type, listener) { (this.listeners[type] ||= []).push(listener); }
+  dispatch(type) { for (const listener of this.listeners[type] || []) listener({ currentTarget: this, key: "", preventDefault() {} }); }
+  append(...nodes) { for (const node of nodes) this.children.push(typeof node === "string" ? { text: node } : node); }
+  replaceChildren(...nodes) { this.children = []; this.append(...nodes); }
+  *walk() { yield this; for (const child of this.children) if (child instanceof FakeNode) yield* child.walk(); }
+}
+
+function fakeDocument(log) {
+  return {
+    activeElement: null,
+    createElement: (tag) => new FakeNode(tag, log),
+    createElementNS: (_, tag) => new FakeNode(tag, log),
+    createTextNode: (text) => ({ text: String(text) }),
+    write() { throw new Error("document.write used"); },
+  };
+}
+
+test("render() fed hundreds of hostile records creates only the widget's own elements, text as text", () => {
+  const log = { created: [], attributes: [] };
+  const strings = hostileStrings(400);
+  const resizers = [];
+  Object.assign(globalThis, {
+    document: fakeDocument(log),
+    ResizeObserver: class { constructor(callback) { resizers.push(callback); } observe() {} },
+    requestAnimationFrame: (callback) => callback(),
+  });
+  const handlers = {};
+  const sent = [];
+  const traits = { state: strings[0], reason: strings[1], url: strings[2], subprotocol: strings[3], tls: strings[4],
+    handshake: { request_line: strings[5], request_headers: [[strings[6], strings[7]]], status: 403, reason: strings[8], body: strings[9] },
+    frame_log: false, reconnect: {} };
+  const model = { get: (name) => traits[name], on: (event, handler) => { handlers[event] = handler; }, off() {}, send: (content) => sent.push(content) };
+  const el = new FakeNode("div", log);
+  const cleanup = widget.render({ model, el });
+  const before = log.created.length;
+
+  const records = strings.map((text, i) => [i + 1, 0, ["in", "out", "event", text][i % 4], ["text", "close", "error", "open", text][i % 5],
+    text.length, i % 5 === 0 ? text : null, { code: 4000, reason: text, meaning: text, message: text, url: text, [text]: text }, null]);
+  const page = sent.find((content) => content.type === "page");
+  handlers["msg:custom"]({ type: "page", id: page.id, offset: 0, total: records.length, first_seq: 1, records }, []);
+  const hello = sent.find((content) => content.type === "hello");
+  handlers["msg:custom"]({ type: "hello", id: hello.id, debug: strings.slice(0, 50), stats: null, series: [] }, []);
+  handlers["msg:custom"]({ type: "error", action: "page", text: strings[10] }, []);
+  for (const callback of resizers) callback([{ contentRect: { height: ROW_HEIGHT * 500 } }]); // every row in view
+  const rows = [...el.walk()].filter((node) => node.attributes["data-seq"]);
+  assert.equal(rows.length, records.length);
+  rows[7].dispatch("click");
+  const get = sent.find((content) => content.type === "get");
+  handlers["msg:custom"]({ type: "record", id: get.id, seq: get.seq, kind: strings[11], size: 5, text: MEGABYTE }, []);
+
+  const tags = new Set(log.created);
+  assert.deepEqual([...tags].filter((tag) => !["div", "span", "button", "input", "select", "option", "textarea", "pre", "label", "svg", "polyline"].includes(tag)), []);
+  assert.ok(log.created.length - before >= records.length * 7); // a row and six cells per record were made
+  const allowed = /^(class|data-[a-z-]+|title|aria-label|type|placeholder|tabindex|role|value|rows|spellcheck|hidden|viewBox|preserveAspectRatio|fill|vector-effect|points)$/;
+  assert.deepEqual(log.attributes.filter(([name]) => !allowed.test(name)), []); // no on*, href, src or style from data
+  const shown = [...el.walk()].map((node) => node.textContent).join("\n");
+  assert.ok(shown.includes("<img src=x onerror=alert(1)>") && shown.includes(strings[1])); // shown, as text
+  assert.ok(shown.includes(MEGABYTE.slice(0, 1000)));
+  cleanup();
+  for (const name of ["document", "ResizeObserver", "requestAnimationFrame"]) delete globalThis[name];
 });

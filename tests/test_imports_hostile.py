@@ -83,6 +83,12 @@ def refused(call, path, *fragments) -> HistoryFormatError:
     (record(payload={"a": 1}), "payload must be a string, not an object"),
     ('{"time": 1, "direction": "in", "kind": "text", "size": 0, "payload": "\\ud800"}', "lone surrogate"),
     ("[" * 100_000, "nested too deeply"),
+    (record(kind="close", payload=None, reason={"toString": None}), "reason must be a string or null, not an object"),
+    (record(kind="close", payload=None, code="4000"), "code must be an integer or null, not a string"),
+    (record(kind="pong", payload=None, rtt="fast"), "rtt must be a number or null, not a string"),
+    ('{"time": 1, "direction": "in", "kind": "pong", "size": 0, "payload": null, "rtt": 1e999}',
+     "rtt must be a finite number, got inf"),
+    (record(kind="PING", payload="", fin="yes"), "fin must be true or false or null, not a string"),
 ])
 def test_from_jsonl_refuses_each_damage_clearly(tmp_path, line, fragment):
     """Each kind of damaged line is refused with its line number, the problem and the advice."""

@@ -162,6 +162,27 @@ def need_hex(reader: Reader, value, name: str, where: str = "", line: int | None
         raise reader.fail(f"{name} is not hex (pairs of 0-9 a-f)", where, line) from None
 
 
+# The details of a record that the widget shows, and their JSON types.
+_TEXT, _NUMBER, _FLAG = (str,), (int, float), (bool,)
+INFO_TYPES = {"code": (int,), "rtt": _NUMBER, "length": (int,), "status": (int,), "reason": _TEXT,
+              "meaning": _TEXT, "message": _TEXT, "url": _TEXT, "subprotocol": _TEXT, "initiator": _TEXT,
+              "clean": _FLAG, "fin": _FLAG, "rsv1": _FLAG, "masked": _FLAG, "unsolicited": _FLAG}
+
+
+def need_info(reader: Reader, info: dict, where: str = "", line: int | None = None) -> dict:
+    """Return a record's details if those the widget shows (``INFO_TYPES``) have their type."""
+    for key, wanted in INFO_TYPES.items():
+        value = info.get(key)
+        if value is None:
+            continue
+        if type(value) not in wanted:
+            names = {(int,): "an integer", _NUMBER: "a number", _TEXT: "a string", _FLAG: "true or false"}
+            raise reader.fail(f"{key} must be {names[wanted]} or null, not {kind_name(value)}", where, line)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise reader.fail(f"{key} must be a finite number, got {value!r}", where, line)
+    return info
+
+
 def _short(value) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."

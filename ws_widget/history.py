@@ -294,7 +294,7 @@ class History:
                 the line, what is wrong and what to do.
         """
         from .fileformat import (
-            EPOCH_MAX, EPOCH_SPAN, Reader, need_choice, need_field, need_hex, need_int, need_number,
+            EPOCH_MAX, EPOCH_SPAN, Reader, need_choice, need_field, need_hex, need_info, need_int, need_number,
             need_object, need_text,
         )
 
@@ -321,6 +321,7 @@ class History:
             elif payload is not None:
                 payload = need_hex(reader, payload, "payload", at, number)
             info = {key: value for key, value in row.items() if key not in fixed}
+            need_info(reader, info, at, number)  # the fields the widget shows have their types
             history.add(direction, kind, payload, size, info or None, at=when)
         return history
 

@@ -111,7 +111,7 @@ def test_500_connections_record_every_message_in_order(sender):
         sockets.append(ws)
     for ws in sockets:
         ws.wait_open(timeout=60)
-    assert all(ws.state.name in ("OPEN",) for ws in sockets)
+    assert all(ws.state.name == "OPEN" for ws in sockets)
     wait_until(lambda: all(ws.stats["messages_in"] >= MESSAGES for ws in sockets), 60, "every stream recorded")
     for ws in sockets:
         ws.Close()

@@ -2,7 +2,8 @@
 a URL password, used for real against the demo server, must appear in no output of ws_widget:
 reprs, Debug Output, error texts and tracebacks, history exports (JSONL, CSV, Parquet), HAR,
 cassettes, the widget's state and every message it sends to the browser, the handshake
-description, and stdout/stderr, with every logger at DEBUG.
+description, and stdout/stderr, with every logger at DEBUG; and a notebook run in a real kernel
+(``%ws -H``, the seed API, a failed attempt) and saved, outputs and widget state included.
 
 Nothing here names the secrets' values on a line that could show in a traceback.
 """
@@ -238,3 +239,52 @@ def test_demo_server_logs_no_secret_at_debug(capfd):
         ws = ws_widget.connect(server.url_for(f"/echo?token={QUERY_SECRET}"), headers=secret_headers())
         ws.close()
     assert leaked(capfd.readouterr().err) == []
+
+
+NOTEBOOK_SECRETS = ("CANARY5", "CANARY6", "CANARY7", "CANARY8", "CANARY9")
+
+
+@pytest.mark.kernel
+def test_a_saved_notebook_holds_secrets_only_in_the_cells_typed(tmp_path):
+    """An executed and saved notebook holds the canaries in cell sources only, not in outputs or widget state."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    q1, h1, c1, q2, h2 = NOTEBOOK_SECRETS
+    cells = [
+        "import ws_widget\nfrom ws_widget import WebSocket, demo\nserver = demo.start()\n%load_ext ws_widget",
+        f'%ws ws://127.0.0.1:{{server.port}}/echo?a=1;token={q1} --name dev -H "Authorization: Bearer {h1}" '
+        f"-H 'Cookie: session={c1}'",
+        "dev.wait_open(10)\ndev.send('hello')\nprint(dev.receive(5), repr(dev), dev.url, dev.handshake)\n"
+        "print(dev.debug_output)\ndev.history.tail(5)",
+        "dev",
+        f'seed = WebSocket.New()\nseed.Connected = lambda ws: print("Connected", ws.url)\n'
+        f'seed.Connect("ws", "127.0.0.1", "/echo?sid={q2}", server.port, None, {{"X-Api-Key": "{h2}"}})\n'
+        "seed.wait_open(10)\nseed",
+        f'%ws ws://127.0.0.1:{{server.port}}/missing?token={q1} --name bad -H "Authorization: Bearer {h1}"',
+        "try:\n    bad.wait_open(10)\nexcept ws_widget.ConnectFailedError as exc:\n    print(exc)\n"
+        "print(repr(bad), bad.last_error, bad.handshake)\nbad",
+        "dev.close()\nseed.close()\nprint(dev.history.to_pandas().to_string())",
+    ]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    NotebookClient(notebook, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    path = tmp_path / "canary.ipynb"
+    nbformat.write(notebook, path)
+
+    saved = json.loads(path.read_text())
+    typed = "\n".join("".join(cell["source"]) for cell in saved["cells"])
+    assert all(secret in typed for secret in NOTEBOOK_SECRETS)  # the secrets were really used
+    for cell in saved["cells"]:
+        cell["source"] = ""
+    rest = json.dumps(saved)
+    errors = [o for cell in saved["cells"] for o in cell["outputs"] if o["output_type"] == "error"]
+    assert errors == []
+    # Not vacuous: the outputs and the saved widget state show the masked forms.
+    assert "token=****" in rest and "sid=****" in rest and '["Authorization", "****"]' in rest
+    assert "HTTP 404" in rest and "hello" in rest and "(headers Authorization, Cookie)" in rest
+    widgets = saved["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    assert sum(model["state"].get("_anywidget_id") == "ws_widget.widget.WebSocketWidget"
+               for model in widgets.values()) == 3
+    assert [secret for secret in NOTEBOOK_SECRETS if secret.lower() in rest.lower()] == []

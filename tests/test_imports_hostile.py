@@ -171,6 +171,20 @@ def test_from_har_skips_control_frames_and_other_entries(tmp_path):
     assert history[1].info["url"] == "ws://h/?token=****"
 
 
+def test_from_har_masks_a_bearer_subprotocol(tmp_path):
+    """A Kubernetes-style bearer token offered as a subprotocol is masked in the imported headers."""
+    offered = "base64url.bearer.authorization.k8s.io.U0VDUkVUU0VDUkVU, base64.channel.k8s.io"
+    document = har(request={"url": "ws://h/", "headers": [{"name": "Sec-WebSocket-Protocol", "value": offered}]},
+                   response={"status": 101, "headers": [{"name": "Sec-WebSocket-Protocol", "value": offered}]})
+    (tmp_path / "k8s.har").write_text(json.dumps(document))
+    (history,) = from_har(tmp_path / "k8s.har")
+    info = history[1].info
+    assert "U0VDUkVU" not in json.dumps(info)
+    assert info["request_headers"] == [("Sec-WebSocket-Protocol",
+                                        "base64url.bearer.authorization.k8s.io.****, base64.channel.k8s.io")]
+    assert info["subprotocol"].startswith("base64url.bearer.authorization.k8s.io.****")
+
+
 @pytest.mark.parametrize("lines, fragment", [
     ([], "the file is empty"),
     (["[1]"], "not a ws_widget cassette"),

@@ -17,7 +17,7 @@ from .fileformat import (
     need_text,
 )
 from .history import BINARY, CLOSE, EVENT, IN, OPEN, OUT, TEXT, History, Record
-from .redact import mask_headers, mask_url
+from .redact import mask_headers, mask_subprotocols, mask_url
 
 _OPCODES = {TEXT: 1, BINARY: 2}
 _KNOWN_OPCODES = (1, 2, 8, 9, 10)  # text, binary; close, ping and pong are skipped
@@ -78,7 +78,7 @@ def _history(reader: Reader, entry: dict, where: str) -> History:
     history = History()
     history.add(EVENT, OPEN, info={
         "url": mask_url(need_text(reader, request.get("url", ""), "request.url", where)),
-        "subprotocol": next((value for name, value in response_headers
+        "subprotocol": next((mask_subprotocols(value) for name, value in response_headers
                              if name.lower() == "sec-websocket-protocol"), None),
         "request_headers": mask_headers(request_headers),
         "status": status,

@@ -1,7 +1,11 @@
-"""The event thread: runs user callbacks and Timer handlers one at a time, in arrival order.
+"""The event threads: run user callbacks and Timer handlers, each owner's in arrival order.
 
-Callbacks never run on the I/O loop, so a slow or failing one cannot stall keepalive or
-recording. Each runs in the ``contextvars`` context captured where the user called
+Every socket and timer has a :class:`Lane`: its callbacks run one at a time, in the order they
+arrived. Lanes take turns on one event thread, up to ``BATCH`` callbacks a turn, so callbacks
+of different owners do not overlap either, unless one runs longer than ``SLOW_CALLBACK``
+seconds: then a spare thread serves the other lanes meanwhile, so a callback that blocks
+stalls only its own owner's backlog. Callbacks never run on the I/O loop, so a slow or
+failing one cannot stall keepalive or recording. Each runs in the ``contextvars`` context captured where the user called
 ``Connect`` or ``Start``, so its ``print()`` lands in that notebook cell; printed text is also
 copied to the owner's Debug Output.
 
@@ -13,11 +17,13 @@ and stop the timers first, or use ``os._exit``.)
 
 from __future__ import annotations
 
+import collections
 import contextvars
 import os
 import queue
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 
@@ -26,19 +32,25 @@ from .debuglog import DebugLog
 _current_debug: contextvars.ContextVar[DebugLog | None] = contextvars.ContextVar(
     "ws_widget_debug", default=None
 )
-_queue: queue.SimpleQueue = queue.SimpleQueue()
-_thread: threading.Thread | None = None
-_thread_lock = threading.Lock()
+
+SLOW_CALLBACK = 0.1  # seconds in one callback after which other owners' callbacks move on
+BATCH = 64  # callbacks run from one lane before the next lane gets its turn
+MAX_WORKERS = 32
+IDLE_EXIT = 10.0  # seconds an extra worker waits for work before it ends
 
 
-class Backlog:
-    """Counts callbacks queued for one owner: ``pending`` is how many have not run yet."""
+class Lane:
+    """One owner's queue of callbacks (a socket's or a timer's): they run one at a time, in
+    the order they were submitted. ``pending`` counts those not finished yet."""
 
-    __slots__ = ("submitted", "done")
+    __slots__ = ("_items", "_lock", "_scheduled", "submitted", "done")
 
     def __init__(self):
-        self.submitted = 0  # written by the submitting (I/O) thread only
-        self.done = 0  # written by the event thread only
+        self._items: collections.deque = collections.deque()
+        self._lock = threading.Lock()
+        self._scheduled = False  # on the ready queue or being run by a worker
+        self.submitted = 0  # written by submitting threads (the I/O loop)
+        self.done = 0  # written by the worker that holds the lane
 
     @property
     def pending(self) -> int:
@@ -46,66 +58,177 @@ class Backlog:
         return self.submitted - self.done
 
 
-def submit(context: contextvars.Context, fn: Callable, args: tuple, backlog: Backlog, debug: DebugLog) -> None:
-    """Queue ``fn(*args)`` to run on the event thread inside ``context``."""
-    backlog.submitted += 1
-    _queue.put((context, fn, args, backlog, debug))
-    _ensure_thread()
+class _Worker:
+    __slots__ = ("busy_since",)
+
+    def __init__(self):
+        self.busy_since = 0.0  # monotonic start of the running callback, 0 when idle
 
 
-def call(fn: Callable, *args) -> None:
-    """Queue an internal ``fn(*args)`` on the event thread, after everything queued so far."""
-    _queue.put((None, fn, args, None, None))
-    _ensure_thread()
+_ready: queue.SimpleQueue = queue.SimpleQueue()  # lanes with work, in turn order
+_workers: list[_Worker] = []
+_workers_lock = threading.Lock()
+_stall = threading.Event()  # set when a lane waits and every worker may be stuck
+_local = threading.local()
+_started = False  # reset in a forked child, whose workers must be started again
+
+
+def _forget_workers() -> None:
+    global _started
+    _started = False
+
+
+os.register_at_fork(after_in_child=_forget_workers)
+
+
+def submit(lane: Lane, context: contextvars.Context | None, fn: Callable, args: tuple,
+           debug: DebugLog | None) -> None:
+    """Queue ``fn(*args)`` to run on an event thread inside ``context``, after the callbacks
+    already queued on ``lane``; a ``None`` context marks an internal call (no output capture)."""
+    lane.submitted += 1
+    lock = lane._lock
+    lock.acquire()  # the per-message path: no ``with`` overhead
+    lane._items.append((context, fn, args, debug))
+    if lane._scheduled:
+        lock.release()
+        return
+    lane._scheduled = True
+    lock.release()
+    _ready.put(lane)
+    if not _started:
+        _start_workers()
+    if not _stall.is_set():
+        _stall.set()
+
+
+def call(lane: Lane, fn: Callable, *args) -> None:
+    """Queue an internal ``fn(*args)`` on ``lane``, after its callbacks queued so far."""
+    submit(lane, None, fn, args, None)
 
 
 def in_event_thread() -> bool:
-    """Tell whether the caller is a callback running on the event thread."""
-    return threading.current_thread() is _thread
+    """Tell whether the caller is a callback running on an event thread."""
+    return getattr(_local, "worker", None) is not None
 
 
-_thread_pid = 0  # the process that started _thread: after a fork it must be started again
+def _start_workers() -> None:
+    global _started
+    with _workers_lock:
+        if _started:
+            return
+        _workers.clear()
+        _started = True
+        _spawn(primary=True)
+        threading.Thread(target=_supervise, name="ws_widget-events-supervisor", daemon=True).start()
 
 
-def _ensure_thread() -> None:
-    global _thread, _thread_pid
-    if _thread_pid == os.getpid():  # the per-message path: no lock, no is_alive()
-        return
-    with _thread_lock:
-        if _thread_pid != os.getpid():
-            _thread = threading.Thread(target=_serve, name="ws_widget-events", daemon=True)
-            _thread.start()
-            _thread_pid = os.getpid()
+def _spawn(primary: bool) -> None:
+    worker = _Worker()
+    _workers.append(worker)
+    name = "ws_widget-events" if primary else f"ws_widget-events-{len(_workers)}"
+    threading.Thread(target=_serve, args=(worker, primary), name=name, daemon=True).start()
 
 
-def _serve() -> None:
+def _supervise() -> None:
+    """Start another worker while a lane waits and every worker is stuck in a slow callback,
+    so a blocking callback stalls only its own owner's queue."""
     while True:
-        context, fn, args, backlog, debug = _queue.get()
-        if context is None:
-            fn(*args)
-            continue
-        _install_output_tee()
+        _stall.wait()
+        _stall.clear()
+        while not _ready.empty():
+            time.sleep(SLOW_CALLBACK / 2)
+            now = time.monotonic()
+            with _workers_lock:
+                stuck = all(w.busy_since and now - w.busy_since > SLOW_CALLBACK for w in _workers)
+                if stuck and not _ready.empty() and len(_workers) < MAX_WORKERS:
+                    _spawn(primary=False)
+
+
+def _serve(worker: _Worker, primary: bool) -> None:
+    _local.worker = worker
+    while True:
         try:
-            context.run(_run_callback, fn, args, debug)
+            lane = _ready.get(timeout=None if primary else IDLE_EXIT)
+        except queue.Empty:
+            with _workers_lock:
+                if _ready.empty():
+                    _workers.remove(worker)
+                    return
+            continue
+        _run_lane(lane, worker)
+
+
+def _run_lane(lane: Lane, worker: _Worker) -> None:
+    """Run up to BATCH callbacks of ``lane``, then give it back to the end of the queue."""
+    _install_output_tee()
+    items = lane._items
+    budget = BATCH
+    while budget > 0:
+        try:
+            context, fn, args, debug = items.popleft()
+        except IndexError:
+            with lane._lock:  # submit() appends under this lock: nothing slips through
+                if not items:
+                    lane._scheduled = False
+                    return
+            continue
+        if context is None:
+            budget -= 1
+            _run_internal(lane, worker, fn, args)
+            continue
+        try:
+            budget -= context.run(_run_callbacks, lane, worker, context, fn, args, debug, budget)
         except RuntimeError:  # the context is entered elsewhere: run in a copy of it
-            context.copy().run(_run_callback, fn, args, debug)
-        finally:
-            backlog.done += 1
+            budget -= context.copy().run(_run_callbacks, lane, worker, context, fn, args, debug, 1)
+    _ready.put(lane)
 
 
-def _run_callback(fn: Callable, args: tuple, debug: DebugLog) -> None:
-    token = _current_debug.set(debug)
+def _run_internal(lane: Lane, worker: _Worker, fn: Callable, args: tuple) -> None:
+    worker.busy_since = time.monotonic()
     try:
         fn(*args)
-    except BaseException as exc:  # noqa: BLE001 - a user's error must kill nothing
-        report_exception(exc, skip_frames=1)
+    except BaseException as exc:  # noqa: BLE001 - an internal call failed: keep serving
+        report_exception(exc)
     finally:
-        if debug.printed:  # flushing a kernel's stream waits for IOPub: only when needed
-            debug.printed = False
-            sys.stdout.flush()
-            sys.stderr.flush()
+        worker.busy_since = 0.0
+        lane.done += 1
+
+
+def _run_callbacks(lane: Lane, worker: _Worker, context: contextvars.Context, fn: Callable,
+                   args: tuple, debug: DebugLog, budget: int) -> int:
+    """Run ``fn(*args)``, then the lane's next callbacks while they share this context and
+    Debug Output (entering a context once per run of them); return how many ran."""
+    items = lane._items
+    token = _current_debug.set(debug)
+    ran = 0
+    try:
+        while True:
+            worker.busy_since = time.monotonic()
+            try:
+                fn(*args)
+            except BaseException as exc:  # noqa: BLE001 - a user's error must kill nothing
+                report_exception(exc, skip_frames=1)
+            finally:
+                worker.busy_since = 0.0
+                lane.done += 1
+                if debug.printed:  # flushing a kernel's stream waits for IOPub: only when needed
+                    debug.printed = False
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                debug.flush()
+            ran += 1
+            if ran >= budget:
+                return ran
+            try:
+                following = items[0]
+            except IndexError:
+                return ran
+            if following[0] is not context or following[3] is not debug:
+                return ran
+            items.popleft()
+            _, fn, args, _ = following
+    finally:
         _current_debug.reset(token)
-        debug.flush()
 
 
 def report_exception(exc: BaseException, skip_frames: int = 0) -> None:

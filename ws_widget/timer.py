@@ -15,7 +15,7 @@ from . import events, ioloop
 from .callbacks import Callback, adapt
 from .debuglog import DebugLog
 
-_call_after_backlog = events.Backlog()
+_call_after_lane = events.Lane()
 _call_after_debug = DebugLog()
 
 
@@ -36,7 +36,7 @@ class Timer:
         self._running = False
         self._keep_alive = False
         self._handle = None
-        self._backlog = events.Backlog()
+        self._lane = events.Lane()
         self.debug_output = DebugLog()
         self.skipped_ticks = 0
 
@@ -87,9 +87,9 @@ class Timer:
         keep_alive = events.hold()
 
         def due() -> None:
-            events.submit(context, fn, (), _call_after_backlog, _call_after_debug)
+            events.submit(_call_after_lane, context, fn, (), _call_after_debug)
             if keep_alive:
-                events.call(events.release)
+                events.call(_call_after_lane, events.release)
 
         ioloop.call_soon(lambda: ioloop.get_loop().call_later(delay, due))
 
@@ -111,11 +111,11 @@ class Timer:
             return
         slot = self._callbacks.get("EventHandler")
         if slot is not None:
-            if self._backlog.pending:
+            if self._lane.pending:
                 self.skipped_ticks += 1
             else:
                 fn, count = slot
-                events.submit(context, fn, (self,)[:count], self._backlog, self.debug_output)
+                events.submit(self._lane, context, fn, (self,)[:count], self.debug_output)
         loop = ioloop.get_loop()
         due += period
         if due < loop.time():  # the loop fell behind: skip the missed ticks

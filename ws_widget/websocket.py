@@ -88,7 +88,7 @@ class WebSocket:
         self.frames = History(max_records=100_000)  # filled when connected with frame_log=True
         self.debug_output = DebugLog()
         self._core = Core(self, self.history, self.debug_output, self.frames)
-        self._backlog = events.Backlog()
+        self._lane = events.Lane()
         self._receive_cursor = 0
         self._widget = None
 
@@ -407,7 +407,7 @@ class WebSocket:
     @property
     def pending_callbacks(self) -> int:
         """Callbacks queued for this socket that have not finished yet."""
-        return self._backlog.pending
+        return self._lane.pending
 
     def __str__(self) -> str:
         return "websocket"
@@ -453,7 +453,7 @@ class WebSocket:
         if slot is None:
             return False
         fn, count = slot
-        events.submit(attempt.context, fn, args[:count], self._backlog, self.debug_output)
+        events.submit(self._lane, attempt.context, fn, args[:count], self.debug_output)
         return True
 
     # The core's listener interface; called on the I/O loop.
@@ -466,19 +466,22 @@ class WebSocket:
         return self._callbacks.get("Data") is not None
 
     def message(self, attempt: Attempt, payload: str | bytes) -> None:
-        self._emit(attempt, "Data", (self, payload))
+        slot = self._callbacks.get("Data")  # the per-message path: _emit inlined
+        if slot is not None:
+            fn, count = slot
+            events.submit(self._lane, attempt.context, fn, (self, payload)[:count], self.debug_output)
 
     def pong(self, attempt: Attempt, rtt: float) -> None:
         self._emit(attempt, "Pong", (self,))
 
     def failed(self, attempt: Attempt, text: str) -> None:
         if not self._emit(attempt, "Error", (self, text)):
-            events.submit(attempt.context, _print_error, (text,), self._backlog, DebugLog(1))
+            events.submit(self._lane, attempt.context, _print_error, (text,), DebugLog(1))
 
     def closed(self, attempt: Attempt) -> None:
         self._emit(attempt, "Closed", (self,))
         if attempt.keep_alive:
-            events.call(events.release)
+            events.call(self._lane, events.release)
 
     def reconnect_scheduled(self, attempt: Attempt, retry: int, delay: float) -> None:
         if attempt.keep_alive:  # a script waits for the reconnect too
@@ -486,7 +489,7 @@ class WebSocket:
 
     def reconnect_cancelled(self, keep_alive: bool) -> None:
         if keep_alive:
-            events.call(events.release)
+            events.call(self._lane, events.release)
 
 
 def _print_error(text: str) -> None:

@@ -451,7 +451,7 @@ function render({ model, el }) {
   const messages = createList({
     source: "messages", request, filterSpec, isUnfiltered: unfiltered, follow: () => follow.checked, shown,
     rowCells: (record, bytes) => [
-      ["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", ARROWS[record[2]] || record[2], record[2]],
+      ["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", Object.hasOwn(ARROWS, record[2]) ? ARROWS[record[2]] : String(record[2]), record[2]],
       ["wsw-kind", record[3]], ["wsw-size", formatBytes(record[4])], ["wsw-preview", previewText(record, bytes)],
     ],
     onSelect: (seq) => { selected = seq; detail.textContent = "loading\u2026"; request({ type: "get", seq }); },
@@ -474,7 +474,7 @@ function render({ model, el }) {
     source: "frames", request, filterSpec: () => ({}), isUnfiltered: () => true, follow: () => frameFollow.checked, shown: frameShown,
     rowCells: (record, bytes) => {
       const { bits, preview } = frameColumns(record, bytes);
-      return [["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", ARROWS[record[2]] || record[2], record[2]],
+      return [["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", Object.hasOwn(ARROWS, record[2]) ? ARROWS[record[2]] : String(record[2]), record[2]],
         ["wsw-kind", record[3]], ["wsw-bits", bits], ["wsw-size", formatBytes((record[6] || {}).length ?? record[4]), "length on the wire"],
         ["wsw-preview", preview]];
     },

@@ -131,6 +131,15 @@ def test_ws_offers_subprotocols_and_takes_options(ip, server):
     assert ip.user_ns["quick"].wait_open(5).ping(timeout=5) > 0
 
 
+def test_ws_masks_a_token_offered_as_a_subprotocol(ip, server):
+    """A bearer token offered with --subprotocol is masked in the connecting line."""
+    token = "base64url.bearer.authorization.k8s.io.CANARY42"
+    captured = run(ip, "line", "ws", f"{server.url('/echo')} --subprotocol {token} --no-display")
+    assert "offering base64url.bearer.authorization.k8s.io.****" in captured.stdout
+    assert "CANARY42" not in captured.stdout + captured.stderr
+    ip.user_ns["ws"].close()
+
+
 def test_ws_send_text_json_hex_and_base64_arrive_echoed(ip, server):
     """%ws_send sends text as typed, JSON compact, and hex or base64 as binary."""
     ws = open_echo(ip, server)

@@ -4,7 +4,7 @@
 
 Modules, in the order imports flow (each imports only those above it):
 
-- pure logic: ``exceptions``, ``redact`` (masking secrets), ``target`` (checking Connect's
+- pure logic: ``exceptions``, ``fileformat`` (checking files read back), ``redact`` (masking secrets), ``target`` (checking Connect's
   arguments), ``options`` (keyword options, TLS), ``messages`` (payloads, close codes),
   ``callbacks`` (the seed's callback attributes), ``explain`` (one human line per failure),
   ``history`` (records, pandas/JSONL/Parquet), ``debuglog`` (Q-SYS Debug Output lines),
@@ -22,7 +22,7 @@ from websockets.protocol import State
 from .cassette import Cassette
 from .cassette import load as load_cassette
 from .exceptions import (
-    ConnectFailedError, InsecureConnectionWarning, NotConnectedError, WaitTimeoutError, WsWidgetError,
+    ConnectFailedError, HistoryFormatError, InsecureConnectionWarning, NotConnectedError, WaitTimeoutError, WsWidgetError,
 )
 from .har import from_har, to_har
 from .history import History, Record
@@ -39,6 +39,7 @@ __all__ = [
     "replay",
     "to_har",
     "History",
+    "HistoryFormatError",
     "InsecureConnectionWarning",
     "NotConnectedError",
     "Record",

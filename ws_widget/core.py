@@ -39,6 +39,7 @@ from .history import (
     BINARY, CLOSE, ERROR, EVENT, IN, IN_BINARY, IN_TEXT, OPEN, OUT, PING, PONG, RECONNECT, TEXT, History,
 )
 from .options import Options
+from .redact import mask_subprotocols
 from .target import Target
 
 _SEND, _PING, _CLOSE = "send", "ping", "close"
@@ -267,11 +268,12 @@ class Core:
         attempt.subprotocol = connection.subprotocol
         attempt.state = State.CLOSING if attempt.close_requested else State.OPEN
         attempt.handshake = describe_handshake(connection.request, connection.response)
-        info = {"url": target.masked_url, **attempt.handshake, "subprotocol": connection.subprotocol}
+        shown = mask_subprotocols(connection.subprotocol) if connection.subprotocol else None
+        info = {"url": target.masked_url, **attempt.handshake, "subprotocol": shown}
         self.history.add(EVENT, OPEN, info=info)
         self.debug.log(
             f"Connected to {target.masked_url}"
-            + (f" (subprotocol {connection.subprotocol})" if connection.subprotocol else "")
+            + (f" (subprotocol {shown})" if shown else "")
         )
         attempt.outbox.extendleft((_SEND, payload, 1) for payload in reversed(self.connect_messages))
         self.listener.opened(attempt)

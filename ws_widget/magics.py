@@ -28,7 +28,7 @@ from websockets.protocol import State
 from .exceptions import WsWidgetError
 from .protocol import close_code_name
 from .messages import parse_composed
-from .redact import MASK
+from .redact import MASK, mask_subprotocols
 from .websocket import WebSocket, connect
 
 DEFAULT_NAME = "ws"
@@ -364,7 +364,7 @@ def _connecting_line(name: str, ws: WebSocket, args, headers, replaced: bool) ->
     """One line saying which name was bound and where it connects; header names only."""
     details = []
     if args.subprotocol:
-        details.append(f"offering {', '.join(args.subprotocol)}")
+        details.append(f"offering {mask_subprotocols(', '.join(args.subprotocol))}")
     if headers:
         details.append(f"headers {', '.join(header for header, _ in headers)}")
     if args.insecure and ws.verified is False:

@@ -11,7 +11,7 @@ from websockets.frames import CLOSE_CODE_EXPLANATIONS, CloseCode, Frame, Opcode
 from websockets.headers import parse_extension
 from websockets.utils import GUID, accept_key
 
-from .redact import mask_headers, mask_url
+from .redact import mask_headers, mask_subprotocols, mask_url
 
 # One-line meanings, RFC 6455 section 7.4 and the IANA registry; names are websockets' CloseCode.
 _MEANINGS = {
@@ -94,7 +94,8 @@ def describe_handshake(request, response) -> dict:
     if key:
         steps = accept_steps(key)
         info["accept_check"] = {**steps, "received": received, "ok": received == steps["accept"]}
-    info["subprotocol"] = response.headers.get("Sec-WebSocket-Protocol")
+    chosen = response.headers.get("Sec-WebSocket-Protocol")
+    info["subprotocol"] = mask_subprotocols(chosen) if chosen else chosen
     info["extensions"] = _extensions(response.headers.get_all("Sec-WebSocket-Extensions"))
     return info
 

@@ -25,6 +25,7 @@ from . import ioloop
 from .browse import Browser, RecordFilter, encode_detail, encode_records
 from .exceptions import WsWidgetError
 from .protocol import close_code_name
+from .redact import mask_subprotocols
 from .messages import parse_composed
 from .websocket import WebSocket
 
@@ -237,7 +238,7 @@ class WebSocketWidget(anywidget.AnyWidget):
             "state": state,
             "reason": reason,
             "url": ws.url or "",
-            "subprotocol": ws.subprotocol or "",
+            "subprotocol": mask_subprotocols(ws.subprotocol or ""),
             "tls": "" if verified is None else ("verified" if verified else "NOT verified"),
         }
 

@@ -13,15 +13,13 @@ violation; a peer that ignores the close frame after a protocol error is tested 
 
 Figures (one run on the development machine): the bystander's echo round trip took about 1 ms
 (median; at most 10 ms) in every case, and at most 0.33 s during the 20,000-ping flood (median
-20 ms); the tests allow ``BYSTANDER_RTT_LIMIT``. A peer that never finishes closing costs
+20 ms); the tests allow ``BYSTANDER_RTT_LIMIT`` (``conftest.py``, with the ``bystander`` fixture). A peer that never finishes closing costs
 ``close_timeout`` and no more.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
-import queue
 import struct
 import subprocess
 import sys
@@ -48,50 +46,6 @@ import ws_widget
 from ws_widget import State, WebSocket
 
 TEXT, BINARY, CLOSE, PING, PONG = 0x1, 0x2, 0x8, 0x9, 0xA
-BYSTANDER_RTT_LIMIT = 2.0  # seconds; on loopback a round trip takes about a millisecond
-_tokens = itertools.count()
-
-
-class Bystander:
-    """A connection to the normal echo server that must keep working whatever the hostile
-    server does: each round trip goes out through the I/O loop and comes back through the
-    ``Data`` callback on the event thread."""
-
-    def __init__(self, server):
-        self.received: queue.Queue = queue.Queue()
-        self.errors: list[str] = []
-        self.rtts: list[float] = []
-        self.ws = WebSocket.New()
-        self.ws.Data = lambda ws, data: self.received.put(data)
-        self.ws.Error = lambda ws, err: self.errors.append(err)
-        self.ws.connect(server.url("/echo"))
-
-    def round_trip(self) -> float:
-        token = f"bystander-{next(_tokens)}"
-        started = time.monotonic()
-        self.ws.Write(token)
-        try:
-            echoed = self.received.get(timeout=BYSTANDER_RTT_LIMIT)
-        except queue.Empty:
-            pytest.fail(f"the bystander's echo did not come back within {BYSTANDER_RTT_LIMIT} s")
-        rtt = time.monotonic() - started
-        assert echoed == token
-        self.rtts.append(rtt)
-        return rtt
-
-    def close(self) -> None:
-        self.ws.close()
-        assert self.ws.close_code == 1000
-        assert self.errors == []
-
-
-@pytest.fixture
-def bystander(server):
-    instance = Bystander(server)
-    yield instance
-    assert instance.ws.state is State.OPEN, "the hostile case disturbed another connection"
-    instance.round_trip()
-    instance.close()
 
 
 class Gate:
@@ -359,7 +313,7 @@ def check_client_failed(ws, recorder, closes, code: int, reason: str) -> str:
     assert ws.close_code == 1006 and ws.close_reason == ""
     assert isinstance(ws.last_error, ConnectionClosedError)
     assert ws.last_error.sent.code == code and ws.last_error.rcvd is None
-    assert kinds(ws) == ["open", "text", "close", "error"]
+    assert kinds(ws) == ["open", "text", "error", "close"]
     assert record_of(ws, "close").info == {"code": 1006, "meaning": "abnormal closure [internal]",
                                            "reason": "", "initiator": "client", "clean": False}
     assert record_of(ws, "error").info["message"] == text
@@ -478,7 +432,7 @@ def test_protocol_error_with_a_peer_that_keeps_the_connection_open(recorder, bys
         assert text.startswith(
             "the server sent an invalid frame: the client closed with 1002 (protocol error) ")
     assert ws.state is State.CLOSED and ws.close_code == 1006
-    assert kinds(ws) == ["open", "close", "error"]
+    assert kinds(ws) == ["open", "error", "close"]
     assert ws.last_error.rcvd is None  # the peer never answered
     assert ws.last_error.sent.code == (1009 if violation == "above max_size" else 1002)
 
@@ -569,7 +523,7 @@ def test_peer_never_completes_the_closing_handshake(recorder, bystander):
     )
     assert ws.state is State.CLOSED and ws.close_code == 1006 and ws.close_reason == ""
     assert isinstance(ws.last_error, ConnectionClosedError)
-    assert kinds(ws) == ["open", "text", "close", "error"]
+    assert kinds(ws) == ["open", "text", "error", "close"]
     close = record_of(ws, "close").info
     assert close == {"code": 1006, "meaning": "abnormal closure [internal]", "reason": "",
                      "initiator": "client", "clean": False}

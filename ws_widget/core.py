@@ -401,19 +401,13 @@ class Core:
             "initiator": "server" if protocol.close_rcvd_then_sent else "client",
             "clean": not abnormal,
         }
-        self.history.add(EVENT, CLOSE, info=info)
-        self.debug.log(
-            f"Closed: {attempt.close_code} ({close_code_name(attempt.close_code)})"
-            + (f" {attempt.close_reason}" if attempt.close_reason else "")
-        )
-        if abnormal:
-            exc = failure or close_exc
-            self._finish(attempt, exc, explain(exc, attempt.address))
-        else:
-            self._finish(attempt, None, None)
+        exc = (failure or close_exc) if abnormal else None
+        self._finish(attempt, exc, explain(exc, attempt.address) if abnormal else None, close_info=info)
 
-    def _finish(self, attempt: Attempt, exc: BaseException | None, text: str | None) -> None:
-        """Record the end of an attempt and emit ``failed`` then ``closed``."""
+    def _finish(self, attempt: Attempt, exc: BaseException | None, text: str | None,
+                close_info: dict | None = None) -> None:
+        """Record the end of an attempt (the error, then the close, as the callbacks see them)
+        and emit ``failed`` then ``closed``."""
         attempt.state = State.CLOSED
         leftovers = list(attempt.outbox)
         attempt.outbox.clear()
@@ -423,6 +417,12 @@ class Core:
             self.history.add(EVENT, ERROR, info={"message": text, **({"handshake": failed_handshake} if failed_handshake else {})})
             self.debug.log(f"Error: {text}")
             self.listener.failed(attempt, text)
+        if close_info is not None:
+            self.history.add(EVENT, CLOSE, info=close_info)
+            self.debug.log(
+                f"Closed: {attempt.close_code} ({close_code_name(attempt.close_code)})"
+                + (f" {attempt.close_reason}" if attempt.close_reason else "")
+            )
         if leftovers:
             self._drop(attempt, leftovers)
         if not attempt.opened.done():

@@ -1,7 +1,11 @@
-"""Shared fixtures: real servers on loopback and a helper to wait for callbacks."""
+"""Shared fixtures: real servers on loopback, a helper to wait for callbacks, and a bystander
+connection that proves the I/O loop keeps serving others while one connection misbehaves."""
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+import queue
 import sys
 import threading
 import time
@@ -14,6 +18,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from servers import AiohttpServer, NodeServer, WebsocketsServer  # noqa: E402
 from browser import Chromium, JupyterServer  # noqa: E402
 from kernels import Kernel  # noqa: E402
+from ws_widget import State, WebSocket  # noqa: E402
+
+BYSTANDER_RTT_LIMIT = 2.0  # seconds; on loopback a round trip takes about a millisecond
+_tokens = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +91,83 @@ class Recorder:
 @pytest.fixture
 def recorder():
     return Recorder()
+
+
+class Bystander:
+    """A connection to the normal echo server that must keep working whatever another
+    connection goes through: each round trip goes out through the I/O loop and comes back
+    through the ``Data`` callback on the event thread."""
+
+    def __init__(self, server):
+        self.received: queue.Queue = queue.Queue()
+        self.errors: list[str] = []
+        self.rtts: list[float] = []
+        self.ws = WebSocket.New()
+        self.ws.Data = lambda ws, data: self.received.put(data)
+        self.ws.Error = lambda ws, err: self.errors.append(err)
+        self.ws.connect(server.url("/echo"))
+
+    def round_trip(self) -> float:
+        token = f"bystander-{next(_tokens)}"
+        started = time.monotonic()
+        self.ws.Write(token)
+        try:
+            echoed = self.received.get(timeout=BYSTANDER_RTT_LIMIT)
+        except queue.Empty:
+            pytest.fail(f"the bystander's echo did not come back within {BYSTANDER_RTT_LIMIT} s")
+        rtt = time.monotonic() - started
+        assert echoed == token
+        self.rtts.append(rtt)
+        return rtt
+
+    @contextlib.contextmanager
+    def busy(self):
+        """Make round trips one after another on a thread of its own while the block runs;
+        a late or wrong echo fails the test when the block ends. Use :meth:`more_round_trips`
+        inside the block to see some complete at a given moment."""
+        stop, failures = threading.Event(), []
+
+        def loop():
+            try:
+                while not stop.is_set():
+                    self.round_trip()
+                    stop.wait(0.005)
+            except BaseException as exc:  # noqa: BLE001 - pytest.fail raises a BaseException
+                failures.append(exc)
+
+        thread = threading.Thread(target=loop, daemon=True, name="bystander")
+        thread.start()
+        try:
+            yield self
+        finally:
+            stop.set()
+            thread.join(BYSTANDER_RTT_LIMIT + 5)
+        if failures:
+            raise failures[0]
+
+    def more_round_trips(self, count: int = 1, timeout: float = 10.0) -> None:
+        """Inside :meth:`busy`: wait until ``count`` more round trips completed."""
+        target = len(self.rtts) + count
+        deadline = time.monotonic() + timeout
+        while len(self.rtts) < target:
+            if time.monotonic() > deadline:
+                pytest.fail(f"the bystander made {len(self.rtts) - target + count} of {count} round trips")
+            time.sleep(0.005)
+
+    def close(self) -> None:
+        self.ws.close()
+        assert self.ws.close_code == 1000
+        assert self.errors == []
+
+
+@pytest.fixture
+def bystander(server):
+    """A bystander echo connection; at the end it must still be open and answer."""
+    instance = Bystander(server)
+    yield instance
+    assert instance.ws.state is State.OPEN, "the case disturbed another connection"
+    instance.round_trip()
+    instance.close()
 
 
 @pytest.fixture(scope="module")

@@ -179,9 +179,6 @@ def test_sleeping_callback_lags_only_its_own_callbacks(sender):
     slow.close()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "every connection's callbacks share one event thread (ws_widget/events.py), so a sleeping "
-    "Data callback on one connection delays the callbacks of all others"))
 def test_sleeping_callback_does_not_delay_other_connections_callbacks(sender):
     """While one connection's Data callbacks sleep, another connection's callbacks run."""
     slow, ran = _slow_stream(sender, 30, 0.2)  # 6 s of callbacks

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import queue
 import threading
 import time
 
@@ -355,6 +356,32 @@ def test_slow_callback_does_not_stall_recording(server):
         time.sleep(0.01)
     assert ws.pending_callbacks == 0
     ws.Close()
+
+
+def test_blocking_callback_stalls_only_its_own_socket(server):
+    """While one socket's Data callback blocks, another socket's callbacks keep running, in order."""
+    blocked, release = WebSocket.New(), threading.Event()
+    seen_blocked: list[str] = []
+    blocked.Data = lambda ws, data: (release.wait(20), seen_blocked.append(data))
+    free, arrived = WebSocket.New(), queue.Queue()
+    free.Data = lambda ws, data: arrived.put(data)
+    connect(blocked, server, "/echo")
+    connect(free, server, "/echo")
+    for n in range(3):
+        blocked.Write(f"b{n}")
+    deadline = time.monotonic() + 10
+    while blocked.pending_callbacks < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for n in range(20):
+        free.Write(f"f{n}")
+        assert arrived.get(timeout=5) == f"f{n}"  # the round trip completes while the other blocks
+    assert blocked.pending_callbacks == 3 and seen_blocked == []
+    release.set()
+    while blocked.pending_callbacks and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert seen_blocked == ["b0", "b1", "b2"]
+    blocked.Close()
+    free.Close()
 
 
 def test_raising_callback_kills_nothing(server, recorder, capsys):

@@ -1,8 +1,8 @@
 """The I/O core: connection attempts, sends, pings and closes of one WebSocket, run on the
 I/O loop and recorded in its history. Every public method may be called from any thread.
 
-A *listener* (the face, see ``websocket.py``) hears ``opened``, ``message`` (only while its
-``wants_data`` is true), ``pong``, ``failed``, ``closed``, ``reconnect_scheduled`` and
+A *listener* (the face, see ``websocket.py``) hears ``opened``, ``message`` (each received
+message, already recorded), ``pong``, ``failed``, ``closed``, ``reconnect_scheduled`` and
 ``reconnect_cancelled`` on the I/O loop and must return at once.
 
 Event order per attempt: ``opened``? ``message``* (``failed``)? ``closed``, exactly one
@@ -294,8 +294,7 @@ class Core:
         stats.bytes_in += size
         if self._message_waiters:
             self._wake_message_waiters()
-        if self.listener.wants_data:
-            self.listener.message(attempt, message)
+        self.listener.message(attempt, message)  # queues the Data callback, if there is one
 
     def _enqueue(self, attempt: Attempt, item: tuple) -> None:
         if attempt.state is State.CLOSED or attempt.finished.done():

@@ -84,21 +84,29 @@ os.register_at_fork(after_in_child=_forget_workers)
 def submit(lane: Lane, context: contextvars.Context | None, fn: Callable, args: tuple,
            debug: DebugLog | None) -> None:
     """Queue ``fn(*args)`` to run on an event thread inside ``context``, after the callbacks
-    already queued on ``lane``; a ``None`` context marks an internal call (no output capture)."""
+    already queued on ``lane``; a ``None`` context marks an internal call (no output capture).
+    Called on the I/O loop only: one thread writes ``submitted``."""
     lane.submitted += 1
-    lock = lane._lock
-    lock.acquire()  # the per-message path: no ``with`` overhead
     lane._items.append((context, fn, args, debug))
-    if lane._scheduled:
-        lock.release()
+    if lane._scheduled:  # the per-message path: a worker holds the lane and will see the item
         return
-    lane._scheduled = True
-    lock.release()
+    _schedule(lane)
+
+
+def _schedule(lane: Lane) -> bool:
+    """Put ``lane`` on the ready queue unless it is there already; return whether it was put.
+    (A worker that gives a lane up checks its items once more afterwards, so an item appended
+    while the flag was being cleared is never stranded.)"""
+    with lane._lock:
+        if lane._scheduled:
+            return False
+        lane._scheduled = True
     _ready.put(lane)
     if not _started:
         _start_workers()
     if not _stall.is_set():
         _stall.set()
+    return True
 
 
 def call(lane: Lane, fn: Callable, *args) -> None:
@@ -167,10 +175,10 @@ def _run_lane(lane: Lane, worker: _Worker) -> None:
         try:
             context, fn, args, debug = items.popleft()
         except IndexError:
-            with lane._lock:  # submit() appends under this lock: nothing slips through
-                if not items:
-                    lane._scheduled = False
-                    return
+            with lane._lock:
+                lane._scheduled = False
+            if not items or not _reclaim(lane):  # an item may have come while clearing the flag
+                return
             continue
         if context is None:
             budget -= 1
@@ -178,9 +186,22 @@ def _run_lane(lane: Lane, worker: _Worker) -> None:
             continue
         try:
             budget -= context.run(_run_callbacks, lane, worker, context, fn, args, debug, budget)
-        except RuntimeError:  # the context is entered elsewhere: run in a copy of it
+        except RuntimeError as exc:
+            if "already entered" not in str(exc):  # not from entering: never run a callback twice
+                report_exception(exc)
+                budget -= 1
+                continue
+            # the context is entered elsewhere (a waiting cell's thread): run in a copy of it
             budget -= context.copy().run(_run_callbacks, lane, worker, context, fn, args, debug, 1)
     _ready.put(lane)
+
+
+def _reclaim(lane: Lane) -> bool:
+    with lane._lock:
+        if lane._scheduled:  # submit() scheduled it again: another turn will run the item
+            return False
+        lane._scheduled = True
+        return True
 
 
 def _run_internal(lane: Lane, worker: _Worker, fn: Callable, args: tuple) -> None:

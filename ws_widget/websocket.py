@@ -461,10 +461,6 @@ class WebSocket:
     def opened(self, attempt: Attempt) -> None:
         self._emit(attempt, "Connected", (self,))
 
-    @property
-    def wants_data(self) -> bool:
-        return self._callbacks.get("Data") is not None
-
     def message(self, attempt: Attempt, payload: str | bytes) -> None:
         slot = self._callbacks.get("Data")  # the per-message path: _emit inlined
         if slot is not None:

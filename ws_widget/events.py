@@ -68,7 +68,7 @@ class _Worker:
 _ready: queue.SimpleQueue = queue.SimpleQueue()  # lanes with work, in turn order
 _workers: list[_Worker] = []
 _workers_lock = threading.Lock()
-_stall = threading.Event()  # set when a lane waits and every worker may be stuck
+_activity = threading.Event()  # set while the supervisor watches for stuck workers
 _local = threading.local()
 _started = False  # reset in a forked child, whose workers must be started again
 
@@ -104,8 +104,8 @@ def _schedule(lane: Lane) -> bool:
     _ready.put(lane)
     if not _started:
         _start_workers()
-    if not _stall.is_set():
-        _stall.set()
+    if not _activity.is_set():
+        _activity.set()
     return True
 
 
@@ -139,17 +139,27 @@ def _spawn(primary: bool) -> None:
 
 def _supervise() -> None:
     """Start another worker while a lane waits and every worker is stuck in a slow callback,
-    so a blocking callback stalls only its own owner's queue."""
+    so a blocking callback stalls only its own owner's queue. Polls twice per SLOW_CALLBACK
+    while callbacks are about, and sleeps once they have been quiet for a second (so a steady
+    trickle of messages costs 20 wake-ups a second, not one per message)."""
     while True:
-        _stall.wait()
-        _stall.clear()
-        while not _ready.empty():
+        _activity.wait()
+        quiet_since = time.monotonic()
+        while True:
             time.sleep(SLOW_CALLBACK / 2)
             now = time.monotonic()
             with _workers_lock:
+                waiting = not _ready.empty()
                 stuck = all(w.busy_since and now - w.busy_since > SLOW_CALLBACK for w in _workers)
-                if stuck and not _ready.empty() and len(_workers) < MAX_WORKERS:
+                if waiting and stuck and len(_workers) < MAX_WORKERS:
                     _spawn(primary=False)
+                busy = waiting or any(w.busy_since for w in _workers)
+            if busy:
+                quiet_since = now
+            elif now - quiet_since > 1.0:
+                _activity.clear()
+                if _ready.empty():  # a lane put before the clear is seen here; one put after
+                    break  # it finds the event clear and sets it again
 
 
 def _serve(worker: _Worker, primary: bool) -> None:

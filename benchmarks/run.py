@@ -389,6 +389,8 @@ def main() -> None:
     parser.add_argument("--checkout", default="",
                         help="measure the ws_widget package of this directory in the subprocess trials "
                              "(ingest, roundtrip, memory, scale), e.g. a patched copy")
+    parser.add_argument("--out", default=str(HERE / "results"),
+                        help="directory for the .md and .json results (default benchmarks/results)")
     args = parser.parse_args()
     if args.checkout:
         os.environ["WS_WIDGET_CHECKOUT"] = str(Path(args.checkout).resolve())
@@ -412,8 +414,8 @@ def main() -> None:
             log(f"  ({time.monotonic() - t0:.0f} s)")
     results["seconds"] = time.monotonic() - started
     results["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    out_dir = HERE / "results"
-    out_dir.mkdir(exist_ok=True)
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
     stem = "checkout" if args.checkout else "latest"
     (out_dir / f"{stem}.json").write_text(json.dumps(results, indent=1))
     text = markdown(results)

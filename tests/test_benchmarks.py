@@ -1,0 +1,26 @@
+"""The benchmarks still run: ``benchmarks/run.py --quick`` end to end (nothing about speed)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_quick_benchmark_run_writes_every_section(tmp_path):
+    """The quick mode measures every section and writes its table and JSON."""
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads((tmp_path / "latest.json").read_text())
+    assert results["quick"] is True
+    for section in results["sections"]:
+        assert results[section], f"section {section} produced nothing"
+    table = (tmp_path / "latest.md").read_text()
+    assert "| measurement | figure | target | verdict |" in table
+    assert "1. ingest 64 B, history only / raw" in table and "7." in table

@@ -70,31 +70,40 @@ def drain(url: str, n: int, frame_bytes: int) -> dict:
 # -------------------------------------------------------------------------- ingest
 
 
-async def _raw_ingest(url: str, n: int) -> tuple[float, float]:
+def window_start(n: int) -> int:
+    """Index of the first message of the last quarter: the steady-state window, once a history
+    of ``n // 4`` records is full and every new record replaces an old one."""
+    return n - n // 4
+
+
+async def _raw_ingest(url: str, n: int) -> tuple[float, float, float]:
     from websockets.asyncio.client import connect
 
     count = 0
-    first = last = 0.0
+    first = window = last = 0.0
     async with connect(url, max_size=None) as ws:
         async for message in ws:
             count += 1
             if count == 1:
                 first = time.monotonic()
-            elif count == n:
+            elif count == window_start(n) + 1:
+                window = time.monotonic()
+            if count == n:
                 last = time.monotonic()
                 break
-    return first, last
+    return first, window, last
 
 
 def ingest(variant: str, url: str, n: int) -> dict:
     faults0 = page_faults()
     if variant == "raw":
-        first, last = asyncio.run(_raw_ingest(url, n))
-        extra = {}
+        first, window, last = asyncio.run(_raw_ingest(url, n))
+        extra = {"window_rate": (n - 1 - window_start(n)) / (last - window)}
     else:
         import ws_widget
 
-        ws = ws_widget.WebSocket(max_records=n + 100)  # default max_bytes (512 MiB)
+        # default max_bytes (512 MiB); "full" keeps the last quarter: a full history from then on
+        ws = ws_widget.WebSocket(max_records=n // 4 if variant == "full" else n + 100)
         done = threading.Event()
         finished = {}
         if variant == "callback":
@@ -117,6 +126,13 @@ def ingest(variant: str, url: str, n: int) -> dict:
         if variant == "callback":
             done.wait(600)
         messages = [record for record in history.snapshot() if record.direction == "in"]
+        if variant == "full":  # only the last quarter is left: the steady state of a full history
+            window = len(messages) - 1
+            rate = window / (messages[-1].mono - messages[0].mono)
+            ws.close()
+            return {"variant": variant, "messages": n, "seconds": messages[-1].mono - messages[0].mono,
+                    "rate": rate, "window_rate": rate, "window": window,
+                    "minor_faults": page_faults()[0] - faults0[0]}
         first = messages[0].mono
         recorded = messages[n - 1].mono
         last = finished.get("time", recorded)

@@ -22,10 +22,12 @@ from websockets.protocol import State
 from .cassette import Cassette
 from .cassette import load as load_cassette
 from .exceptions import (
-    ConnectFailedError, HistoryFormatError, InsecureConnectionWarning, NotConnectedError, WaitTimeoutError, WsWidgetError,
+    ConnectFailedError, HistoryFormatError, InsecureConnectionWarning, NotConnectedError, WaitTimeoutError,
+    WsWidgetError,
 )
 from .har import from_har, to_har
 from .history import History, Record
+from .options import ReconnectPolicy
 from .replay import ReplayServer, replay
 from .timer import Timer
 from .websocket import WebSocket, connect
@@ -43,6 +45,7 @@ __all__ = [
     "InsecureConnectionWarning",
     "NotConnectedError",
     "Record",
+    "ReconnectPolicy",
     "State",
     "Timer",
     "WaitTimeoutError",

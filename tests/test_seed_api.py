@@ -111,6 +111,19 @@ def test_custom_headers_reach_the_server(any_server, recorder):
     ws.Close()
 
 
+def test_origin_and_user_agent_are_settable(server, recorder):
+    """origin= and user_agent= set the Origin and User-Agent headers the server sees."""
+    ws = WebSocket.New()
+    recorder.attach(ws)
+    ws.Connect("ws", "127.0.0.1", "/headers", server.port, origin="http://127.0.0.1:8888",
+               user_agent="ws_widget-test/1")
+    recorder.wait_data()
+    seen = {k.lower(): v for k, v in json.loads(recorder.data()[0]).items()}
+    assert seen["origin"] == "http://127.0.0.1:8888"
+    assert seen["user-agent"] == "ws_widget-test/1"
+    ws.Close()
+
+
 def test_query_string_is_kept(server, recorder):
     """The url argument keeps its query string."""
     ws = WebSocket.New()

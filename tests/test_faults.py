@@ -274,10 +274,6 @@ def test_black_hole_is_found_by_keepalive(seq_servers, recorder, bystander):
                                 "initiator": "client", "clean": False}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "library: after a keepalive timeout websockets waits close_timeout for the close frame of a "
-    "peer that just stopped answering, so the Error comes ping_interval + ping_timeout + "
-    "close_timeout late (50 s by default, not the README's 40 s); fix: abort at once (report)"))
 def test_black_hole_is_reported_without_waiting_close_timeout(seq_servers, recorder, bystander):
     """A keepalive timeout is reported within ping_interval + ping_timeout, not close_timeout later."""
     server = seq_servers()

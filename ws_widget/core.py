@@ -538,6 +538,15 @@ class _RecordingConnection(ClientConnection):
         if self.close_deadline is not None and not getattr(self, "_close_watch", None):
             self._close_watch = self.loop.call_at(self.close_deadline, self._close_overdue)
 
+    def send_data(self) -> None:
+        super().send_data()
+        # After a keepalive timeout the peer has been silent for ping_timeout: waiting
+        # close_timeout more for its close frame only delays the Error. End the connection now.
+        sent = self.protocol.close_sent
+        if (sent is not None and sent.code == 1011 and sent.reason == "keepalive ping timeout"
+                and not self.connection_lost_waiter.done()):
+            self.transport.abort()
+
     def _close_overdue(self) -> None:
         if not self.connection_lost_waiter.done():
             self.set_connection_exc(TimeoutError("timed out while closing connection"))

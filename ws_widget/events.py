@@ -5,9 +5,9 @@ arrived. Lanes take turns on one event thread, up to ``BATCH`` callbacks a turn,
 of different owners do not overlap either, unless one runs longer than ``SLOW_CALLBACK``
 seconds: then a spare thread serves the other lanes meanwhile, so a callback that blocks
 stalls only its own owner's backlog. Callbacks never run on the I/O loop, so a slow or
-failing one cannot stall keepalive or recording. Each runs in the ``contextvars`` context captured where the user called
-``Connect`` or ``Start``, so its ``print()`` lands in that notebook cell; printed text is also
-copied to the owner's Debug Output.
+failing one cannot stall keepalive or recording. Each runs in the ``contextvars`` context
+captured where the user called ``Connect`` or ``Start``, so its ``print()`` lands in that
+notebook cell; printed text is also copied to the owner's Debug Output.
 
 In a plain script (not IPython, not a kernel) the interpreter stays alive while a connection
 or timer is active, as a Q-SYS script does, and exits once everything has ended, or at once
@@ -74,8 +74,9 @@ _started = False  # reset in a forked child, whose workers must be started again
 
 
 def _forget_workers() -> None:
-    global _started
+    global _started, _workers_lock
     _started = False
+    _workers_lock = threading.Lock()  # a parent's thread may have held it at the fork
 
 
 os.register_at_fork(after_in_child=_forget_workers)
@@ -93,20 +94,19 @@ def submit(lane: Lane, context: contextvars.Context | None, fn: Callable, args: 
     _schedule(lane)
 
 
-def _schedule(lane: Lane) -> bool:
-    """Put ``lane`` on the ready queue unless it is there already; return whether it was put.
-    (A worker that gives a lane up checks its items once more afterwards, so an item appended
-    while the flag was being cleared is never stranded.)"""
+def _schedule(lane: Lane) -> None:
+    """Put ``lane`` on the ready queue unless it is there already. (A worker that gives a lane
+    up checks its items once more afterwards, so an item appended while the flag was being
+    cleared is never stranded.)"""
     with lane._lock:
         if lane._scheduled:
-            return False
+            return
         lane._scheduled = True
     _ready.put(lane)
     if not _started:
         _start_workers()
     if not _activity.is_set():
         _activity.set()
-    return True
 
 
 def call(lane: Lane, fn: Callable, *args) -> None:

@@ -71,6 +71,22 @@ def trial(*args, env: dict | None = None, timeout: float = 300, script: str = "t
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def rss() -> int:
+    """Resident set size of this process in bytes (psutil when installed, else /proc)."""
+    try:
+        import psutil
+    except ImportError:
+        with open("/proc/self/statm") as file:
+            return int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    return psutil.Process().memory_info().rss
+
+
+def cpu() -> float:
+    """CPU seconds (user + system) this process has used."""
+    times = os.times()
+    return times.user + times.system
+
+
 def median(values) -> float:
     return statistics.median(values)
 

@@ -26,21 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, os.environ.get("WS_WIDGET_CHECKOUT") or str(HERE.parent))
 
-from common import Sender  # noqa: E402
-
-
-def rss() -> int:
-    try:
-        import psutil
-    except ImportError:
-        with open("/proc/self/statm") as file:
-            return int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    return psutil.Process().memory_info().rss
-
-
-def cpu() -> float:
-    times = os.times()
-    return times.user + times.system
+from common import Sender, cpu, rss  # noqa: E402
 
 
 def raise_fd_limit(needed: int) -> None:

@@ -26,25 +26,10 @@ sys.path.insert(0, str(HERE))
 # WS_WIDGET_CHECKOUT: soak the ws_widget of another checkout (as run.py --checkout does).
 sys.path.insert(0, os.environ.get("WS_WIDGET_CHECKOUT") or str(HERE.parent))
 
-from common import Sender, machine  # noqa: E402
+from common import Sender, cpu, machine, rss  # noqa: E402
 
 PLATEAU = 0.05  # RSS may grow at most this fraction over the second half of the run
 TABLE_ROWS = 20
-
-
-def rss() -> int:
-    """Resident set size of this process in bytes (psutil when installed, else /proc)."""
-    try:
-        import psutil
-    except ImportError:
-        with open("/proc/self/statm") as file:
-            return int(file.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-    return psutil.Process().memory_info().rss
-
-
-def cpu() -> float:
-    times = os.times()
-    return times.user + times.system
 
 
 def soak(sender: Sender, minutes: float, rate: int, size: int, max_records: int, max_bytes: int,

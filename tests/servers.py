@@ -211,16 +211,17 @@ class AiohttpServer:
 
 
 class NodeServer:
-    """Node's ``ws`` server in a child process (``tests/node/server.js``)."""
+    """Node's ``ws`` server in a child process: ``tests/node/server.js``, or another ``script``
+    that prints its port and ends when its stdin closes (``benchmarks/server.js``)."""
 
     name = "node-ws"
 
-    def __init__(self):
+    def __init__(self, script: Path = NODE_DIR / "server.js"):
         node = shutil.which("node")
         if node is None or not (NODE_DIR / "node_modules" / "ws").is_dir():
             raise RuntimeError("Node's ws is not installed: run `npm ci --prefix tests/node` (make test does)")
         self.process = subprocess.Popen(
-            [node, str(NODE_DIR / "server.js")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            [node, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
         self.port = int(self.process.stdout.readline())
         self.scheme = "ws"

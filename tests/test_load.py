@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import resource
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import ws_widget
+from servers import NodeServer
 from ws_widget import WebSocket
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,28 +27,6 @@ SERVER_JS = ROOT / "benchmarks" / "server.js"
 CONNECTIONS = 500
 MESSAGES = 200
 RATE = 100  # messages/s per connection: every stream lasts 2 s, so they all overlap
-
-
-class Sender:
-    """``benchmarks/server.js`` in a child process; ``url(path)`` on its port."""
-
-    def __init__(self):
-        node = shutil.which("node")
-        if node is None or not (ROOT / "tests" / "node" / "node_modules" / "ws").is_dir():
-            raise RuntimeError("Node's ws is not installed: run `npm ci --prefix tests/node` (make test does)")
-        self.process = subprocess.Popen([node, str(SERVER_JS)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        text=True)
-        self.port = int(self.process.stdout.readline())
-
-    def url(self, path: str) -> str:
-        return f"ws://127.0.0.1:{self.port}{path}"
-
-    def close(self):
-        self.process.stdin.close()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 def raise_fd_limit(needed: int) -> None:
@@ -64,7 +42,7 @@ def raise_fd_limit(needed: int) -> None:
 def sender():
     # Node raises its own soft limit; the raise here also covers this process's sockets.
     raise_fd_limit(len(os.listdir("/proc/self/fd")) + CONNECTIONS + 256)
-    instance = Sender()
+    instance = NodeServer(SERVER_JS)
     yield instance
     instance.close()
 

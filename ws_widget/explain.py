@@ -6,14 +6,20 @@ import errno
 import socket
 import ssl
 
+from websockets import http11
+from websockets.asyncio import messages
 from websockets.exceptions import (
     ConnectionClosed,
+    HeaderLineTooLong,
     InvalidHandshake,
     InvalidMessage,
     InvalidStatus,
     InvalidURI,
     NegotiationError,
     ProxyError,
+    StatusLineTooLong,
+    TooManyFragments,
+    TooManyHeaders,
 )
 
 # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH; then
@@ -78,6 +84,20 @@ def _explain(exc: BaseException, address: str) -> str:
         return f"handshake negotiation failed ({exc}): check sub_protocol and compression"
     if isinstance(exc, ProxyError):
         return f"proxy failed ({exc}): check the proxy settings, or pass proxy=None"
+    if isinstance(exc, InvalidMessage) and isinstance(exc.__cause__, (HeaderLineTooLong, TooManyHeaders)):
+        if isinstance(exc.__cause__, HeaderLineTooLong):
+            what, variable = f"a header line longer than {http11.MAX_LINE_LENGTH} bytes", "MAX_LINE_LENGTH"
+        else:
+            what, variable = f"more than {http11.MAX_NUM_HEADERS} headers", "MAX_NUM_HEADERS"
+        return (
+            f"the server's HTTP response from{where} has {what}, which websockets refuses: "
+            f"if that is expected, set the environment variable WEBSOCKETS_{variable} before importing ws_widget"
+        )
+    if isinstance(exc, StatusLineTooLong):
+        return (
+            f"no valid HTTP response from{where} (a status line longer than {http11.MAX_LINE_LENGTH} bytes): "
+            "is it a WebSocket server, and does it expect wss rather than ws?"
+        )
     if isinstance(exc, InvalidMessage):
         return (
             f"no valid HTTP response from{where} ({_cause(exc)}): is it a WebSocket server, "
@@ -117,6 +137,20 @@ def explain_close(exc: ConnectionClosed) -> str:
         )
     if sent is not None and sent.code in (1002, 1007) and not exc.rcvd_then_sent:
         return f"the server sent an invalid frame: the client closed with {sent}"
+    # A message websockets refused after it was parsed; the server may have closed cleanly meanwhile.
+    cause = exc.__cause__
+    if isinstance(cause, TooManyFragments) or (sent is not None and sent.reason == "too many fragments"):
+        closed = f" ({sent})" if sent is not None and sent.code == 1009 else ""
+        return (
+            f"a message from the server came in more than {messages.MAX_FRAGMENTS} fragments{closed}, which "
+            "websockets refuses: if that is expected, set the environment variable WEBSOCKETS_MAX_FRAGMENTS "
+            "before importing ws_widget"
+        )
+    if isinstance(cause, UnicodeDecodeError) and (sent is None or sent.code != 1007):
+        return (
+            "the server sent an invalid frame: a text message that is not UTF-8 was dropped "
+            f"({cause.reason} at position {cause.start})"
+        )
     if sent is not None and sent.code == 1009:
         return f"a message was larger than max_size ({sent}): raise max_size= if it is expected"
     if rcvd is None:

@@ -14,7 +14,6 @@ import time
 
 import pytest
 from websockets import http11
-from websockets.asyncio import messages
 from websockets.exceptions import InvalidMessage, StatusLineTooLong
 
 from rawservers import FrameReader, accept_upgrade, drain, finish_closing, frame, read_request, switching_protocols
@@ -91,9 +90,9 @@ def test_new_message_inside_an_unfinished_one(recorder, bystander):
     check_client_failed(ws, recorder, closes, 1002, "expected a continuation frame")
 
 
-def test_fragment_flood_at_the_fragment_limit(recorder, bystander):
-    """A text message in 4,096 one-byte fragments (websockets' limit), sent at once, is one message."""
-    count = messages.MAX_FRAGMENTS
+def test_fragment_flood_of_20000_fragments(recorder, bystander):
+    """A text message in 20,000 one-byte fragments (websockets alone stops at 4,096) is one message."""
+    count = 20_000
     expected = ("abcdefghij" * count)[:count]
     sent = []
     ws, _ = hostile(recorder, bystander, closing_script(fragments(count), sent))
@@ -102,34 +101,7 @@ def test_fragment_flood_at_the_fragment_limit(recorder, bystander):
     assert sent == [struct.pack("!H", 1000) + b"done"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "websockets' Assembler refuses a message in more than MAX_FRAGMENTS (4,096) frames, whatever "
-    "max_size says, and with the server's close frame right behind it drops it silently"))
-def test_fragment_flood_of_20000_fragments(recorder, bystander):
-    """A text message in 20,000 one-byte fragments, sent at once, is one message."""
-    count = 20_000
-    expected = ("abcdefghij" * count)[:count]
-    ws, _ = hostile(recorder, bystander, closing_script(fragments(count)))
-    check_clean_close(ws, recorder, [expected], ["open", "text", "close"])
-
-
-def test_fragment_flood_above_the_fragment_limit_is_explained(recorder, bystander):
-    """One fragment above websockets' limit gives 1009, explained with the limit's setting, not max_size."""
-    closes = []
-    limit = messages.MAX_FRAGMENTS
-    ws, _ = hostile(recorder, bystander, violation_script(fragments(limit + 1), closes), close_timeout=2)
-    text = check_client_failed(ws, recorder, closes, 1009, "too many fragments")
-    assert text == (f"a message from the server came in more than {limit} fragments (1009 (message too big) "
-                    "too many fragments), which websockets refuses: if that is expected, set the environment "
-                    "variable WEBSOCKETS_MAX_FRAGMENTS before importing ws_widget")
-
-
 REFUSED_THEN_CLOSED = {
-    "too many fragments": (
-        fragments(messages.MAX_FRAGMENTS + 1),
-        f"a message from the server came in more than {messages.MAX_FRAGMENTS} fragments, which websockets "
-        "refuses: if that is expected, set the environment variable WEBSOCKETS_MAX_FRAGMENTS before "
-        "importing ws_widget"),
     "invalid UTF-8": (
         frame(TEXT, b"ok \xff\xfe"),
         "the server sent an invalid frame: a text message that is not UTF-8 was dropped "
@@ -137,9 +109,6 @@ REFUSED_THEN_CLOSED = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "a message the Assembler refuses (too many fragments, invalid UTF-8) after the server's close "
-    "frame was parsed is dropped silently: Closed 1000 and no Error (Core._finish_open)"))
 @pytest.mark.parametrize("refused", REFUSED_THEN_CLOSED)
 def test_refused_message_then_the_servers_close_frame(recorder, bystander, refused):
     """A refused message followed at once by the server's close frame is reported, then Closed 1000."""

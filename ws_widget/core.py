@@ -26,7 +26,7 @@ from collections import deque
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed
-from websockets.frames import Opcode
+from websockets.frames import Frame, Opcode
 from websockets.protocol import State
 
 from . import ioloop
@@ -387,7 +387,14 @@ class Core:
         rcvd, sent = protocol.close_rcvd, protocol.close_sent
         attempt.close_code, attempt.close_reason = connection.close_code, connection.close_reason
         close_exc = protocol.close_exc
-        abnormal = failure is not None or rcvd is None or (
+        # recv() refuses a text that is not UTF-8 only when it reaches it, which may be after the
+        # server's close frame was parsed: the close is clean, yet a message was lost: an error.
+        refused = connection.connection_exc
+        if isinstance(refused, UnicodeDecodeError):
+            close_exc.__cause__ = refused
+        else:
+            refused = None
+        abnormal = failure is not None or refused is not None or rcvd is None or (
             not attempt.close_requested
             and sent is not None
             and not protocol.close_rcvd_then_sent
@@ -519,17 +526,21 @@ async def _send_fragments(connection: ClientConnection, payload: str | bytes, fr
             protocol.send_continuation(piece, fin=index == len(pieces))
 
 
+_DATA = (Opcode.TEXT, Opcode.BINARY)
+
+
 class _RecordingConnection(ClientConnection):
-    """A ``websockets`` client connection that reports incoming control frames, and records
-    unfragmented data frames as they are parsed, without the per-message Assembler, future and
-    ``recv`` coroutine of ``async for`` (fragmented messages, and any frame while the Assembler
-    still holds one, keep that path, so the order of messages is kept)."""
+    """A ``websockets`` client connection that reports incoming control frames, assembles
+    fragmented messages itself, and records whole messages as they are parsed, without the
+    per-message Assembler, future and ``recv`` coroutine of ``async for`` (a message that came
+    before Connected, a text that is not UTF-8, and any message while the Assembler still holds
+    one take that path, so the order of messages is kept)."""
 
     def __init__(self, core: Core, protocol, **kwargs):
         super().__init__(protocol, **kwargs)
         self._core = core
         self.direct_attempt: Attempt | None = None  # set once Connected was recorded and emitted
-        self._fragmented = False
+        self._parts: tuple[Opcode, bytearray] | None = None  # a fragmented message being assembled
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
@@ -553,26 +564,36 @@ class _RecordingConnection(ClientConnection):
             self.transport.abort()
 
     def process_event(self, event) -> None:
-        attempt = self.direct_attempt
-        if attempt is not None:
-            opcode = event.opcode
-            if opcode is Opcode.TEXT or opcode is Opcode.BINARY:
-                if event.fin and not self._fragmented and not len(self.recv_messages.frames):
-                    if opcode is Opcode.BINARY:
-                        self._core._record_message(attempt, bytes(event.data))
-                        return
-                    try:
-                        text = event.data.decode()
-                    except UnicodeDecodeError:
-                        pass  # the Assembler raises it and the connection closes with 1007
-                    else:
-                        self._core._record_message(attempt, text)
-                        return
+        if event.__class__ is not Frame:  # the handshake's response
+            super().process_event(event)
+            return
+        opcode = event.opcode
+        if opcode is Opcode.CONT or not event.fin and opcode in _DATA:
+            # A fragmented message is assembled here: max_size bounds it (the parser counts every
+            # fragment, and refuses a CONT with no message started), and the Assembler's limit
+            # on the number of fragments does not apply. It goes on as one whole frame.
+            if opcode is not Opcode.CONT:
+                self._parts = (opcode, bytearray(event.data))
+                return
+            self._parts[1].extend(event.data)
+            if not event.fin:
+                return
+            (opcode, data), self._parts = self._parts, None
+            event = Frame(opcode, bytes(data))
+        if opcode in _DATA:
+            attempt = self.direct_attempt
+            if attempt is not None and not len(self.recv_messages.frames):  # nothing older waits
+                if opcode is Opcode.BINARY:
+                    self._core._record_message(attempt, bytes(event.data))
+                    return
+                try:
+                    text = event.data.decode()
+                except UnicodeDecodeError:
+                    pass  # the Assembler raises it and the connection closes with 1007
                 else:
-                    self._fragmented = not event.fin
-            elif opcode is Opcode.CONT:
-                self._fragmented = not event.fin
-        if self.response is not None and event.opcode in (Opcode.PING, Opcode.PONG):
+                    self._core._record_message(attempt, text)
+                    return
+        elif opcode is Opcode.PING or opcode is Opcode.PONG:
             self._core.control_frame(self, event)
         super().process_event(event)
 

@@ -7,7 +7,6 @@ import socket
 import ssl
 
 from websockets import http11
-from websockets.asyncio import messages
 from websockets.exceptions import (
     ConnectionClosed,
     HeaderLineTooLong,
@@ -18,7 +17,6 @@ from websockets.exceptions import (
     NegotiationError,
     ProxyError,
     StatusLineTooLong,
-    TooManyFragments,
     TooManyHeaders,
 )
 
@@ -139,13 +137,6 @@ def explain_close(exc: ConnectionClosed) -> str:
         return f"the server sent an invalid frame: the client closed with {sent}"
     # A message websockets refused after it was parsed; the server may have closed cleanly meanwhile.
     cause = exc.__cause__
-    if isinstance(cause, TooManyFragments) or (sent is not None and sent.reason == "too many fragments"):
-        closed = f" ({sent})" if sent is not None and sent.code == 1009 else ""
-        return (
-            f"a message from the server came in more than {messages.MAX_FRAGMENTS} fragments{closed}, which "
-            "websockets refuses: if that is expected, set the environment variable WEBSOCKETS_MAX_FRAGMENTS "
-            "before importing ws_widget"
-        )
     if isinstance(cause, UnicodeDecodeError) and (sent is None or sent.code != 1007):
         return (
             "the server sent an invalid frame: a text message that is not UTF-8 was dropped "

@@ -4,14 +4,17 @@
 
 Modules, in the order imports flow (each imports only those above it):
 
-- pure logic: ``exceptions``, ``fileformat`` (checking files read back), ``redact`` (masking secrets), ``target`` (checking Connect's
-  arguments), ``options`` (keyword options, TLS), ``messages`` (payloads, close codes),
-  ``callbacks`` (the seed's callback attributes), ``explain`` (one human line per failure),
-  ``history`` (records, pandas/JSONL/Parquet), ``debuglog`` (Q-SYS Debug Output lines),
-  ``browse`` (history pages for the widget), ``matching`` (what ``expect`` matches), ``har``
-  (Chrome's HAR layout), ``cassette`` (recorded connections);
-- the I/O core: ``ioloop`` (the one background event loop), ``events`` (the thread that runs
-  user callbacks), ``core`` (connection attempts on the I/O loop);
+- pure logic: ``exceptions``, ``fileformat`` (checking files read back), ``redact`` (masking
+  secrets), ``target`` (checking Connect's arguments), ``options`` (keyword options, TLS),
+  ``messages`` (payloads, close codes), ``callbacks`` (the seed's callback attributes),
+  ``explain`` (one human line per failure), ``history`` (records, pandas/JSONL/Parquet),
+  ``debuglog`` (Q-SYS Debug Output lines), ``browse`` (history pages for the widget),
+  ``matching`` (what ``expect`` matches), ``har`` (Chrome's HAR layout), ``cassette``
+  (recorded connections);
+- the I/O core: ``ioloop`` (the one background event loop), ``events`` (the threads that run
+  user callbacks, a lane per socket), ``framelog`` (the frame log), ``connection``
+  (websockets' client connection as ws_widget changes it), ``core`` (connection attempts on
+  the I/O loop);
 - the faces: ``websocket`` (seed and Pythonic API), ``timer``, ``widget`` (anywidget front
   end), ``replay`` (cassettes played by a local server), ``magics`` (``%load_ext ws_widget``);
   ``demo`` is a separate local server for notebooks and tests.

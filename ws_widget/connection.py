@@ -1,0 +1,100 @@
+"""websockets' asyncio client connection as ws_widget changes it: whole messages recorded as
+they are parsed, fragmented messages assembled here, control frames reported, and two close
+deadlines enforced; plus sending one message as an exact number of frames.
+
+The connection reports to its *core* (``core.py``) on the I/O loop:
+``core.record_message(attempt, payload)`` for each whole message once Connected was emitted,
+and ``core.control_frame(connection, frame)`` for each ping and pong.
+"""
+
+from __future__ import annotations
+
+from websockets.asyncio.client import ClientConnection
+from websockets.frames import Frame, Opcode
+
+
+async def send_fragments(connection: ClientConnection, payload: str | bytes, fragments: int) -> None:
+    """Send one message as exactly ``fragments`` frames (``send(iterable)`` would add an empty
+    final frame), through the same send context as ``websockets``' own ``send``."""
+    data = payload.encode() if isinstance(payload, str) else payload
+    step = max(1, -(-len(data) // fragments))
+    pieces = [data[i:i + step] for i in range(0, len(data), step)] or [b""]
+    pieces += [b""] * (fragments - len(pieces))
+    protocol = connection.protocol
+    async with connection.send_context():
+        first = protocol.send_text if isinstance(payload, str) else protocol.send_binary
+        first(pieces[0], fin=len(pieces) == 1)
+        for index, piece in enumerate(pieces[1:], 2):
+            protocol.send_continuation(piece, fin=index == len(pieces))
+
+
+_DATA = (Opcode.TEXT, Opcode.BINARY)
+
+
+class RecordingConnection(ClientConnection):
+    """A ``websockets`` client connection that reports incoming control frames, assembles
+    fragmented messages itself, and records whole messages as they are parsed, without the
+    per-message Assembler, future and ``recv`` coroutine of ``async for`` (a message that came
+    before Connected, a text that is not UTF-8, and any message while the Assembler still holds
+    one take that path, so the order of messages is kept)."""
+
+    def __init__(self, core, protocol, **kwargs):
+        super().__init__(protocol, **kwargs)
+        self._core = core
+        self.direct_attempt = None  # the core's Attempt, set once Connected was recorded and emitted
+        self._parts: tuple[Opcode, bytearray] | None = None  # a fragmented message being assembled
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        # websockets sets a close deadline when it starts closing (e.g. after the server broke
+        # the protocol) but enforces it only on a later send: enforce it here, once.
+        if self.close_deadline is not None and not getattr(self, "_close_watch", None):
+            self._close_watch = self.loop.call_at(self.close_deadline, self._close_overdue)
+
+    def send_data(self) -> None:
+        super().send_data()
+        # After a keepalive timeout the peer has been silent for ping_timeout: waiting
+        # close_timeout more for its close frame only delays the Error. End the connection now.
+        sent = self.protocol.close_sent
+        if (sent is not None and sent.code == 1011 and sent.reason == "keepalive ping timeout"
+                and not self.connection_lost_waiter.done()):
+            self.transport.abort()
+
+    def _close_overdue(self) -> None:
+        if not self.connection_lost_waiter.done():
+            self.set_connection_exc(TimeoutError("timed out while closing connection"))
+            self.transport.abort()
+
+    def process_event(self, event) -> None:
+        if event.__class__ is not Frame:  # the handshake's response
+            super().process_event(event)
+            return
+        opcode = event.opcode
+        if opcode is Opcode.CONT or not event.fin and opcode in _DATA:
+            # A fragmented message is assembled here: max_size bounds it (the parser counts every
+            # fragment, and refuses a CONT with no message started), and the Assembler's limit
+            # on the number of fragments does not apply. It goes on as one whole frame.
+            if opcode is not Opcode.CONT:
+                self._parts = (opcode, bytearray(event.data))
+                return
+            self._parts[1].extend(event.data)
+            if not event.fin:
+                return
+            (opcode, data), self._parts = self._parts, None
+            event = Frame(opcode, bytes(data))
+        if opcode in _DATA:
+            attempt = self.direct_attempt
+            if attempt is not None and not len(self.recv_messages.frames):  # nothing older waits
+                if opcode is Opcode.BINARY:
+                    self._core.record_message(attempt, bytes(event.data))
+                    return
+                try:
+                    text = event.data.decode()
+                except UnicodeDecodeError:
+                    pass  # the Assembler raises it and the connection closes with 1007
+                else:
+                    self._core.record_message(attempt, text)
+                    return
+        elif opcode is Opcode.PING or opcode is Opcode.PONG:
+            self._core.control_frame(self, event)
+        super().process_event(event)

@@ -23,6 +23,12 @@ export function formatBytes(n) {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
+/** The header's counters: messages and bytes each way, the rate, and the Data callbacks not run yet. */
+export function countersText(s) {
+  const behind = s.callbacks_behind ? `  ${s.callbacks_behind} callback${s.callbacks_behind === 1 ? "" : "s"} behind` : "";
+  return `\u2193 ${s.messages_in} (${formatBytes(s.bytes_in)})  \u2191 ${s.messages_out} (${formatBytes(s.bytes_out)})  ${s.rate}/s${behind}`;
+}
+
 /** Format epoch milliseconds as local HH:MM:SS.mmm. */
 export function formatTime(ms) {
   const d = new Date(ms);
@@ -568,7 +574,7 @@ function render({ model, el }) {
   function updateCounters(message) {
     const s = message.stats;
     if (!s) return;
-    counters.textContent = `\u2193 ${s.messages_in} (${formatBytes(s.bytes_in)})  \u2191 ${s.messages_out} (${formatBytes(s.bytes_out)})  ${s.rate}/s`;
+    counters.textContent = countersText(s);
     rtt.textContent = s.last_rtt === null || s.last_rtt === undefined ? "" : `rtt ${(s.last_rtt * 1000).toFixed(2)} ms`;
     if (message.dropped) counters.title = `${message.dropped} older records dropped`;
   }

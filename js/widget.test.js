@@ -5,9 +5,17 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import widget, {
-  checkComposed, checkJson, formatBytes, formatTime, frameColumns, handshakeText, hexDump, parseBase64, parseHex,
+  checkComposed, checkJson, countersText, formatBytes, formatTime, frameColumns, handshakeText, hexDump, parseBase64, parseHex,
   prettyJson, previewText, printable, scrollGeometry, sparkPoints, toHex, ROW_HEIGHT,
 } from "./widget.js";
+
+test("countersText shows the callbacks behind only when there are some", () => {
+  const stats = { messages_in: 3, bytes_in: 2048, messages_out: 1, bytes_out: 5, rate: 2.5 };
+  assert.equal(countersText(stats), "\u2193 3 (2.0 KiB)  \u2191 1 (5 B)  2.5/s");
+  assert.equal(countersText({ ...stats, callbacks_behind: 0 }), "\u2193 3 (2.0 KiB)  \u2191 1 (5 B)  2.5/s");
+  assert.equal(countersText({ ...stats, callbacks_behind: 1 }), "\u2193 3 (2.0 KiB)  \u2191 1 (5 B)  2.5/s  1 callback behind");
+  assert.equal(countersText({ ...stats, callbacks_behind: 40 }), "\u2193 3 (2.0 KiB)  \u2191 1 (5 B)  2.5/s  40 callbacks behind");
+});
 
 test("formatBytes picks a readable unit", () => {
   assert.equal(formatBytes(512), "512 B");

@@ -58,3 +58,24 @@ def test_flood_stays_within_iopub_limits(kernel, server):
     warnings = [text for outs in kernel.outputs.values() for _, text in outs if "IOPub" in text]
     assert warnings == []
     kernel.run("ws.close()")
+
+
+def test_batches_carry_the_callbacks_behind(kernel, server):
+    """A Data callback held up shows as callbacks_behind in the batches, and 0 once it caught up."""
+    kernel.run(
+        f"""
+        import threading, ws_widget
+        gate = threading.Event()
+        held = ws_widget.WebSocket()
+        held.Data = lambda ws, data: gate.wait(30)
+        display(held)
+        held.connect({server.url('/count?n=5')!r})
+        """
+    )
+    comm = kernel.widget_comms()[-1]
+    behind = lambda: [c["stats"].get("callbacks_behind") for _, c, _ in kernel.custom_messages(comm)
+                      if c["type"] == "batch"]
+    kernel.pump_until(lambda: 5 in behind(), 30)
+    kernel.run("gate.set()")
+    kernel.pump_until(lambda: behind()[-1] == 0, 30)
+    kernel.run("held.close()")

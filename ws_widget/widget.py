@@ -244,7 +244,7 @@ class WebSocketWidget(anywidget.AnyWidget):
 
     def _counters(self) -> dict:
         history = self.ws.history
-        stats = {**self.ws.stats, "rate": self._rate}
+        stats = {**self.ws.stats, "rate": self._rate, "callbacks_behind": self.ws.pending_callbacks}
         return {"stats": stats, "first_seq": history.first_seq, "last_seq": history.last_seq,
                 "total": len(history), "dropped": history.dropped}
 

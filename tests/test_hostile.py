@@ -104,29 +104,42 @@ def record_of(ws, kind: str):
     return record
 
 
+def answering(response):
+    """A server script that reads the request, answers ``response`` (bytes, or a function of the
+    request returning them), waits for the client to go (or half-close) and closes."""
+    def script(client, gate):
+        request = read_request(client)
+        gate()
+        client.sendall(response(request) if callable(response) else response)
+        drain(client)
+        client.close()
+    return script
+
+
+def check_handshake_failed(ws, recorder, error_type: type) -> str:
+    """The common outcome of a refused handshake; returns the Error line."""
+    assert recorder.names() == ["Error", "Closed"]
+    text = the_error(recorder)
+    assert ws.state is State.CLOSED and ws.close_code is None
+    assert isinstance(ws.last_error, error_type)
+    assert kinds(ws) == ["error"]
+    assert record_of(ws, "error").info["message"] == text
+    return text
+
+
 # The handshake.
 
 
 def test_non_101_status(recorder, bystander):
     """200 OK with an HTML body instead of 101: explained, and the body kept for inspection."""
     body = b"<h1>Not a WebSocket</h1>\n"
-
-    def script(client, gate):
-        read_request(client)
-        gate()
-        client.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s"
-                       % (len(body), body))
-        drain(client)
-
-    ws, _ = hostile(recorder, bystander, script)
-    assert recorder.names() == ["Error", "Closed"]
-    assert the_error(recorder) == (
+    response = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s"
+                % (len(body), body))
+    ws, _ = hostile(recorder, bystander, answering(response))
+    assert check_handshake_failed(ws, recorder, InvalidStatus) == (
         "server answered HTTP 200 OK instead of switching to WebSocket: "
         "check the URL; the server does not accept WebSocket connections there"
     )
-    assert ws.state is State.CLOSED and ws.close_code is None
-    assert isinstance(ws.last_error, InvalidStatus)
-    assert kinds(ws) == ["error"]
     failed = record_of(ws, "error").info["handshake"]
     assert failed["status"] == 200 and failed["body"] == body.decode()
     assert ws.handshake["status"] == 200 and ws.handshake["body"] == body.decode()
@@ -172,22 +185,12 @@ def test_garbage_with_terminal_escapes_is_shown_escaped(recorder, bystander):
 
 def test_missing_sec_websocket_accept(recorder, bystander):
     """A 101 without Sec-WebSocket-Accept is not a WebSocket handshake."""
-    def script(client, gate):
-        read_request(client)
-        gate()
-        client.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                       b"Connection: Upgrade\r\n\r\n")
-        drain(client)
-
-    ws, _ = hostile(recorder, bystander, script)
-    assert recorder.names() == ["Error", "Closed"]
-    assert the_error(recorder) == (
+    response = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+    ws, _ = hostile(recorder, bystander, answering(response))
+    assert check_handshake_failed(ws, recorder, InvalidHeader) == (
         "the server's handshake is not valid WebSocket (missing Sec-WebSocket-Accept header): "
         "is it a WebSocket server?"
     )
-    assert ws.state is State.CLOSED and ws.close_code is None
-    assert isinstance(ws.last_error, InvalidHeader)
-    assert kinds(ws) == ["error"]
     assert ws.handshake["status"] == 101
     assert "accept_check" in ws.handshake and ws.handshake["accept_check"]["received"] is None
     assert ws.handshake["accept_check"]["ok"] is False
@@ -197,23 +200,13 @@ def test_wrong_sec_websocket_accept(recorder, bystander):
     """A 101 with an accept value that does not match the key: the value is shown, and the
     handshake description shows the expected one."""
     wrong = "dGhlIHNhbXBsZSBub25jZQ=="
-
-    def script(client, gate):
-        read_request(client)
-        gate()
-        client.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                       b"Sec-WebSocket-Accept: " + wrong.encode() + b"\r\n\r\n")
-        drain(client)
-
-    ws, _ = hostile(recorder, bystander, script)
-    assert recorder.names() == ["Error", "Closed"]
-    assert the_error(recorder) == (
+    response = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                b"Sec-WebSocket-Accept: " + wrong.encode() + b"\r\n\r\n")
+    ws, _ = hostile(recorder, bystander, answering(response))
+    assert check_handshake_failed(ws, recorder, InvalidHeader) == (
         f"the server's handshake is not valid WebSocket (invalid Sec-WebSocket-Accept header: {wrong}): "
         "is it a WebSocket server?"
     )
-    assert ws.state is State.CLOSED and ws.close_code is None
-    assert isinstance(ws.last_error, InvalidHeader)
-    assert kinds(ws) == ["error"]
     check = ws.handshake["accept_check"]
     assert check["received"] == wrong and check["ok"] is False and check["accept"] != wrong
 

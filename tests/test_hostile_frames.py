@@ -23,7 +23,9 @@ from test_hostile import (
     PING,
     PONG,
     TEXT,
+    answering,
     check_client_failed,
+    check_handshake_failed,
     hostile,
     kinds,
     record_of,
@@ -235,39 +237,17 @@ def test_oversized_handshake_headers(recorder, bystander, case):
     extra, what, variable = OVERSIZED[case]
     what = what.format(MAX_LINE_LENGTH=http11.MAX_LINE_LENGTH, MAX_NUM_HEADERS=http11.MAX_NUM_HEADERS)
 
-    def script(client, gate):
-        request = read_request(client)
-        gate()
-        client.sendall(switching_protocols(request, extra))
-        drain(client)
-        client.close()
-
-    ws, port = hostile(recorder, bystander, script)
-    assert recorder.names() == ["Error", "Closed"]
-    assert the_error(recorder) == (
+    ws, port = hostile(recorder, bystander, answering(lambda request: switching_protocols(request, extra)))
+    assert check_handshake_failed(ws, recorder, InvalidMessage) == (
         f"the server's HTTP response from 127.0.0.1:{port} has {what}, which websockets refuses: "
         f"if that is expected, set the environment variable {variable} before importing ws_widget"
     )
-    assert ws.state is State.CLOSED and ws.close_code is None
-    assert isinstance(ws.last_error, InvalidMessage)
-    assert kinds(ws) == ["error"]
 
 
 def test_oversized_status_line(recorder, bystander):
     """A 100 KB status line is no valid HTTP response, and the line says why."""
-    def script(client, gate):
-        read_request(client)
-        gate()
-        client.sendall(b"HTTP/1.1 101 " + b"S" * 100_000 + b"\r\n\r\n")
-        drain(client)
-        client.close()
-
-    ws, port = hostile(recorder, bystander, script)
-    assert recorder.names() == ["Error", "Closed"]
-    assert the_error(recorder) == (
+    ws, port = hostile(recorder, bystander, answering(b"HTTP/1.1 101 " + b"S" * 100_000 + b"\r\n\r\n"))
+    assert check_handshake_failed(ws, recorder, StatusLineTooLong) == (
         f"no valid HTTP response from 127.0.0.1:{port} (a status line longer than {http11.MAX_LINE_LENGTH} "
         "bytes): is it a WebSocket server, and does it expect wss rather than ws?"
     )
-    assert ws.state is State.CLOSED and ws.close_code is None
-    assert isinstance(ws.last_error, StatusLineTooLong)
-    assert kinds(ws) == ["error"]

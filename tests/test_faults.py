@@ -168,13 +168,20 @@ def close_record(ws) -> dict:
     return record.info
 
 
+def streaming(recorder, port: int, request: str = "from 0", **options) -> WebSocket:
+    """A socket asking the server on ``port`` for numbered messages (``request``), recorded by
+    ``recorder``; ``options`` go to Connect."""
+    ws = WebSocket.New()
+    recorder.attach(ws)
+    ws.send_on_connect(request)
+    ws.Connect("ws", "127.0.0.1", "/", port, **options)
+    return ws
+
+
 def test_server_killed_mid_stream(seq_servers, recorder, bystander):
     """A server killed mid-stream gives Error then Closed (1006) and keeps every message received."""
     server = seq_servers()
-    ws = WebSocket.New()
-    recorder.attach(ws)
-    ws.send_on_connect("from 0")
-    ws.Connect("ws", "127.0.0.1", "/", server.port)
+    ws = streaming(recorder, server.port)
     with bystander.busy():
         wait_until(lambda: ws.stats["messages_in"] >= 200, "200 messages")
         server.kill()  # mid-stream: about 2,000 messages a second are on their way
@@ -199,10 +206,7 @@ def test_server_killed_mid_stream(seq_servers, recorder, bystander):
 def test_server_killed_and_restarted_on_the_same_port(seq_servers, recorder, bystander):
     """A server killed and restarted on its port is reconnected to, and no message received is missing."""
     first = seq_servers()
-    ws = WebSocket.New()
-    recorder.attach(ws)
-    ws.send_on_connect("from 0")
-    ws.Connect("ws", "127.0.0.1", "/", first.port, reconnect=FAST)
+    ws = streaming(recorder, first.port, reconnect=FAST)
     with bystander.busy():
         wait_until(lambda: ws.stats["messages_in"] >= 200, "200 messages")
         first.kill()
@@ -243,11 +247,7 @@ def test_black_hole_is_found_by_keepalive(seq_servers, recorder, bystander):
     """A half-open path (proxy black hole) is reported as a keepalive timeout (1011) at once, then Closed."""
     server = seq_servers()
     with Proxy(server.port) as proxy:
-        ws = WebSocket.New()
-        recorder.attach(ws)
-        ws.send_on_connect("from 0")
-        ws.Connect("ws", "127.0.0.1", "/", proxy.port, ping_interval=0.3, ping_timeout=0.3,
-                   close_timeout=3)
+        ws = streaming(recorder, proxy.port, ping_interval=0.3, ping_timeout=0.3, close_timeout=3)
         with bystander.busy():
             wait_until(lambda: ws.stats["messages_in"] >= 200, "200 messages")
             proxy.black_hole()
@@ -279,10 +279,7 @@ def test_short_black_hole_then_resume_loses_nothing(seq_servers, recorder, bysta
     """A black hole shorter than the keepalive window, then resume(): the stream goes on, complete."""
     server = seq_servers()
     with Proxy(server.port) as proxy:
-        ws = WebSocket.New()
-        recorder.attach(ws)
-        ws.send_on_connect("from 0")
-        ws.Connect("ws", "127.0.0.1", "/", proxy.port, ping_interval=0.3, ping_timeout=5)
+        ws = streaming(recorder, proxy.port, ping_interval=0.3, ping_timeout=5)
         with bystander.busy():
             wait_until(lambda: ws.stats["messages_in"] >= 200, "200 messages")
             proxy.black_hole()
@@ -309,11 +306,8 @@ def test_connection_cut_in_the_middle_of_a_frame(seq_servers, recorder, bystande
     """A reset halfway through a 64 KiB frame gives Error then Closed (1006); only whole messages are kept."""
     server = seq_servers()
     with Proxy(server.port) as proxy:
-        ws = WebSocket.New()
-        recorder.attach(ws)
-        ws.send_on_connect("from 0 to 20")
         # No compression, so the frame on the wire is the payload; no keepalive pong in the bytes.
-        ws.Connect("ws", "127.0.0.1", "/", proxy.port, compression=None, ping_interval=None)
+        ws = streaming(recorder, proxy.port, "from 0 to 20", compression=None, ping_interval=None)
         with bystander.busy():
             wait_until(lambda: ws.stats["messages_in"] == 20, "20 messages")
             forwarded = proxy.forwarded[DOWN]

@@ -17,7 +17,7 @@ NOTEBOOK = "bench.ipynb"
 
 SETUP = """
 import time, ws_widget
-from ws_widget.widget import WebSocketWidget
+from ws_widget.faces.widget import WebSocketWidget
 
 def filled(url, n):
     ws = ws_widget.WebSocket(max_records=n)

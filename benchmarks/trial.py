@@ -232,7 +232,7 @@ def memory(warm_url: str, url: str, n: int) -> dict:
 
 def memory_direct(n: int, size: int) -> dict:
     """The same with ``History.add`` alone: distinct str payloads as websockets makes them."""
-    from ws_widget.history import IN, TEXT, History
+    from ws_widget.pure.history import IN, TEXT, History
 
     gc.collect()
     before = rss()

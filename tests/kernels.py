@@ -82,7 +82,7 @@ class Kernel:
         elif kind == "comm_msg":
             self.comm_msgs.append((time.monotonic(), content, message.get("buffers") or []))
 
-    def widget_comms(self, anywidget_id: str = "ws_widget.widget.WebSocketWidget") -> list[str]:
+    def widget_comms(self, anywidget_id: str = "ws_widget.faces.widget.WebSocketWidget") -> list[str]:
         """Return the comm ids of the widget models of this class, oldest first."""
         return [content["comm_id"] for content in self.comm_opens
                 if content["data"].get("state", {}).get("_anywidget_id") == anywidget_id]

@@ -285,6 +285,6 @@ def test_a_saved_notebook_holds_secrets_only_in_the_cells_typed(tmp_path):
     assert "token=****" in rest and "sid=****" in rest and '["Authorization", "****"]' in rest
     assert "HTTP 404" in rest and "hello" in rest and "(headers Authorization, Cookie)" in rest
     widgets = saved["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    assert sum(model["state"].get("_anywidget_id") == "ws_widget.widget.WebSocketWidget"
+    assert sum(model["state"].get("_anywidget_id") == "ws_widget.faces.widget.WebSocketWidget"
                for model in widgets.values()) == 3
     assert [secret for secret in NOTEBOOK_SECRETS if secret.lower() in rest.lower()] == []

@@ -8,7 +8,7 @@ import pytest
 
 import ws_widget
 from ws_widget import NotConnectedError, WaitTimeoutError
-from ws_widget.matching import json_contains, matcher
+from ws_widget.pure.matching import json_contains, matcher
 
 
 def test_matcher_kinds():

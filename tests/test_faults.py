@@ -24,7 +24,7 @@ from websockets.exceptions import ConnectionClosedError
 
 from proxy import DOWN, UP, Proxy
 from ws_widget import State, WebSocket
-from ws_widget.options import ReconnectPolicy
+from ws_widget.pure.options import ReconnectPolicy
 
 # The server's first message from the client says what to stream: "from N" (endless, about
 # 2,000 messages a second) or "from N to M"; "big" later asks for one 64 KiB binary message.

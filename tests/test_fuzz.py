@@ -21,13 +21,13 @@ from hypothesis import strategies as st
 from websockets.uri import parse_uri
 
 from ws_widget import connect
-from ws_widget.browse import (
+from ws_widget.pure.browse import (
     PREVIEW_BYTES, PREVIEW_CHARS, Browser, RecordFilter, encode_detail, encode_records, searchable_text,
 )
-from ws_widget.history import History, Record
-from ws_widget.messages import COMPOSER_MODES, encode_message, parse_composed
-from ws_widget.redact import MASK, mask_headers, mask_url
-from ws_widget.target import build_target
+from ws_widget.pure.history import History, Record
+from ws_widget.pure.messages import COMPOSER_MODES, encode_message, parse_composed
+from ws_widget.pure.redact import MASK, mask_headers, mask_url
+from ws_widget.pure.target import build_target
 
 # In CI the examples are derandomised, so that a run is repeatable; locally each run explores anew.
 FUZZ = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow],

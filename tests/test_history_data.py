@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 
 import ws_widget
-from ws_widget import History, WebSocket, cassette, demo
-from ws_widget.har import from_har, to_har
-from ws_widget.replay import ReplayServer, replay
+from ws_widget import History, WebSocket, demo
+from ws_widget.pure import cassette
+from ws_widget.pure.har import from_har, to_har
+from ws_widget.faces.replay import ReplayServer, replay
 
 CHROME_HAR = Path(__file__).parent / "data" / "chrome_websocket.har"
 CANARIES = ("canary-header-1", "canary-query-2")

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ws_widget import History, cassette, from_har, history as history_module
+from ws_widget import History, from_har
+from ws_widget.pure import cassette, history as history_module
 from ws_widget.exceptions import HistoryFormatError
 
 FUZZ = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 200)), deadline=None, database=None, suppress_health_check=list(HealthCheck),

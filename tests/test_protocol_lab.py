@@ -6,7 +6,7 @@ import pytest
 
 import ws_widget
 from servers import NodeServer
-from ws_widget.protocol import accept_steps, close_code_name, explain_close_code
+from ws_widget.pure.protocol import accept_steps, close_code_name, explain_close_code
 
 
 def test_accept_check_on_rfc_6455_example():

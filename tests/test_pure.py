@@ -8,13 +8,13 @@ import threading
 
 import pytest
 
-from ws_widget.callbacks import adapt
-from ws_widget.debuglog import DebugLog, format_line
-from ws_widget.history import EVENT, IN, OUT, TEXT, History
-from ws_widget.messages import check_close, check_ping_payload, encode_any, encode_message
-from ws_widget.options import Options
-from ws_widget.redact import mask_headers, mask_url
-from ws_widget.target import build_target, target_from_url
+from ws_widget.pure.callbacks import adapt
+from ws_widget.pure.debuglog import DebugLog, format_line
+from ws_widget.pure.history import EVENT, IN, OUT, TEXT, History
+from ws_widget.pure.messages import check_close, check_ping_payload, encode_any, encode_message
+from ws_widget.pure.options import Options
+from ws_widget.pure.redact import mask_headers, mask_url
+from ws_widget.pure.target import build_target, target_from_url
 
 
 class TestTarget:

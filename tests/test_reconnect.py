@@ -11,7 +11,7 @@ import pytest
 import ws_widget
 from servers import WebsocketsServer
 from ws_widget import State, WebSocket
-from ws_widget.options import ReconnectPolicy
+from ws_widget.pure.options import ReconnectPolicy
 
 FAST = ReconnectPolicy(initial=0.05, factor=2.0, max_delay=0.2, jitter=0.5)
 

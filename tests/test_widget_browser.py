@@ -262,7 +262,7 @@ def test_protocol_tabs(chromium, jupyter, server):
 
 def test_reconnecting_is_shown_and_close_stops_it(chromium, jupyter, server):
     """The widget shows a pending reconnect with its attempt and countdown; Close stops it."""
-    setup = ("from ws_widget import WebSocket\nfrom ws_widget.options import ReconnectPolicy\nws = WebSocket.New()\n"
+    setup = ("from ws_widget import WebSocket\nfrom ws_widget.pure.options import ReconnectPolicy\nws = WebSocket.New()\n"
              f"ws.Connect('ws', '127.0.0.1', '/close?code=1012&reason=restart', {server.port}, "
              "reconnect=ReconnectPolicy(initial=3, jitter=0))")
     with open_widget(chromium, jupyter, "reconnect.ipynb", setup) as nb:

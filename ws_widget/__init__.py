@@ -22,18 +22,18 @@ Modules, in the order imports flow (each imports only those above it):
 
 from websockets.protocol import State
 
-from .cassette import Cassette
-from .cassette import load as load_cassette
+from .pure.cassette import Cassette
+from .pure.cassette import load as load_cassette
 from .exceptions import (
     ConnectFailedError, HistoryFormatError, InsecureConnectionWarning, NotConnectedError, WaitTimeoutError,
     WsWidgetError,
 )
-from .har import from_har, to_har
-from .history import History, Record
-from .options import ReconnectPolicy
-from .replay import ReplayServer, replay
-from .timer import Timer
-from .websocket import WebSocket, connect
+from .pure.har import from_har, to_har
+from .pure.history import History, Record
+from .pure.options import ReconnectPolicy
+from .faces.replay import ReplayServer, replay
+from .faces.timer import Timer
+from .faces.websocket import WebSocket, connect
 
 __all__ = [
     "Cassette",
@@ -61,13 +61,13 @@ __version__ = "0.1.0"
 
 def load_ipython_extension(ipython):
     """Register the ``%ws`` magics with IPython; ``%load_ext ws_widget`` calls this."""
-    from .magics import register  # IPython is imported only when the extension is loaded
+    from .faces.magics import register  # IPython is imported only when the extension is loaded
 
     register(ipython)
 
 
 def unload_ipython_extension(ipython):
     """Remove the magics again (``%unload_ext ws_widget``); open connections stay open."""
-    from .magics import unregister
+    from .faces.magics import unregister
 
     unregister(ipython)

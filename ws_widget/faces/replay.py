@@ -19,8 +19,8 @@ from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
-from .cassette import Cassette, load
-from .history import IN, OUT
+from ..pure.cassette import Cassette, load
+from ..pure.history import IN, OUT
 from .websocket import WebSocket
 
 RACE_GRACE = 0.5  # seconds a server frame waits for client messages recorded before it

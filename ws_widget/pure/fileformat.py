@@ -14,7 +14,7 @@ import math
 import os
 from collections.abc import Iterator
 
-from .exceptions import HistoryFormatError
+from ..exceptions import HistoryFormatError
 
 EPOCH_MAX = 32503680000.0  # 3000-01-01 in epoch seconds: later times are damage, not data
 EPOCH_SPAN = "epoch seconds from 1970 to 3000"

@@ -25,16 +25,18 @@ import warnings
 
 from websockets.protocol import State
 
-from . import cassette, events
-from .callbacks import Callback
-from .core import Attempt, Core
-from .debuglog import DebugLog
-from .exceptions import InsecureConnectionWarning, NotConnectedError, WaitTimeoutError
-from .history import History, Record
-from .matching import describe, matcher
-from .messages import check_close, check_ping_payload, encode_any, encode_message
-from .options import Options
-from .target import Target, build_target, target_from_url
+from ..pure import cassette
+
+from ..core import events
+from ..pure.callbacks import Callback
+from ..core.attempts import Attempt, Core
+from ..pure.debuglog import DebugLog
+from ..exceptions import InsecureConnectionWarning, NotConnectedError, WaitTimeoutError
+from ..pure.history import History, Record
+from ..pure.matching import describe, matcher
+from ..pure.messages import check_close, check_ping_payload, encode_any, encode_message
+from ..pure.options import Options
+from ..pure.target import Target, build_target, target_from_url
 from .timer import Timer
 
 

@@ -25,10 +25,10 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 from websockets.protocol import State
 
-from .exceptions import WsWidgetError
-from .protocol import close_code_name
-from .messages import parse_composed
-from .redact import MASK, mask_subprotocols
+from ..exceptions import WsWidgetError
+from ..pure.protocol import close_code_name
+from ..pure.messages import parse_composed
+from ..pure.redact import MASK, mask_subprotocols
 from .websocket import WebSocket, connect
 
 DEFAULT_NAME = "ws"
@@ -214,7 +214,7 @@ class WebSocketMagics(Magics):
             %ws {demo_server.url_for("/echo")} --ca {demo_server.ca_file}
         """
         args = _parse(self.ws_demo, _split(line, "%ws_demo"), "%ws_demo")
-        from . import demo  # the demo server loads only when asked for
+        from .. import demo  # the demo server loads only when asked for
 
         try:
             server = demo.start(tls=args.tls)

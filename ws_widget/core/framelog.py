@@ -13,8 +13,8 @@ import logging
 from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 from websockets.frames import Frame
 
-from .history import IN, OUT, History
-from .protocol import frame_info
+from ..pure.history import IN, OUT, History
+from ..pure.protocol import frame_info
 
 
 class FrameRecorder(logging.Handler):

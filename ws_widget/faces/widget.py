@@ -21,15 +21,15 @@ from collections import deque
 import anywidget
 import traitlets
 
-from . import ioloop
-from .browse import Browser, RecordFilter, encode_detail, encode_records
-from .exceptions import WsWidgetError
-from .protocol import close_code_name
-from .redact import mask_subprotocols
-from .messages import parse_composed
+from ..core import ioloop
+from ..pure.browse import Browser, RecordFilter, encode_detail, encode_records
+from ..exceptions import WsWidgetError
+from ..pure.protocol import close_code_name
+from ..pure.redact import mask_subprotocols
+from ..pure.messages import parse_composed
 from .websocket import WebSocket
 
-_PACKAGE = pathlib.Path(__file__).parent
+_PACKAGE = pathlib.Path(__file__).parent.parent  # ws_widget/
 # Wheels carry the front end in static/; editable installs use the repository's js/ (and so
 # anywidget's hot reload with ANYWIDGET_HMR=1).
 _FRONT_END = _PACKAGE / "static" if (_PACKAGE / "static" / "widget.js").exists() else _PACKAGE.parent / "js"

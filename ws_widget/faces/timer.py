@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextvars
 import time
 
-from . import events, ioloop
-from .callbacks import Callback, adapt
-from .debuglog import DebugLog
+from ..core import events, ioloop
+from ..pure.callbacks import Callback, adapt
+from ..pure.debuglog import DebugLog
 
 _call_after_lane = events.Lane()
 _call_after_debug = DebugLog()

@@ -31,17 +31,17 @@ from websockets.protocol import State
 
 from . import ioloop
 from .connection import RecordingConnection, send_fragments
-from .debuglog import DebugLog
-from .exceptions import ConnectFailedError, NotConnectedError
-from .explain import explain
+from ..pure.debuglog import DebugLog
+from ..exceptions import ConnectFailedError, NotConnectedError
+from ..pure.explain import explain
 from .framelog import FrameRecorder
-from .protocol import close_code_name, describe_handshake
-from .history import (
+from ..pure.protocol import close_code_name, describe_handshake
+from ..pure.history import (
     BINARY, CLOSE, ERROR, EVENT, IN, IN_BINARY, IN_TEXT, OPEN, OUT, PING, PONG, RECONNECT, TEXT, History,
 )
-from .options import Options
-from .redact import mask_subprotocols
-from .target import Target
+from ..pure.options import Options
+from ..pure.redact import mask_subprotocols
+from ..pure.target import Target
 
 _SEND, _PING, _CLOSE = "send", "ping", "close"
 _live_attempts: weakref.WeakSet = weakref.WeakSet()

@@ -27,7 +27,7 @@ import time
 import traceback
 from collections.abc import Callable
 
-from .debuglog import DebugLog
+from ..pure.debuglog import DebugLog
 
 _current_debug: contextvars.ContextVar[DebugLog | None] = contextvars.ContextVar(
     "ws_widget_debug", default=None

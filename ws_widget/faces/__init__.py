@@ -1,0 +1,1 @@
+"""The faces users touch: the seed and Pythonic WebSocket, Timer, the widget, replay, magics."""

@@ -1,0 +1,1 @@
+"""Pure logic: records, formats, checks and explanations; no threads, loops or sockets."""

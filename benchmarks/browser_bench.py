@@ -11,7 +11,7 @@ from common import ROOT
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import Chromium, JupyterServer  # noqa: E402
+from browser import Chromium, JupyterServer
 
 NOTEBOOK = "bench.ipynb"
 
@@ -110,13 +110,15 @@ def measure(sender, *, quick: bool = False) -> dict:
             result["fill_seconds"] = time.monotonic() - fill_start
             edges = {}
             for name in names:
-                out = nb.execute_in_kernel(f"print(ws_{name}.history.first_seq, ws_{name}.history.last_seq, "
-                                           f"len(ws_{name}.history))")["stdout"].split()
+                out = nb.execute_in_kernel(
+                    f"print(ws_{name}.history.first_seq, ws_{name}.history.last_seq, len(ws_{name}.history))"
+                )["stdout"].split()
                 edges[name] = (int(out[0]), int(out[1]), int(out[2]))
             result["records"] = {name: edge[2] for name, edge in edges.items()}
 
             times: dict[str, dict[str, list[float]]] = {
-                name: {"render": [], "top": [], "bottom": []} for name in names}
+                name: {"render": [], "top": [], "bottom": []} for name in names
+            }
             rows_seen = []
             for _ in range(reps):
                 for name in names:  # alternating
@@ -141,16 +143,21 @@ def measure(sender, *, quick: bool = False) -> dict:
                 what: statistics.median(times["big"][what]) / statistics.median(times["mid"][what])
                 for what in ("render", "top", "bottom")
             }
-            result["medians_ms"] = {name: {what: statistics.median(v) for what, v in per.items()}
-                                    for name, per in times.items()}
+            result["medians_ms"] = {
+                name: {what: statistics.median(v) for what, v in per.items()} for name, per in times.items()
+            }
             result["dom_rows_max_per_view"] = max(rows_seen)
 
             # Long tasks while 20,000 messages/s arrive, the widget following the stream.
             n = live_rate * live_seconds
             render = nb.page.evaluate(
                 _RENDER,
-                [NOTEBOOK, f"ws_live = ws_widget.connect({sender.flood(n, 64, rate=live_rate)!r}, "
-                           f"max_size=None)\nws_live", 60_000],
+                [
+                    NOTEBOOK,
+                    f"ws_live = ws_widget.connect({sender.flood(n, 64, rate=live_rate)!r}, "
+                    f"max_size=None)\nws_live",
+                    60_000,
+                ],
             )
             nb.page.wait_for_timeout(500)
             nb.reset_long_tasks()

@@ -64,7 +64,11 @@ def trial(*args, env: dict | None = None, timeout: float = 300, script: str = "t
     full_env.pop("PYTHONMALLOC", None)
     done = subprocess.run(
         [PYTHON, str(HERE / script), *map(str, args)],
-        capture_output=True, text=True, env=full_env, timeout=timeout, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        cwd=ROOT,
     )
     if done.returncode != 0:
         raise RuntimeError(f"trial {args} failed ({done.returncode}):\n{done.stderr[-3000:]}")
@@ -118,10 +122,14 @@ def machine() -> dict:
             return "?"
 
     node = shutil.which("node")
-    node_version = subprocess.run([node, "-v"], capture_output=True, text=True).stdout.strip() if node else "?"
+    node_version = (
+        subprocess.run([node, "-v"], capture_output=True, text=True).stdout.strip() if node else "?"
+    )
     chromium = shutil.which("chromium")
     chromium_version = (
-        subprocess.run([chromium, "--version"], capture_output=True, text=True).stdout.strip() if chromium else "?"
+        subprocess.run([chromium, "--version"], capture_output=True, text=True).stdout.strip()
+        if chromium
+        else "?"
     )
     return {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"),
@@ -137,6 +145,7 @@ def machine() -> dict:
         "anywidget": version("anywidget"),
         "node": node_version,
         "ws (node)": json.loads((ROOT / "tests/node/node_modules/ws/package.json").read_text())["version"]
-        if (ROOT / "tests/node/node_modules/ws/package.json").exists() else "?",
+        if (ROOT / "tests/node/node_modules/ws/package.json").exists()
+        else "?",
         "chromium": chromium_version,
     }

@@ -14,7 +14,7 @@ from common import ROOT
 
 sys.path.insert(0, str(ROOT / "tests"))
 
-from kernels import Kernel  # noqa: E402
+from kernels import Kernel
 
 # jupyter_server's defaults (ServerApp.iopub_msg_rate_limit, iopub_data_rate_limit, rate_limit_window)
 IOPUB_MSG_LIMIT = 1000.0
@@ -117,23 +117,34 @@ def measure(sender, *, quick: bool = False) -> dict:
             # 3. The displayed widget under 50,000 messages/s.
             n = rate * seconds
             kernel.wire.clear()
-            kernel.run(f"ws = ws_widget.connect({sender.flood(n, 64, rate=rate)!r}, max_size=None)\ndisplay(ws)")
+            kernel.run(
+                f"ws = ws_widget.connect({sender.flood(n, 64, rate=rate)!r}, max_size=None)\ndisplay(ws)"
+            )
             comm = kernel.widget_comms()[-1]
             received = _wait_in_kernel(kernel, "ws", n, seconds * 4 + 30)
             kernel.pump_for(0.5)
-            batches = [(t, size, c) for t, kind, size, c in kernel.wire
-                       if kind == "comm_msg" and c.get("comm_id") == comm]
+            batches = [
+                (t, size, c)
+                for t, kind, size, c in kernel.wire
+                if kind == "comm_msg" and c.get("comm_id") == comm
+            ]
             first, last = batches[0][0], batches[-1][0]
             span = max(last - first, 1e-9)
             comm_bytes = sum(size for _, size, _ in batches)
-            warnings = [text for outputs in kernel.outputs.values() for _, text in outputs
-                        if "IOPub" in text and "rate exceeded" in text]
+            warnings = [
+                text
+                for outputs in kernel.outputs.values()
+                for _, text in outputs
+                if "IOPub" in text and "rate exceeded" in text
+            ]
             contents = [c["data"].get("content", {}) for _, _, c in batches]
             result["traffic"] = {
                 "incoming_rate": rate,
                 "seconds": seconds,
                 "received": received["received"],
-                "receive_rate_in_kernel": received["received"] / received["seconds"] if received["seconds"] else 0,
+                "receive_rate_in_kernel": received["received"] / received["seconds"]
+                if received["seconds"]
+                else 0,
                 "comm_messages": len(batches),
                 "comm_span_s": span,
                 "comm_msgs_per_s": (len(batches) - 1) / span,
@@ -176,8 +187,9 @@ def measure(sender, *, quick: bool = False) -> dict:
 def _kernel_ingest(kernel: Kernel, sender, n: int) -> dict:
     """Raw client (top-level await in the cell) vs ws_widget with history only and with a
     Data callback, in the kernel itself, alternating; medians of 3."""
-    kernel.run(textwrap.dedent(
-        """
+    kernel.run(
+        textwrap.dedent(
+            """
         from websockets.asyncio.client import connect as _raw_connect
         import threading
 
@@ -212,13 +224,17 @@ def _kernel_ingest(kernel: Kernel, sender, n: int) -> dict:
             s.close()
             return (n - 1) / (end - recs[0].mono)
         """
-    ))
+        )
+    )
     rates: dict[str, list[float]] = {"raw": [], "history": [], "callback": []}
     for _ in range(3):
         for variant in rates:
             url = sender.flood(n, 64)
-            code = (f"print(await _raw({url!r}, {n}))" if variant == "raw"
-                    else f"print(_wsw({url!r}, {n}, {variant == 'callback'}))")
+            code = (
+                f"print(await _raw({url!r}, {n}))"
+                if variant == "raw"
+                else f"print(_wsw({url!r}, {n}, {variant == 'callback'}))"
+            )
             rates[variant].append(float(kernel.run(code, timeout=300).stdout.strip().splitlines()[-1]))
     medians = {k: statistics.median(v) for k, v in rates.items()}
     return {

@@ -22,7 +22,7 @@ from common import Sender  # noqa: E402
 
 def name_of(node: dict) -> str:
     frame = node["callFrame"]
-    return f'{frame["functionName"] or "(anonymous)"} {frame["url"].split("/")[-1]}:{frame["lineNumber"] + 1}'
+    return f"{frame['functionName'] or '(anonymous)'} {frame['url'].split('/')[-1]}:{frame['lineNumber'] + 1}"
 
 
 def main() -> None:
@@ -36,8 +36,10 @@ def main() -> None:
             cdp.send("Profiler.enable")
             cdp.send("Profiler.setSamplingInterval", {"interval": 200})
             url = sender.flood(rate * seconds, 64, rate=rate)
-            nb.page.evaluate(bb._RENDER, [bb.NOTEBOOK, f"ws_live = ws_widget.connect({url!r}, max_size=None)\nws_live",
-                                          60_000])
+            nb.page.evaluate(
+                bb._RENDER,
+                [bb.NOTEBOOK, f"ws_live = ws_widget.connect({url!r}, max_size=None)\nws_live", 60_000],
+            )
             nb.page.wait_for_timeout(300)
             nb.reset_long_tasks()
             cdp.send("Profiler.start")

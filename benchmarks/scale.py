@@ -63,8 +63,10 @@ def scale(url: str, connections: int, rate: int, seconds: float, callback: bool)
     for index in range(connections):
         ws = ws_widget.WebSocket(max_records=n + 10)
         if callback:
+
             def on_data(ws, data, index=index):
                 counts[index] += 1  # one socket's callbacks never overlap
+
             ws.Data = on_data
         ws.connect(f"{url}?n={n}&rate={rate}", wait=False)
         sockets.append(ws)
@@ -79,8 +81,10 @@ def scale(url: str, connections: int, rate: int, seconds: float, callback: bool)
     time.sleep(max(0.0, seconds - (marks["open"][0] - t0) - 1.0))
     marks["steady"] = (time.monotonic(), cpu(), rss())
     received = lambda: sum(ws.stats["messages_in"] for ws in sockets)  # noqa: E731
-    complete = wait_until(lambda: received() >= n * connections and (not callback or sum(counts) >= n * connections),
-                          seconds + 60)
+    complete = wait_until(
+        lambda: received() >= n * connections and (not callback or sum(counts) >= n * connections),
+        seconds + 60,
+    )
     marks["end"] = (time.monotonic(), cpu(), rss())
     total_callbacks = sum(counts)
     for ws in sockets:
@@ -93,8 +97,20 @@ def scale(url: str, connections: int, rate: int, seconds: float, callback: bool)
         close = records[-1].info if records and records[-1].kind == "close" else None
         clean += bool(close and close["clean"] and close["code"] == 1000)
     marks["closed"] = (time.monotonic(), cpu(), rss())
-    return result("ws_widget", connections, rate, seconds, n, callback, streams, total_callbacks, failed, clean,
-                  complete, marks)
+    return result(
+        "ws_widget",
+        connections,
+        rate,
+        seconds,
+        n,
+        callback,
+        streams,
+        total_callbacks,
+        failed,
+        clean,
+        complete,
+        marks,
+    )
 
 
 async def _raw(url: str, connections: int, rate: int, seconds: float, n: int) -> tuple:
@@ -105,8 +121,9 @@ async def _raw(url: str, connections: int, rate: int, seconds: float, n: int) ->
     streams: list[list] = [[] for _ in range(connections)]
     clients = []
     t0, cpu0, rss0 = time.monotonic(), cpu(), rss()
-    opened = await asyncio.gather(*(connect(f"{url}?n={n}&rate={rate}") for _ in range(connections)),
-                                  return_exceptions=True)
+    opened = await asyncio.gather(
+        *(connect(f"{url}?n={n}&rate={rate}") for _ in range(connections)), return_exceptions=True
+    )
     clients = [c for c in opened if not isinstance(c, BaseException)]
     marks = {"start": (t0, cpu0, rss0), "open": (time.monotonic(), cpu(), rss())}
 
@@ -141,8 +158,9 @@ def scale_raw(url: str, connections: int, rate: int, seconds: float) -> dict:
     return result("raw", connections, rate, seconds, n, False, streams, 0, failed, clean, complete, marks)
 
 
-def result(variant, connections, rate, seconds, n, callback, streams, callbacks, failed, clean, complete,
-           marks) -> dict:
+def result(
+    variant, connections, rate, seconds, n, callback, streams, callbacks, failed, clean, complete, marks
+) -> dict:
     """Count every sequence number and turn the (time, cpu, rss) marks into figures."""
     expected = [str(k) for k in range(n)]
     missing = out_of_order = 0
@@ -159,14 +177,30 @@ def result(variant, connections, rate, seconds, n, callback, streams, callbacks,
     (connect_s, connect_cpu), (steady_s, steady_cpu) = phase("start", "open"), phase("open", "steady")
     (total_s, total_cpu), (close_s, _) = phase("start", "end"), phase("end", "closed")
     return {
-        "variant": variant, "connections": connections, "rate": rate, "seconds": seconds,
-        "messages_per_connection": n, "callback": callback, "expected": n * connections,
-        "received": sum(map(len, streams)), "callbacks": callbacks if callback else None,
-        "missing": missing, "connections_out_of_order": out_of_order, "failed_to_open": failed,
-        "closed_clean": clean, "complete": complete,
-        "connect_s": connect_s, "connect_cpu": connect_cpu, "steady_s": steady_s, "steady_cpu": steady_cpu,
-        "total_s": total_s, "total_cpu": total_cpu, "close_s": close_s,
-        "rss_before": marks["start"][2], "rss_open": marks["open"][2], "rss_steady": marks["steady"][2],
+        "variant": variant,
+        "connections": connections,
+        "rate": rate,
+        "seconds": seconds,
+        "messages_per_connection": n,
+        "callback": callback,
+        "expected": n * connections,
+        "received": sum(map(len, streams)),
+        "callbacks": callbacks if callback else None,
+        "missing": missing,
+        "connections_out_of_order": out_of_order,
+        "failed_to_open": failed,
+        "closed_clean": clean,
+        "complete": complete,
+        "connect_s": connect_s,
+        "connect_cpu": connect_cpu,
+        "steady_s": steady_s,
+        "steady_cpu": steady_cpu,
+        "total_s": total_s,
+        "total_cpu": total_cpu,
+        "close_s": close_s,
+        "rss_before": marks["start"][2],
+        "rss_open": marks["open"][2],
+        "rss_steady": marks["steady"][2],
         "rss_end": marks["end"][2],
         "rss_per_connection_open": (marks["open"][2] - marks["start"][2]) / connections,
         "aggregate_rate": rate * connections,
@@ -175,22 +209,28 @@ def result(variant, connections, rate, seconds, n, callback, streams, callbacks,
 
 def summary(r: dict) -> str:
     mib = 2**20
-    return (f"{r['variant']}: {r['connections']:,} connections x {r['rate']} msg/s for {r['seconds']:g} s: opened in "
-            f"{r['connect_s']:.1f} s ({r['failed_to_open']} failed); steady CPU {r['steady_cpu'] * 100:.0f}% of a core "
-            f"over {r['steady_s']:.1f} s at {r['aggregate_rate']:,} msg/s, whole run {r['total_cpu'] * 100:.0f}%; RSS "
-            f"{r['rss_before'] / mib:.0f} -> {r['rss_open'] / mib:.0f} (open) -> {r['rss_end'] / mib:.0f} MiB (end), "
-            f"{r['rss_per_connection_open'] / 1024:.0f} KiB per connection; received {r['received']:,} of "
-            f"{r['expected']:,}, callbacks {r['callbacks']}, missing {r['missing']}, out of order "
-            f"{r['connections_out_of_order']}; {r['closed_clean']} clean closes in {r['close_s']:.1f} s")
+    return (
+        f"{r['variant']}: {r['connections']:,} connections x {r['rate']} msg/s for {r['seconds']:g} s: opened in "
+        f"{r['connect_s']:.1f} s ({r['failed_to_open']} failed); steady CPU {r['steady_cpu'] * 100:.0f}% of a core "
+        f"over {r['steady_s']:.1f} s at {r['aggregate_rate']:,} msg/s, whole run {r['total_cpu'] * 100:.0f}%; RSS "
+        f"{r['rss_before'] / mib:.0f} -> {r['rss_open'] / mib:.0f} (open) -> {r['rss_end'] / mib:.0f} MiB (end), "
+        f"{r['rss_per_connection_open'] / 1024:.0f} KiB per connection; received {r['received']:,} of "
+        f"{r['expected']:,}, callbacks {r['callbacks']}, missing {r['missing']}, out of order "
+        f"{r['connections_out_of_order']}; {r['closed_clean']} clean closes in {r['close_s']:.1f} s"
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--connections", type=int, default=1000)
     parser.add_argument("--rate", type=int, default=10, help="messages/s per connection")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each stream")
     parser.add_argument("--no-callback", action="store_true", help="recording only, no Data callback")
-    parser.add_argument("--raw", action="store_true", help="the raw websockets client instead, for comparison")
+    parser.add_argument(
+        "--raw", action="store_true", help="the raw websockets client instead, for comparison"
+    )
     parser.add_argument("--url", default="", help="a server.js /ticks URL (default: start server.js)")
     parser.add_argument("--json", action="store_true", help="print one JSON line (for run.py)")
     args = parser.parse_args()

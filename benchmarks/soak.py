@@ -32,8 +32,17 @@ PLATEAU = 0.05  # RSS may grow at most this fraction over the second half of the
 TABLE_ROWS = 20
 
 
-def soak(sender: Sender, minutes: float, rate: int, size: int, max_records: int, max_bytes: int,
-         interval: float, callback: bool, widget: bool) -> dict:
+def soak(
+    sender: Sender,
+    minutes: float,
+    rate: int,
+    size: int,
+    max_records: int,
+    max_bytes: int,
+    interval: float,
+    callback: bool,
+    widget: bool,
+) -> dict:
     import ws_widget
 
     seconds = minutes * 60
@@ -41,8 +50,10 @@ def soak(sender: Sender, minutes: float, rate: int, size: int, max_records: int,
     ws = ws_widget.WebSocket(max_records=max_records, max_bytes=max_bytes)
     ran = [0]
     if callback:
+
         def on_data(ws, data):
             ran[0] += 1
+
         ws.Data = on_data
     if widget:
         ws.widget  # noqa: B018 - the model and its 50 ms flusher
@@ -54,9 +65,17 @@ def soak(sender: Sender, minutes: float, rate: int, size: int, max_records: int,
     def sample() -> dict:
         history = ws.history
         stats = ws.stats
-        row = {"t": round(time.monotonic() - start, 1), "rss": rss(), "cpu": round(cpu() - cpu0, 2),
-               "received": stats["messages_in"], "records": len(history), "history_bytes": history.bytes,
-               "dropped": history.dropped, "callbacks": ran[0], "pending": ws.pending_callbacks}
+        row = {
+            "t": round(time.monotonic() - start, 1),
+            "rss": rss(),
+            "cpu": round(cpu() - cpu0, 2),
+            "received": stats["messages_in"],
+            "records": len(history),
+            "history_bytes": history.bytes,
+            "dropped": history.dropped,
+            "callbacks": ran[0],
+            "pending": ws.pending_callbacks,
+        }
         samples.append(row)
         return row
 
@@ -72,10 +91,20 @@ def soak(sender: Sender, minutes: float, rate: int, size: int, max_records: int,
         done.wait(min(interval, max(0.05, start + seconds - time.monotonic() + 0.05)))
     ws.close()
     end = sample()
-    return {"minutes": minutes, "rate": rate, "size": size, "expected": n, "max_records": max_records,
-            "max_bytes": max_bytes, "callback": callback, "widget": widget, "samples": samples,
-            "complete": end["received"] == n and (not callback or end["callbacks"] == n),
-            "verdict": verdict(samples), "cpu_per_wall": end["cpu"] / max(end["t"], 1e-9)}
+    return {
+        "minutes": minutes,
+        "rate": rate,
+        "size": size,
+        "expected": n,
+        "max_records": max_records,
+        "max_bytes": max_bytes,
+        "callback": callback,
+        "widget": widget,
+        "samples": samples,
+        "complete": end["received"] == n and (not callback or end["callbacks"] == n),
+        "verdict": verdict(samples),
+        "cpu_per_wall": end["cpu"] / max(end["t"], 1e-9),
+    }
 
 
 def verdict(samples: list[dict]) -> dict:
@@ -90,10 +119,18 @@ def verdict(samples: list[dict]) -> dict:
         ok = None
     else:
         ok = growth < PLATEAU
-        text = (f"{'plateaued' if ok else 'STILL GROWING'}: RSS {growth * 100:+.1f}% over the second half "
-                f"({per_message:+.2f} B per message received; limit {PLATEAU * 100:.0f}%)")
-    return {"ok": ok, "text": text, "growth_second_half": growth, "bytes_per_message_second_half": per_message,
-            "history_full_at_s": full and full["t"], "mid_t": mid["t"]}
+        text = (
+            f"{'plateaued' if ok else 'STILL GROWING'}: RSS {growth * 100:+.1f}% over the second half "
+            f"({per_message:+.2f} B per message received; limit {PLATEAU * 100:.0f}%)"
+        )
+    return {
+        "ok": ok,
+        "text": text,
+        "growth_second_half": growth,
+        "bytes_per_message_second_half": per_message,
+        "history_full_at_s": full and full["t"],
+        "mid_t": mid["t"],
+    }
 
 
 def markdown(result: dict) -> str:
@@ -114,25 +151,38 @@ def markdown(result: dict) -> str:
         "| time (s) | RSS (MiB) | received | history records | history (MiB) | dropped | callbacks run | pending |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    lines += [f"| {r['t']:.0f} | {r['rss'] / mib:.1f} | {r['received']:,} | {r['records']:,} | "
-              f"{r['history_bytes'] / mib:.1f} | {r['dropped']:,} | {r['callbacks']:,} | {r['pending']:,} |"
-              for r in rows]
+    lines += [
+        f"| {r['t']:.0f} | {r['rss'] / mib:.1f} | {r['received']:,} | {r['records']:,} | "
+        f"{r['history_bytes'] / mib:.1f} | {r['dropped']:,} | {r['callbacks']:,} | {r['pending']:,} |"
+        for r in rows
+    ]
     end = samples[-1]
-    lines += ["", f"Received {end['received']:,} of {result['expected']:,} messages "
-              f"({'all' if result['complete'] else 'INCOMPLETE'}); history full (dropping) from "
-              f"{result['verdict']['history_full_at_s'] or '-'} s. Verdict: **{result['verdict']['text']}**."]
+    lines += [
+        "",
+        f"Received {end['received']:,} of {result['expected']:,} messages "
+        f"({'all' if result['complete'] else 'INCOMPLETE'}); history full (dropping) from "
+        f"{result['verdict']['history_full_at_s'] or '-'} s. Verdict: **{result['verdict']['text']}**.",
+    ]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--minutes", type=float, default=10.0, help="length of the stream (default 10)")
     parser.add_argument("--rate", type=int, default=2000, help="messages per second (default 2000)")
     parser.add_argument("--size", type=int, default=256, help="message size in bytes (default 256)")
-    parser.add_argument("--max-records", type=int, default=0,
-                        help="history cap in records (default: 100,000, or a quarter of the run if less)")
+    parser.add_argument(
+        "--max-records",
+        type=int,
+        default=0,
+        help="history cap in records (default: 100,000, or a quarter of the run if less)",
+    )
     parser.add_argument("--max-bytes", type=int, default=16 * 2**20, help="history cap in bytes (16 MiB)")
-    parser.add_argument("--interval", type=float, default=0.0, help="seconds between samples (default 5; quick 1)")
+    parser.add_argument(
+        "--interval", type=float, default=0.0, help="seconds between samples (default 5; quick 1)"
+    )
     parser.add_argument("--no-callback", action="store_true", help="no Data callback")
     parser.add_argument("--no-widget", action="store_true", help="no widget model")
     args = parser.parse_args()
@@ -141,8 +191,17 @@ def main() -> None:
     max_records = args.max_records or max(100, min(100_000, int(args.rate * args.minutes * 60 / 4)))
     interval = args.interval or (5.0 if args.minutes >= 2 else 1.0)
     with Sender() as sender:
-        result = soak(sender, args.minutes, args.rate, args.size, max_records, args.max_bytes, interval,
-                      not args.no_callback, not args.no_widget)
+        result = soak(
+            sender,
+            args.minutes,
+            args.rate,
+            args.size,
+            max_records,
+            args.max_bytes,
+            interval,
+            not args.no_callback,
+            not args.no_widget,
+        )
     result["machine"] = machine()
     result["checkout"] = os.environ.get("WS_WIDGET_CHECKOUT", "")
     out = HERE / "results"

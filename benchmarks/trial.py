@@ -1,10 +1,10 @@
 """One measurement in a fresh interpreter; prints one JSON line. Run by ``benchmarks/run.py``.
 
-    trial.py drain URL N FRAME_BYTES          the sender's own rate (a raw socket that only reads)
-    trial.py ingest VARIANT URL N             VARIANT: raw, history, callback, widget
-    trial.py roundtrip VARIANT URL N SIZE     VARIANT: raw, ws_widget
-    trial.py memory WARM_URL URL N                    RSS per record through a real connection
-    trial.py memory-direct N SIZE             RSS per record of History.add alone (no network)
+trial.py drain URL N FRAME_BYTES          the sender's own rate (a raw socket that only reads)
+trial.py ingest VARIANT URL N             VARIANT: raw, history, callback, widget
+trial.py roundtrip VARIANT URL N SIZE     VARIANT: raw, ws_widget
+trial.py memory WARM_URL URL N                    RSS per record through a real connection
+trial.py memory-direct N SIZE             RSS per record of History.add alone (no network)
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def page_faults() -> tuple[int, int]:
 
 def drain(url: str, n: int, frame_bytes: int) -> dict:
     """Read the flood with a plain socket (no WebSocket parsing): the sender's ceiling."""
-    host_port, path = url[len("ws://"):].split("/", 1)
+    host_port, path = url[len("ws://") :].split("/", 1)
     host, port = host_port.rsplit(":", 1)
     start = time.perf_counter()
     sock = socket.create_connection((host, int(port)))
@@ -130,9 +130,15 @@ def ingest(variant: str, url: str, n: int) -> dict:
             window = len(messages) - 1
             rate = window / (messages[-1].mono - messages[0].mono)
             ws.close()
-            return {"variant": variant, "messages": n, "seconds": messages[-1].mono - messages[0].mono,
-                    "rate": rate, "window_rate": rate, "window": window,
-                    "minor_faults": page_faults()[0] - faults0[0]}
+            return {
+                "variant": variant,
+                "messages": n,
+                "seconds": messages[-1].mono - messages[0].mono,
+                "rate": rate,
+                "window_rate": rate,
+                "window": window,
+                "minor_faults": page_faults()[0] - faults0[0],
+            }
         first = messages[0].mono
         recorded = messages[n - 1].mono
         last = finished.get("time", recorded)
@@ -141,8 +147,14 @@ def ingest(variant: str, url: str, n: int) -> dict:
             extra["widget_comm"] = type(ws.widget.comm).__name__
         ws.close()
     faults1 = page_faults()
-    return {"variant": variant, "messages": n, "seconds": last - first, "rate": (n - 1) / (last - first),
-            "minor_faults": faults1[0] - faults0[0], **extra}
+    return {
+        "variant": variant,
+        "messages": n,
+        "seconds": last - first,
+        "rate": (n - 1) / (last - first),
+        "minor_faults": faults1[0] - faults0[0],
+        **extra,
+    }
 
 
 # -------------------------------------------------------------------------- round trip

@@ -15,10 +15,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from servers import AiohttpServer, NodeServer, WebsocketsServer  # noqa: E402
-from browser import Chromium, JupyterServer  # noqa: E402
-from kernels import Kernel  # noqa: E402
-from ws_widget import State, WebSocket  # noqa: E402
+from browser import Chromium, JupyterServer
+from kernels import Kernel
+from servers import AiohttpServer, NodeServer, WebsocketsServer
+
+from ws_widget import State, WebSocket
 
 BYSTANDER_RTT_LIMIT = 2.0  # seconds; on loopback a round trip takes about a millisecond
 _tokens = itertools.count()
@@ -55,6 +56,7 @@ class Recorder:
                 self.threads.add(threading.current_thread().name)
                 self.events.append((name, *args[1:]))
                 self._changed.notify_all()
+
         return record
 
     def attach(self, ws):

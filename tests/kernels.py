@@ -84,18 +84,26 @@ class Kernel:
 
     def widget_comms(self, anywidget_id: str = "ws_widget.faces.widget.WebSocketWidget") -> list[str]:
         """Return the comm ids of the widget models of this class, oldest first."""
-        return [content["comm_id"] for content in self.comm_opens
-                if content["data"].get("state", {}).get("_anywidget_id") == anywidget_id]
+        return [
+            content["comm_id"]
+            for content in self.comm_opens
+            if content["data"].get("state", {}).get("_anywidget_id") == anywidget_id
+        ]
 
     def send_to_widget(self, comm_id: str, content: dict) -> None:
         """Send a custom widget message from this client, as a browser view does."""
-        message = self.client.session.msg("comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": content}})
+        message = self.client.session.msg(
+            "comm_msg", {"comm_id": comm_id, "data": {"method": "custom", "content": content}}
+        )
         self.client.shell_channel.send(message)
 
     def custom_messages(self, comm_id: str | None = None) -> list[tuple[float, dict, list]]:
         """Return the custom messages a widget sent: (time, content, buffers)."""
-        return [(t, c["data"]["content"], b) for t, c, b in self.comm_msgs
-                if c["data"].get("method") == "custom" and (comm_id is None or c["comm_id"] == comm_id)]
+        return [
+            (t, c["data"]["content"], b)
+            for t, c, b in self.comm_msgs
+            if c["data"].get("method") == "custom" and (comm_id is None or c["comm_id"] == comm_id)
+        ]
 
     def pump_for(self, seconds: float) -> None:
         """Collect IOPub messages for ``seconds``."""
@@ -132,5 +140,3 @@ class Kernel:
             message = self.client.get_shell_msg(timeout=remaining)
             self.replies[message["parent_header"].get("msg_id")] = message
         return self.replies.pop(msg_id)
-
-

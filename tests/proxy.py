@@ -66,13 +66,16 @@ class Proxy:
         self._flowing = self._call(asyncio.Event)
         self._call(self._flowing.set)
         self._server = asyncio.run_coroutine_threadsafe(
-            asyncio.start_server(self._handle, "127.0.0.1", 0), self.loop).result(10)
+            asyncio.start_server(self._handle, "127.0.0.1", 0), self.loop
+        ).result(10)
         self.port = self._server.sockets[0].getsockname()[1]
 
     def _call(self, fn, *args):
         """Run ``fn(*args)`` on the proxy's loop and return its result."""
+
         async def call():
             return fn(*args)
+
         return asyncio.run_coroutine_threadsafe(call(), self.loop).result(10)
 
     # Switches, from the test's thread.
@@ -95,6 +98,7 @@ class Proxy:
 
     def close(self) -> None:
         """Stop listening, reset every connection and stop the loop."""
+
         async def stop():
             self._server.close()
             for pair in self._pairs:
@@ -102,6 +106,7 @@ class Proxy:
             self._flowing.set()  # held pumps wake up, see their pair cut, and end
             if self._handlers:
                 await asyncio.wait(self._handlers, timeout=5)
+
         try:
             asyncio.run_coroutine_threadsafe(stop(), self.loop).result(10)
         finally:
@@ -149,7 +154,7 @@ class Proxy:
                         writer.write_eof()
                     return
                 if direction == DOWN and self._cut_left is not None:
-                    data = data[:self._cut_left]
+                    data = data[: self._cut_left]
                     self._cut_left -= len(data)
                     writer.transport.set_write_buffer_limits(0)  # drain(): all bytes in the kernel
                 writer.write(data)

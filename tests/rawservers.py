@@ -43,8 +43,9 @@ class RawServer:
             except OSError:
                 return
             self.clients.append(client)
-            threading.Thread(target=self._respond, args=(client,), daemon=True,
-                             name="raw-server-client").start()
+            threading.Thread(
+                target=self._respond, args=(client,), daemon=True, name="raw-server-client"
+            ).start()
 
     def _respond(self, client):
         try:
@@ -84,8 +85,11 @@ def read_request(client) -> str:
 
 def request_key(request: str) -> str:
     """The ``Sec-WebSocket-Key`` of a request read by :func:`read_request`."""
-    return next(line.split(":", 1)[1].strip() for line in request.split("\r\n")
-                if line.lower().startswith("sec-websocket-key"))
+    return next(
+        line.split(":", 1)[1].strip()
+        for line in request.split("\r\n")
+        if line.lower().startswith("sec-websocket-key")
+    )
 
 
 def switching_protocols(request: str, extra_headers: bytes = b"") -> bytes:
@@ -102,8 +106,9 @@ def accept_upgrade(client, extra_headers: bytes = b"") -> str:
     return request
 
 
-def frame(opcode: int, payload: bytes = b"", *, fin: bool = True, rsv: int = 0,
-          mask: bytes | None = None) -> bytes:
+def frame(
+    opcode: int, payload: bytes = b"", *, fin: bool = True, rsv: int = 0, mask: bytes | None = None
+) -> bytes:
     """One WebSocket frame as a server would send it (unmasked unless ``mask`` is given)."""
     head = bytes([(0x80 if fin else 0) | (rsv << 4) | opcode])
     mask_bit = 0x80 if mask is not None else 0

@@ -106,7 +106,18 @@ def _websockets_process_request(connection, request):
         response = connection.respond(HTTPStatus.FORBIDDEN, "forbidden: bad token\n")
         response.headers["WWW-Authenticate"] = 'Bearer realm="device"'
         return response
-    if path not in ("/echo", "/fragments", "/close", "/headers", "/big", "/ping", "/count", "/silent", "/flood", "/mixed"):
+    if path not in (
+        "/echo",
+        "/fragments",
+        "/close",
+        "/headers",
+        "/big",
+        "/ping",
+        "/count",
+        "/silent",
+        "/flood",
+        "/mixed",
+    ):
         return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
     return None
 
@@ -138,9 +149,14 @@ class WebsocketsServer:
                 self.close_codes.append(connection.close_code)
 
         return await serve(
-            handler, "127.0.0.1", port, ssl=ssl_context,
-            process_request=_websockets_process_request, select_subprotocol=_select_first,
-            max_size=None, **kwargs,
+            handler,
+            "127.0.0.1",
+            port,
+            ssl=ssl_context,
+            process_request=_websockets_process_request,
+            select_subprotocol=_select_first,
+            max_size=None,
+            **kwargs,
         )
 
     def url(self, path: str) -> str:
@@ -150,6 +166,7 @@ class WebsocketsServer:
         async def stop():
             self.server.close()
             await self.server.wait_closed()
+
         try:
             self.loop.run(stop())
         finally:
@@ -183,8 +200,10 @@ class AiohttpServer:
                     elif message.type == WSMsgType.BINARY:
                         await ws.send_bytes(message.data)
             elif path == "/close":
-                await ws.close(code=int(request.query.get("code", 1000)),
-                               message=request.query.get("reason", "").encode())
+                await ws.close(
+                    code=int(request.query.get("code", 1000)),
+                    message=request.query.get("reason", "").encode(),
+                )
             elif path == "/headers":
                 await ws.send_str(json.dumps(dict(request.headers)))
                 async for _ in ws:
@@ -219,7 +238,9 @@ class NodeServer:
     def __init__(self, script: Path = NODE_DIR / "server.js"):
         node = shutil.which("node")
         if node is None or not (NODE_DIR / "node_modules" / "ws").is_dir():
-            raise RuntimeError("Node's ws is not installed: run `npm ci --prefix tests/node` (make test does)")
+            raise RuntimeError(
+                "Node's ws is not installed: run `npm ci --prefix tests/node` (make test does)"
+            )
         self.process = subprocess.Popen(
             [node, str(script)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )

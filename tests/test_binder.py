@@ -51,8 +51,15 @@ def run(command, *, timeout: float, log: Path, cwd: Path | None = None, env: dic
     The command gets a session of its own, so a timeout kills it with everything it started.
     """
     with open(log, "w", encoding="utf-8") as out:
-        process = subprocess.Popen([str(part) for part in command], cwd=cwd, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            [str(part) for part in command],
+            cwd=cwd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
             code = process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -77,7 +84,9 @@ def runtime_python() -> tuple[str, str]:
     probe = "import sys, venv; print('%d.%d' % sys.version_info[:2])"
     for candidate in filter(None, candidates):
         try:
-            found = subprocess.run([candidate, "-c", probe], check=False, capture_output=True, text=True, timeout=30)
+            found = subprocess.run(
+                [candidate, "-c", probe], check=False, capture_output=True, text=True, timeout=30
+            )
         except (OSError, subprocess.TimeoutExpired):
             continue
         if found.returncode == 0 and found.stdout.strip() == wanted:
@@ -87,8 +96,11 @@ def runtime_python() -> tuple[str, str]:
 
 def isolated_env(venv: Path, home: Path) -> dict:
     """The environment of a user of that venv: its bin first, Jupyter's directories in tmp."""
-    env = {key: value for key, value in os.environ.items()
-           if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "JUPYTER_PATH", "MPLBACKEND")}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "JUPYTER_PATH", "MPLBACKEND")
+    }
     env.update(
         VIRTUAL_ENV=str(venv),
         PATH=f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -119,10 +131,29 @@ def test_binder_requirements_run_notebook_01(tmp_path, venv):
 
     run([python, "-m", "venv", venv], timeout=180, log=tmp_path / "venv.log")
     # From the repository root, as repo2docker does: "." in the file is this package.
-    run([bin_dir / "python", "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off",
-         "-r", BINDER / "requirements.txt"], cwd=ROOT, env=env, timeout=900, log=tmp_path / "pip.log")
-    run([bin_dir / "python", "-m", "ipykernel", "install", "--prefix", venv, "--name", "python3"],
-        env=env, timeout=120, log=tmp_path / "kernelspec.log")
+    run(
+        [
+            bin_dir / "python",
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "--progress-bar",
+            "off",
+            "-r",
+            BINDER / "requirements.txt",
+        ],
+        cwd=ROOT,
+        env=env,
+        timeout=900,
+        log=tmp_path / "pip.log",
+    )
+    run(
+        [bin_dir / "python", "-m", "ipykernel", "install", "--prefix", venv, "--name", "python3"],
+        env=env,
+        timeout=120,
+        log=tmp_path / "kernelspec.log",
+    )
     spec = json.loads((venv / "share" / "jupyter" / "kernels" / "python3" / "kernel.json").read_text())
     assert Path(spec["argv"][0]) == bin_dir / "python", spec["argv"]
 
@@ -132,20 +163,40 @@ def test_binder_requirements_run_notebook_01(tmp_path, venv):
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     notebook.cells.append(new_code_cell(CHECK_CELL.strip()))
     nbformat.write(notebook, work / "binder_check.ipynb")
-    run([bin_dir / "jupyter", "nbconvert", "--to", "notebook", "--execute", "--output", "executed.ipynb",
-         "--ExecutePreprocessor.kernel_name=python3", "--ExecutePreprocessor.timeout=120",
-         "--ExecutePreprocessor.startup_timeout=120", work / "binder_check.ipynb"],
-        cwd=work, env=env, timeout=420, log=tmp_path / "nbconvert.log")
+    run(
+        [
+            bin_dir / "jupyter",
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            "--output",
+            "executed.ipynb",
+            "--ExecutePreprocessor.kernel_name=python3",
+            "--ExecutePreprocessor.timeout=120",
+            "--ExecutePreprocessor.startup_timeout=120",
+            work / "binder_check.ipynb",
+        ],
+        cwd=work,
+        env=env,
+        timeout=420,
+        log=tmp_path / "nbconvert.log",
+    )
 
     executed = nbformat.read(work / "executed.ipynb", as_version=4)
-    errors = [output for cell in executed.cells if cell.cell_type == "code"
-              for output in cell.outputs if output.output_type == "error"]
+    errors = [
+        output
+        for cell in executed.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if output.output_type == "error"
+    ]
     assert errors == []
     text = "".join(output.get("text", "") for output in executed.cells[-1].outputs)
     assert MARKER in text, text
     facts = json.loads(text.split(MARKER, 1)[1])
-    assert Path(facts["prefix"]) == venv, facts                # the kernel ran in the fresh venv
+    assert Path(facts["prefix"]) == venv, facts  # the kernel ran in the fresh venv
     assert Path(facts["executable"]).parent == bin_dir, facts
     assert facts["version"] == [int(part) for part in version.split(".")], facts
     assert Path(facts["ws_widget"]).is_relative_to(venv), facts  # installed from ".", not the checkout
-    assert facts["front_end"], facts                           # the wheel carries the widget's JS
+    assert facts["front_end"], facts  # the wheel carries the widget's JS

@@ -24,8 +24,13 @@ import ws_widget
 from ws_widget import ConnectFailedError, NotConnectedError, WaitTimeoutError, WebSocket, demo
 
 QUERY_SECRET, BEARER_SECRET, COOKIE_SECRET, PASSWORD_SECRET = "CANARY1", "CANARY2", "CANARY3", "CANARY4"
-SECRETS = (QUERY_SECRET, BEARER_SECRET, COOKIE_SECRET, PASSWORD_SECRET,
-           base64.b64encode(f"user:{PASSWORD_SECRET}".encode()).decode())  # the Basic header it becomes
+SECRETS = (
+    QUERY_SECRET,
+    BEARER_SECRET,
+    COOKIE_SECRET,
+    PASSWORD_SECRET,
+    base64.b64encode(f"user:{PASSWORD_SECRET}".encode()).decode(),
+)  # the Basic header it becomes
 QRC = "/qrc-public-api/v0"
 
 
@@ -51,8 +56,9 @@ def exported(ws, directory, name: str) -> dict[str, str]:
         history.to_parquet(parquet)
         out[f"{name}.{label}.to_parquet bytes"] = parquet.read_bytes().decode("latin-1")
         out[f"{name}.{label}.to_parquet read back"] = pd.read_parquet(parquet).to_csv()
-        out[f"{name}.{label} records"] = "\n".join(repr(r) + json.dumps(r.to_dict(), default=str)
-                                                   for r in history)
+        out[f"{name}.{label} records"] = "\n".join(
+            repr(r) + json.dumps(r.to_dict(), default=str) for r in history
+        )
         out[f"{name}.{label} repr"] = repr(history)
     har = directory / f"{name}.har"
     ws_widget.to_har(ws.history, har)
@@ -65,12 +71,14 @@ def widget_outputs(ws, sent: list, name: str) -> dict[str, str]:
     widget = ws.widget
     before = len(sent)
     last = ws.history.last_seq
-    requests = [{"type": "hello", "id": 1},
-                {"type": "page", "id": 2, "offset": 0, "count": 1000, "filter": {}},
-                {"type": "page", "id": 3, "offset": 0, "count": 1000, "filter": {"kinds": "events"}},
-                {"type": "page", "id": 4, "offset": 0, "count": 1000, "source": "frames"},
-                {"type": "page", "id": 5, "filter": {"text": "(", "regex": True}},  # an error reply
-                *({"type": "get", "id": 10 + seq, "seq": seq} for seq in range(1, last + 1))]
+    requests = [
+        {"type": "hello", "id": 1},
+        {"type": "page", "id": 2, "offset": 0, "count": 1000, "filter": {}},
+        {"type": "page", "id": 3, "offset": 0, "count": 1000, "filter": {"kinds": "events"}},
+        {"type": "page", "id": 4, "offset": 0, "count": 1000, "source": "frames"},
+        {"type": "page", "id": 5, "filter": {"text": "(", "regex": True}},  # an error reply
+        *({"type": "get", "id": 10 + seq, "seq": seq} for seq in range(1, last + 1)),
+    ]
     for request in requests:
         widget._on_message(widget, request, [])
     deadline = time.monotonic() + 10
@@ -82,8 +90,9 @@ def widget_outputs(ws, sent: list, name: str) -> dict[str, str]:
     data, metadata = ws._repr_mimebundle_()
     return {
         f"{name}.widget.get_state()": json.dumps(state, default=str),
-        f"{name}.widget messages": "\n".join(json.dumps(content, default=str) + repr(buffers)
-                                             for content, buffers in sent),
+        f"{name}.widget messages": "\n".join(
+            json.dumps(content, default=str) + repr(buffers) for content, buffers in sent
+        ),
         f"{name}._repr_mimebundle_": json.dumps(data, default=str) + json.dumps(metadata, default=str),
     }
 
@@ -142,8 +151,15 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
     ws.Error = lambda ws, err: (printed_errors.append(err), print("Error", err))
     ws.Closed = lambda ws: print("Closed", ws.close_code, ws.close_reason, repr(ws))
     ws.Pong = lambda ws: print("Pong", ws.stats)
-    ws.Connect("ws", "127.0.0.1", f"{QRC}?token={QUERY_SECRET}&x=1", server.port, None, secret_headers(),
-               frame_log=True)
+    ws.Connect(
+        "ws",
+        "127.0.0.1",
+        f"{QRC}?token={QUERY_SECRET}&x=1",
+        server.port,
+        None,
+        secret_headers(),
+        frame_log=True,
+    )
     ws.wait_open(10)
     assert leaked(ws._core.attempt.target.url) == [QUERY_SECRET]  # the secrets were really used
     assert ("Authorization", f"Bearer {BEARER_SECRET}") in ws._core.attempt.target.headers
@@ -169,8 +185,9 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
     missing.widget.send_message = lambda c, b=None: (missing_sent.append((c, b)), forward_missing(c, b))
     missing.Error = lambda ws, err: (printed_errors.append(err), print("Error", err))
     missing.Closed = lambda ws: print("Closed", repr(ws))
-    missing.Connect("ws", "127.0.0.1", f"/no-such-path?token={QUERY_SECRET}", server.port, None,
-                    secret_headers())
+    missing.Connect(
+        "ws", "127.0.0.1", f"/no-such-path?token={QUERY_SECRET}", server.port, None, secret_headers()
+    )
     with pytest.raises(ConnectFailedError) as seed_failure:
         missing.wait_open(10)
     missing.wait_closed(10)
@@ -190,11 +207,17 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
 
     assert len(printed_errors) == 1 and "HTTP 404" in printed_errors[0]
     outputs = {
-        "repr(ws)": repr(ws), "str(ws)": str(ws), "ws.url": str(ws.url),
-        "repr(missing)": repr(missing), "repr(echo)": repr(echo), "echo.url": str(echo.url),
-        "ws.debug_output": str(ws.debug_output), "missing.debug_output": str(missing.debug_output),
+        "repr(ws)": repr(ws),
+        "str(ws)": str(ws),
+        "ws.url": str(ws.url),
+        "repr(missing)": repr(missing),
+        "repr(echo)": repr(echo),
+        "echo.url": str(echo.url),
+        "ws.debug_output": str(ws.debug_output),
+        "missing.debug_output": str(missing.debug_output),
         "echo.debug_output": str(echo.debug_output),
-        "ws.handshake": json.dumps(ws.handshake), "missing.handshake": json.dumps(missing.handshake),
+        "ws.handshake": json.dumps(ws.handshake),
+        "missing.handshake": json.dumps(missing.handshake),
         "echo.handshake": json.dumps(echo.handshake),
         "str(missing.last_error)": str(missing.last_error),
         "repr(missing.last_error)": repr(missing.last_error),
@@ -203,13 +226,16 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
         "seed traceback": "".join(traceback.format_exception(seed_failure.value)),
         "pythonic ConnectFailedError": str(pythonic_failure.value),
         "pythonic traceback": "".join(traceback.format_exception(pythonic_failure.value)),
-        "WaitTimeoutError": str(timed_out.value), "NotConnectedError": str(not_connected.value),
+        "WaitTimeoutError": str(timed_out.value),
+        "NotConnectedError": str(not_connected.value),
         "ws.save_cassette": (tmp_path / "qrc.cassette.jsonl").read_text(),
         "cassette object": repr(cassette) + json.dumps(cassette.header),
         "loaded cassette": repr(ws_widget.load_cassette(tmp_path / "qrc.cassette.jsonl")),
-        **exported(ws, tmp_path, "ws"), **exported(missing, tmp_path, "missing"),
+        **exported(ws, tmp_path, "ws"),
+        **exported(missing, tmp_path, "missing"),
         **exported(echo, tmp_path, "echo"),
-        **widget_outputs(ws, sent, "ws"), **widget_outputs(missing, missing_sent, "missing"),
+        **widget_outputs(ws, sent, "ws"),
+        **widget_outputs(missing, missing_sent, "missing"),
     }
     ws.widget.close()
     missing.widget.close()
@@ -268,8 +294,9 @@ def test_a_saved_notebook_holds_secrets_only_in_the_cells_typed(tmp_path):
     ]
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     path = tmp_path / "canary.ipynb"
     nbformat.write(notebook, path)
 
@@ -285,6 +312,11 @@ def test_a_saved_notebook_holds_secrets_only_in_the_cells_typed(tmp_path):
     assert "token=****" in rest and "sid=****" in rest and '["Authorization", "****"]' in rest
     assert "HTTP 404" in rest and "hello" in rest and "(headers Authorization, Cookie)" in rest
     widgets = saved["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    assert sum(model["state"].get("_anywidget_id") == "ws_widget.faces.widget.WebSocketWidget"
-               for model in widgets.values()) == 3
+    assert (
+        sum(
+            model["state"].get("_anywidget_id") == "ws_widget.faces.widget.WebSocketWidget"
+            for model in widgets.values()
+        )
+        == 3
+    )
     assert [secret for secret in NOTEBOOK_SECRETS if secret.lower() in rest.lower()] == []

@@ -12,9 +12,9 @@ import textwrap
 
 import pytest
 import trustme
-
 from rawservers import RawServer, accept_upgrade
 from servers import LoopThread, WebsocketsServer
+
 from ws_widget import ConnectFailedError, InsecureConnectionWarning, WebSocket, connect
 
 
@@ -74,6 +74,7 @@ def test_open_timeout(recorder):
 
 def test_garbage_instead_of_http(recorder):
     """A server that answers garbage is reported as not a WebSocket server."""
+
     def respond(client):
         client.recv(65536)
         client.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
@@ -89,6 +90,7 @@ def test_garbage_instead_of_http(recorder):
 
 def test_subprotocol_mismatch(recorder):
     """A server choosing a subprotocol that was not offered fails the handshake clearly."""
+
     def respond(client):
         accept_upgrade(client, b"Sec-WebSocket-Protocol: other\r\n")
 
@@ -105,17 +107,21 @@ def test_subprotocol_mismatch(recorder):
 def test_unresolvable_host(tmp_path):
     """An unresolvable host is explained; run in an empty network namespace so no query leaves."""
     script = tmp_path / "resolve.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         from ws_widget import WebSocket
         ws = WebSocket.New()
         ws.Error = lambda ws, err: print("Error", err)
         ws.Closed = lambda ws: print("Closed")
         ws.Connect("ws", "device.invalid", "/", 80)
-    """))
+    """)
+    )
     probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
     if probe.returncode != 0:
         pytest.skip("cannot create a network namespace here")
-    done = subprocess.run(["unshare", "-n", sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        ["unshare", "-n", sys.executable, str(script)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].startswith("Error cannot resolve host device.invalid ("), lines
@@ -183,17 +189,23 @@ def tls_other_name(tmp_path_factory):
     server.close()
 
 
-@pytest.mark.parametrize("host, mismatch", [("127.0.0.1", "IP address mismatch"), ("localhost", "Hostname mismatch")])
+@pytest.mark.parametrize(
+    "host, mismatch", [("127.0.0.1", "IP address mismatch"), ("localhost", "Hostname mismatch")]
+)
 def test_tls_host_name_mismatch_is_refused(tls_other_name, recorder, host, mismatch):
     """A trusted certificate for another name is refused, naming the host and what to do."""
     pem, server = tls_other_name
     ws = run_attempt(recorder, "wss", host, "/echo", server.port, ca=pem)
     assert recorder.names() == ["Error", "Closed"]
     text = error_text(recorder)
-    assert text.startswith(f"TLS certificate is for another host name ({mismatch}, certificate is not valid for '{host}'")
+    assert text.startswith(
+        f"TLS certificate is for another host name ({mismatch}, certificate is not valid for '{host}'"
+    )
     assert "connect with a name the certificate was issued for" in text and "verify=False" in text
     assert "ca=" not in text  # the CA is trusted already: trusting it again would not help
-    assert isinstance(ws.last_error, ssl.SSLCertVerificationError) and ws.verified is True  # checks on by default
+    assert (
+        isinstance(ws.last_error, ssl.SSLCertVerificationError) and ws.verified is True
+    )  # checks on by default
     with pytest.raises(ConnectFailedError, match="another host name"):
         connect(server.url("/echo").replace("127.0.0.1", host), ca=pem)
 
@@ -203,7 +215,9 @@ def test_tls_expired_certificate_is_refused(tmp_path, recorder):
     ca = trustme.CA()
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     past = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)
-    ca.issue_cert("127.0.0.1", not_before=past, not_after=past + datetime.timedelta(days=1)).configure_cert(context)
+    ca.issue_cert("127.0.0.1", not_before=past, not_after=past + datetime.timedelta(days=1)).configure_cert(
+        context
+    )
     pem = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(pem))
     server = WebsocketsServer(ssl_context=context)
@@ -232,6 +246,7 @@ def test_abnormal_end_gives_error_then_closed(recorder):
     async def start():
         async def drop(connection):
             connection.transport.abort()
+
         return await serve(drop, "127.0.0.1", 0)
 
     server = loop.run(start())
@@ -255,6 +270,7 @@ def test_message_too_big_gives_error_then_closed(server, recorder):
 
 def test_keepalive_timeout_is_explained(recorder):
     """A peer that stops answering pings is reported as a keepalive timeout (1011), then Closed."""
+
     def respond(client):
         accept_upgrade(client)
         while client.recv(65536):  # reads everything, answers nothing: no pong ever comes
@@ -262,17 +278,21 @@ def test_keepalive_timeout_is_explained(recorder):
 
     raw = RawServer(respond)
     try:
-        ws = run_attempt(recorder, "ws", "127.0.0.1", "/", raw.port, ping_interval=0.1, ping_timeout=0.1,
-                         close_timeout=0.2)
+        ws = run_attempt(
+            recorder, "ws", "127.0.0.1", "/", raw.port, ping_interval=0.1, ping_timeout=0.1, close_timeout=0.2
+        )
     finally:
         raw.close()
     assert recorder.names() == ["Connected", "Error", "Closed"]
-    assert error_text(recorder).startswith("no pong to a keepalive ping within ping_timeout (1011 keepalive ping timeout)")
+    assert error_text(recorder).startswith(
+        "no pong to a keepalive ping within ping_timeout (1011 keepalive ping timeout)"
+    )
     assert ws.close_code == 1006
 
 
 def test_invalid_utf8_in_a_text_frame_closes_with_1007(recorder):
     """A text frame with invalid UTF-8 after a good one gives Error (1007) then Closed; the good one is kept."""
+
     def respond(client):
         accept_upgrade(client)
         client.sendall(b"\x81\x02ok" + b"\x81\x02\xff\xfe")  # TEXT "ok", then TEXT with invalid UTF-8

@@ -20,15 +20,15 @@ import sys
 import time
 
 import pytest
+from proxy import DOWN, UP, Proxy
 from websockets.exceptions import ConnectionClosedError
 
-from proxy import DOWN, UP, Proxy
 from ws_widget import State, WebSocket
 from ws_widget.pure.options import ReconnectPolicy
 
 # The server's first message from the client says what to stream: "from N" (endless, about
 # 2,000 messages a second) or "from N to M"; "big" later asks for one 64 KiB binary message.
-SEQ_SERVER = r'''
+SEQ_SERVER = r"""
 import asyncio, sys
 from websockets.asyncio.server import serve
 from websockets.exceptions import ConnectionClosed
@@ -64,11 +64,13 @@ async def main(port):
         await asyncio.Future()
 
 asyncio.run(main(int(sys.argv[1])))
-'''
+"""
 BIG_FRAME_HEADER = 10  # FIN+opcode, length 127, 8-byte extended length: a 64 KiB payload
 LOST = r"connection lost without a closing handshake \(1006 abnormal closure\): the peer went away"
-KEEPALIVE = (r"no pong to a keepalive ping within ping_timeout \(1011 keepalive ping timeout\): "
-             r"the peer or the network stopped answering")
+KEEPALIVE = (
+    r"no pong to a keepalive ping within ping_timeout \(1011 keepalive ping timeout\): "
+    r"the peer or the network stopped answering"
+)
 FAST = ReconnectPolicy(initial=0.05, factor=2.0, max_delay=0.2, jitter=0.5)
 
 
@@ -76,13 +78,15 @@ class SeqServer:
     """The ``SEQ_SERVER`` script in a process of its own, on ``port`` (0: any free port)."""
 
     def __init__(self, port: int = 0):
-        self.process = subprocess.Popen([sys.executable, "-c", SEQ_SERVER, str(port)],
-                                        stdout=subprocess.PIPE, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SEQ_SERVER, str(port)], stdout=subprocess.PIPE, text=True
+        )
         line = self.process.stdout.readline()
         if not line:
             self.process.wait(10)
-            raise RuntimeError(f"the sequence server did not start on port {port} "
-                               f"(exit status {self.process.returncode})")
+            raise RuntimeError(
+                f"the sequence server did not start on port {port} (exit status {self.process.returncode})"
+            )
         self.port = int(line)
 
     def kill(self) -> None:
@@ -137,7 +141,7 @@ def assert_no_gaps(got: list[int], first: int = 0) -> None:
     expected = list(range(first, first + len(got)))
     if got != expected:
         at = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
-        pytest.fail(f"sequence broken at index {at}: ... {got[max(0, at - 3):at + 3]} ...")
+        pytest.fail(f"sequence broken at index {at}: ... {got[max(0, at - 3) : at + 3]} ...")
 
 
 def shape(ws) -> str:
@@ -199,8 +203,13 @@ def test_server_killed_mid_stream(seq_servers, recorder, bystander):
     assert isinstance(ws.last_error, ConnectionClosedError)
     assert ws.last_error.rcvd is None and ws.last_error.sent is None
     assert shape(ws) == f"open out:text in:text×{len(received)} error close"
-    assert close_record(ws) == {"code": 1006, "meaning": "abnormal closure [internal]", "reason": "",
-                                "initiator": "client", "clean": False}
+    assert close_record(ws) == {
+        "code": 1006,
+        "meaning": "abnormal closure [internal]",
+        "reason": "",
+        "initiator": "client",
+        "clean": False,
+    }
 
 
 def test_server_killed_and_restarted_on_the_same_port(seq_servers, recorder, bystander):
@@ -223,11 +232,13 @@ def test_server_killed_and_restarted_on_the_same_port(seq_servers, recorder, bys
     received = numbers(ws)
     assert_no_gaps(received)
     assert_no_gaps(before)
-    assert received[:len(before)] == before  # nothing received before the kill went missing
+    assert received[: len(before)] == before  # nothing received before the kill went missing
     lost, refused = errors(recorder)[0], errors(recorder)[1:]
     assert re.fullmatch(LOST, lost)
-    refusal = (rf"connection refused by 127\.0\.0\.1:{first.port}: "
-               r"is the server running and listening on that port\?")
+    refusal = (
+        rf"connection refused by 127\.0\.0\.1:{first.port}: "
+        r"is the server running and listening on that port\?"
+    )
     assert refused and all(re.fullmatch(refusal, text) for text in refused)
     names = " ".join(name for name in recorder.names() if name != "Data")
     assert names == "Connected Error Closed " + "Error Closed " * len(refused) + "Connected Closed"
@@ -235,8 +246,10 @@ def test_server_killed_and_restarted_on_the_same_port(seq_servers, recorder, bys
     assert ws.state is State.CLOSED and ws.close_code == 1000 and ws.last_error is None
     assert ws.reconnecting is None
     after = len(received) - len(before)
-    expected = (rf"open out:text in:text×{len(before)} error close reconnect "
-                rf"(error reconnect ){{{len(refused)}}}open out:text in:text×{after} close")
+    expected = (
+        rf"open out:text in:text×{len(before)} error close reconnect "
+        rf"(error reconnect ){{{len(refused)}}}open out:text in:text×{after} close"
+    )
     assert re.fullmatch(expected, shape(ws)), shape(ws)
     retries = [record.info["retry"] for record in ws.history if record.kind == "reconnect"]
     assert retries == list(range(1, len(refused) + 2))  # the count grows while refused
@@ -271,8 +284,13 @@ def test_black_hole_is_found_by_keepalive(seq_servers, recorder, bystander):
     assert isinstance(ws.last_error, ConnectionClosedError) and ws.last_error.rcvd is None
     assert (ws.last_error.sent.code, ws.last_error.sent.reason) == (1011, "keepalive ping timeout")
     assert shape(ws) == f"open out:text in:text×{len(received)} error close"
-    assert close_record(ws) == {"code": 1006, "meaning": "abnormal closure [internal]", "reason": "",
-                                "initiator": "client", "clean": False}
+    assert close_record(ws) == {
+        "code": 1006,
+        "meaning": "abnormal closure [internal]",
+        "reason": "",
+        "initiator": "client",
+        "clean": False,
+    }
 
 
 def test_short_black_hole_then_resume_loses_nothing(seq_servers, recorder, bystander):

@@ -22,7 +22,13 @@ from websockets.uri import parse_uri
 
 from ws_widget import connect
 from ws_widget.pure.browse import (
-    PREVIEW_BYTES, PREVIEW_CHARS, Browser, RecordFilter, encode_detail, encode_records, searchable_text,
+    PREVIEW_BYTES,
+    PREVIEW_CHARS,
+    Browser,
+    RecordFilter,
+    encode_detail,
+    encode_records,
+    searchable_text,
 )
 from ws_widget.pure.history import History, Record
 from ws_widget.pure.messages import COMPOSER_MODES, encode_message, parse_composed
@@ -30,8 +36,13 @@ from ws_widget.pure.redact import MASK, mask_headers, mask_url
 from ws_widget.pure.target import build_target
 
 # In CI the examples are derandomised, so that a run is repeatable; locally each run explores anew.
-FUZZ = settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow],
-                derandomize=bool(os.environ.get("CI")))
+FUZZ = settings(
+    max_examples=300,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    derandomize=bool(os.environ.get("CI")),
+)
 FEW = settings(FUZZ, max_examples=100)
 
 # Text of every kind: ASCII, any Unicode, lone surrogates (JavaScript strings carry them), controls.
@@ -43,7 +54,10 @@ any_text = st.one_of(
     st.text(alphabet=string.ascii_letters + string.digits + "+/= \n"),  # near-base64
 )
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(alphabet=st.characters(blacklist_categories=())),
     lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(), children, max_size=5),
     max_leaves=25,
@@ -72,19 +86,28 @@ def test_parse_composed_raises_only_value_or_type_error(text, mode):
 
 
 @FUZZ
-@given(value=st.one_of(st.none(), st.integers(), st.binary(), st.lists(st.text()), st.floats()),
-       mode=st.sampled_from(COMPOSER_MODES))
+@given(
+    value=st.one_of(st.none(), st.integers(), st.binary(), st.lists(st.text()), st.floats()),
+    mode=st.sampled_from(COMPOSER_MODES),
+)
 def test_parse_composed_refuses_non_str(value, mode):
     with pytest.raises(TypeError, match="text must be a str"):
         parse_composed(value, mode)
 
 
 def _hex_styles(data: bytes):
-    return st.sampled_from([
-        data.hex(), data.hex().upper(), data.hex(" "), data.hex(":"), data.hex("-"),
-        ", ".join(f"0x{b:02x}" for b in data), ",".join(f"0X{b:02X}" for b in data),
-        "\n".join(data[i:i + 16].hex(" ") for i in range(0, len(data), 16)),
-    ])
+    return st.sampled_from(
+        [
+            data.hex(),
+            data.hex().upper(),
+            data.hex(" "),
+            data.hex(":"),
+            data.hex("-"),
+            ", ".join(f"0x{b:02x}" for b in data),
+            ",".join(f"0X{b:02X}" for b in data),
+            "\n".join(data[i : i + 16].hex(" ") for i in range(0, len(data), 16)),
+        ]
+    )
 
 
 @FUZZ
@@ -116,16 +139,19 @@ def test_json_constants_outside_the_standard_are_refused(constant, value):
         parse_composed(f"[{json.dumps(value)}, {constant}]", "json")
 
 
-@pytest.mark.parametrize("text", [
-    "[" * 100_000, "[" * 5_000 + "]" * 5_000, '{"a":' * 5_000 + "1" + "}" * 5_000,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000,
+        "[" * 5_000 + "]" * 5_000,
+        '{"a":' * 5_000 + "1" + "}" * 5_000,
+    ],
+)
 def test_deeply_nested_json_is_a_value_error(text):
     """Nesting beyond the parser's recursion limit is refused as invalid, not a RecursionError
     (which the widget's message handler would not turn into an error reply)."""
     with pytest.raises(ValueError, match="nested too deeply"):
         parse_composed(text, "json")
-
-
 
 
 @FUZZ
@@ -158,27 +184,40 @@ def test_a_lone_surrogate_is_refused_and_the_connection_stays_open(server):
 # Connect's arguments: build_target(protocol, host, url, port, sub_protocol, headers).
 
 header_names = st.one_of(
-    st.sampled_from(["Authorization", "Cookie", "X-Api-Key", "Origin", "X-Trace"]), any_text,
+    st.sampled_from(["Authorization", "Cookie", "X-Api-Key", "Origin", "X-Trace"]),
+    any_text,
 )
-header_values = st.one_of(any_text, st.integers(), st.floats(), st.none(), st.booleans(),
-                          st.builds(lambda a, b, c: a + b + c,
-                                    any_text, st.sampled_from(["\r\n", "\n", "\r", "\0", "é"]), any_text))
+header_values = st.one_of(
+    any_text,
+    st.integers(),
+    st.floats(),
+    st.none(),
+    st.booleans(),
+    st.builds(
+        lambda a, b, c: a + b + c, any_text, st.sampled_from(["\r\n", "\n", "\r", "\0", "é"]), any_text
+    ),
+)
 headers = st.one_of(
     st.none(),
     st.dictionaries(header_names, header_values, max_size=4),
     st.lists(st.tuples(header_names, header_values), max_size=4),
     st.lists(st.lists(any_text, max_size=3), max_size=3),
-    any_text, st.integers(),
+    any_text,
+    st.integers(),
 )
-hosts = st.one_of(st.sampled_from(["127.0.0.1", "core.local", "::1", "[::1]", "fe80::1%eth0", "localhost"]),
-                  any_text,
-                  st.integers())
-paths = st.one_of(st.none(), st.sampled_from(["/", "/qrc-public-api/v0", "/a?token=x", ""]), any_text,
-                  st.integers())
+hosts = st.one_of(
+    st.sampled_from(["127.0.0.1", "core.local", "::1", "[::1]", "fe80::1%eth0", "localhost"]),
+    any_text,
+    st.integers(),
+)
+paths = st.one_of(
+    st.none(), st.sampled_from(["/", "/qrc-public-api/v0", "/a?token=x", ""]), any_text, st.integers()
+)
 ports = st.one_of(st.none(), st.integers(-5, 70_000), st.floats(), st.booleans(), st.text(max_size=6))
 protocols = st.one_of(st.sampled_from(["ws", "wss", "WS", "wss://", "http", ""]), any_text, st.none())
-subprotocols = st.one_of(st.none(), st.sampled_from(["json", "mqtt"]), any_text,
-                         st.lists(any_text, max_size=3))
+subprotocols = st.one_of(
+    st.none(), st.sampled_from(["json", "mqtt"]), any_text, st.lists(any_text, max_size=3)
+)
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 
 
@@ -201,10 +240,12 @@ def test_build_target_raises_only_value_or_type_error(protocol, host, url, port,
 
 
 @FUZZ
-@given(name=st.sampled_from(["Authorization", "Cookie", "X-Custom"]),
-       before=st.text(alphabet=string.ascii_letters),
-       bad=st.sampled_from(["\r\n", "\n", "\r", "\0", "é", "\u2028", "\r\nX-Injected: 1"]),
-       secret=st.text(alphabet=string.ascii_letters + string.digits, min_size=8, max_size=20))
+@given(
+    name=st.sampled_from(["Authorization", "Cookie", "X-Custom"]),
+    before=st.text(alphabet=string.ascii_letters),
+    bad=st.sampled_from(["\r\n", "\n", "\r", "\0", "é", "\u2028", "\r\nX-Injected: 1"]),
+    secret=st.text(alphabet=string.ascii_letters + string.digits, min_size=8, max_size=20),
+)
 def test_header_injection_is_refused_without_echoing_secrets(name, before, bad, secret):
     value = f"{before}{bad}{secret}"
     with pytest.raises(ValueError, match="CR, LF, NUL or non-ASCII") as refused:
@@ -213,8 +254,9 @@ def test_header_injection_is_refused_without_echoing_secrets(name, before, bad, 
         assert secret not in str(refused.value) and MASK in str(refused.value)
 
 
-printable_hosts = st.text(alphabet=string.ascii_letters + string.digits + string.punctuation,
-                          min_size=1, max_size=20)
+printable_hosts = st.text(
+    alphabet=string.ascii_letters + string.digits + string.punctuation, min_size=1, max_size=20
+)
 
 
 @FEW
@@ -237,7 +279,7 @@ def test_an_accepted_host_is_the_host_connected_to(host, port):
 
 
 @FEW
-@given(path=st.text(alphabet=string.ascii_letters + "".join(map(chr, range(0, 32))) + "\x7f/?=&"))
+@given(path=st.text(alphabet=string.ascii_letters + "".join(map(chr, range(32))) + "\x7f/?=&"))
 @example(path="/a\x00b")
 def test_an_accepted_path_has_no_control_characters_on_the_wire(path):
     try:
@@ -249,25 +291,57 @@ def test_an_accepted_path_has_no_control_characters_on_the_wire(path):
 
 # Masking: mask_url and mask_headers.
 
-SECRET_QUERY_NAMES = ["token", "TOKEN", "access_token", "api_key", "apikey", "password", "secret", "auth",
-                      "sig", "signature", "session", "jwt", "X-Amz-Signature", "%74oken", "sid", "PHPSESSID",
-                      "JSESSIONID", "ASP.NET_SessionId", "connect.sid", "csrf", "XSRF-TOKEN", "id_token"]
+SECRET_QUERY_NAMES = [
+    "token",
+    "TOKEN",
+    "access_token",
+    "api_key",
+    "apikey",
+    "password",
+    "secret",
+    "auth",
+    "sig",
+    "signature",
+    "session",
+    "jwt",
+    "X-Amz-Signature",
+    "%74oken",
+    "sid",
+    "PHPSESSID",
+    "JSESSIONID",
+    "ASP.NET_SessionId",
+    "connect.sid",
+    "csrf",
+    "XSRF-TOKEN",
+    "id_token",
+]
 tokens = st.one_of(
     st.text(alphabet=string.ascii_letters + string.digits + "-_.~", min_size=8, max_size=40),
     st.text(min_size=8, max_size=40),  # any Unicode, percent-encoded in the URL
 )
-query_params = st.lists(st.tuples(
-    st.text(alphabet=string.digits, min_size=1, max_size=4),  # names that are never secret-like
-    st.text(alphabet=string.ascii_lowercase + string.digits, max_size=6),
-), max_size=4)
+query_params = st.lists(
+    st.tuples(
+        st.text(alphabet=string.digits, min_size=1, max_size=4),  # names that are never secret-like
+        st.text(alphabet=string.ascii_lowercase + string.digits, max_size=6),
+    ),
+    max_size=4,
+)
 
 
 @FUZZ
-@given(token=tokens, name=st.sampled_from(SECRET_QUERY_NAMES), before=query_params, after=query_params,
-       path=st.text(alphabet=string.ascii_lowercase + "/", max_size=12),
-       port=st.one_of(st.none(), st.integers(1, 65535)),
-       scheme=st.sampled_from(["ws", "wss"]), separator=st.sampled_from(["&", ";"]))
-def test_a_token_in_the_query_never_survives_masking(token, name, before, after, path, port, scheme, separator):
+@given(
+    token=tokens,
+    name=st.sampled_from(SECRET_QUERY_NAMES),
+    before=query_params,
+    after=query_params,
+    path=st.text(alphabet=string.ascii_lowercase + "/", max_size=12),
+    port=st.one_of(st.none(), st.integers(1, 65535)),
+    scheme=st.sampled_from(["ws", "wss"]),
+    separator=st.sampled_from(["&", ";"]),
+)
+def test_a_token_in_the_query_never_survives_masking(
+    token, name, before, after, path, port, scheme, separator
+):
     encoded = quote(token, safe="")
     others = [f"{k}={v}" for k, v in before], [f"{k}={v}" for k, v in after]
     query = separator.join(others[0] + [f"{name}={encoded}"] + others[1])
@@ -281,10 +355,17 @@ def test_a_token_in_the_query_never_survives_masking(token, name, before, after,
 
 
 @FUZZ
-@given(token=tokens, name=st.sampled_from(SECRET_QUERY_NAMES), before=query_params, after=query_params,
-       route=st.sampled_from(["", "/", "/route?"]), path_parameter=st.booleans())
-def test_a_token_in_the_fragment_or_a_path_parameter_never_survives_masking(token, name, before, after, route,
-                                                                            path_parameter):
+@given(
+    token=tokens,
+    name=st.sampled_from(SECRET_QUERY_NAMES),
+    before=query_params,
+    after=query_params,
+    route=st.sampled_from(["", "/", "/route?"]),
+    path_parameter=st.booleans(),
+)
+def test_a_token_in_the_fragment_or_a_path_parameter_never_survives_masking(
+    token, name, before, after, route, path_parameter
+):
     """OAuth's #access_token=... and a servlet's ;jsessionid=... lose their value, nothing else."""
     encoded = quote(token, safe="")
     pieces = [f"{k}={v}" for k, v in before] + [f"{name}={encoded}"] + [f"{k}={v}" for k, v in after]
@@ -304,15 +385,29 @@ def test_a_password_in_the_url_never_survives_masking(token, user):
 
 
 @FUZZ
-@given(token=tokens,
-       name=st.sampled_from(["Authorization", "authorization", "AUTHORIZATION", "Proxy-Authorization",
-                             "Cookie", "X-Api-Key", "X-Auth-Token"]),
-       scheme=st.sampled_from(["Bearer ", "Basic ", "token=", ""]),
-       others=st.lists(st.tuples(
-           st.sampled_from(["Origin", "User-Agent", "X-Trace", "Sec-WebSocket-Version"]),
-           st.text(alphabet=string.ascii_letters, max_size=10),
-       ), max_size=4),
-       index=st.integers(0, 4))
+@given(
+    token=tokens,
+    name=st.sampled_from(
+        [
+            "Authorization",
+            "authorization",
+            "AUTHORIZATION",
+            "Proxy-Authorization",
+            "Cookie",
+            "X-Api-Key",
+            "X-Auth-Token",
+        ]
+    ),
+    scheme=st.sampled_from(["Bearer ", "Basic ", "token=", ""]),
+    others=st.lists(
+        st.tuples(
+            st.sampled_from(["Origin", "User-Agent", "X-Trace", "Sec-WebSocket-Version"]),
+            st.text(alphabet=string.ascii_letters, max_size=10),
+        ),
+        max_size=4,
+    ),
+    index=st.integers(0, 4),
+)
 def test_an_authorization_header_never_survives_masking(token, name, scheme, others, index):
     pairs = list(others)
     pairs.insert(min(index, len(pairs)), (name, scheme + token))
@@ -323,11 +418,14 @@ def test_an_authorization_header_never_survives_masking(token, name, scheme, oth
 
 
 @FUZZ
-@given(token=st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=8, max_size=60),
-       style=st.sampled_from(["base64url.bearer.authorization.k8s.io.{}", "bearer.{}", "{}"]),
-       others=st.lists(st.sampled_from(["base64.binary.k8s.io", "v4.channel.k8s.io", "graphql-ws", "mqtt"]),
-                       max_size=3),
-       index=st.integers(0, 3))
+@given(
+    token=st.text(alphabet=string.ascii_letters + string.digits + "-_", min_size=8, max_size=60),
+    style=st.sampled_from(["base64url.bearer.authorization.k8s.io.{}", "bearer.{}", "{}"]),
+    others=st.lists(
+        st.sampled_from(["base64.binary.k8s.io", "v4.channel.k8s.io", "graphql-ws", "mqtt"]), max_size=3
+    ),
+    index=st.integers(0, 3),
+)
 def test_a_credential_in_a_subprotocol_never_survives_masking(token, style, others, index):
     """A token offered as a subprotocol is masked; the ordinary subprotocols beside it are kept."""
     entries = list(others)
@@ -338,7 +436,9 @@ def test_a_credential_in_a_subprotocol_never_survives_masking(token, style, othe
     ((_, masked),) = mask_headers([("Sec-WebSocket-Protocol", ", ".join(entries))])
     kept = [entry for entry in masked.split(", ") if entry in others or entry == "access_token"]
     assert [entry for entry in kept if entry in others] == others
-    assert all(entry.endswith(MASK) and token not in entry for entry in masked.split(", ") if entry not in kept)
+    assert all(
+        entry.endswith(MASK) and token not in entry for entry in masked.split(", ") if entry not in kept
+    )
     assert len(masked.split(", ")) == len(entries)
 
 
@@ -356,15 +456,20 @@ def test_mask_url_of_any_text_raises_only_value_error(text):
 known_kinds = st.sampled_from(["text", "binary", "ping", "pong", "open", "close", "error"])
 # Random kinds for Record objects only: a History registers every kind in a global table of 256.
 kinds = st.one_of(known_kinds, st.text(max_size=8))
-json_leaf = (st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-             | any_text)
-infos = st.one_of(st.none(),
-                  st.dictionaries(st.text(max_size=10), json_leaf | st.lists(json_leaf, max_size=3),
-                                  max_size=5))
+json_leaf = (
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | any_text
+)
+infos = st.one_of(
+    st.none(), st.dictionaries(st.text(max_size=10), json_leaf | st.lists(json_leaf, max_size=3), max_size=5)
+)
 records = st.builds(
     Record,
-    seq=st.integers(1, 2**40), mono=st.floats(0, 1e9), direction=st.sampled_from(["in", "out", "event"]),
-    kind=kinds, size=st.integers(0, 2**31), payload=st.one_of(st.none(), any_text, st.binary(max_size=200)),
+    seq=st.integers(1, 2**40),
+    mono=st.floats(0, 1e9),
+    direction=st.sampled_from(["in", "out", "event"]),
+    kind=kinds,
+    size=st.integers(0, 2**31),
+    payload=st.one_of(st.none(), any_text, st.binary(max_size=200)),
     info=infos,
 )
 
@@ -390,11 +495,15 @@ def test_encode_records_of_random_records(batch, start):
 
 
 @FUZZ
-@given(text=any_text, regex=st.booleans(),
-       direction=st.one_of(st.sampled_from(["all", "in", "out", "event"]), st.text(max_size=5)),
-       kind_group=st.one_of(st.sampled_from(["all", "messages", "text", "binary", "control", "events"]),
-                            st.text(max_size=5)),
-       batch=st.lists(records, max_size=10))
+@given(
+    text=any_text,
+    regex=st.booleans(),
+    direction=st.one_of(st.sampled_from(["all", "in", "out", "event"]), st.text(max_size=5)),
+    kind_group=st.one_of(
+        st.sampled_from(["all", "messages", "text", "binary", "control", "events"]), st.text(max_size=5)
+    ),
+    batch=st.lists(records, max_size=10),
+)
 def test_record_filter_on_random_records(text, regex, direction, kind_group, batch):
     valid_regex = True
     if regex and text:
@@ -402,8 +511,11 @@ def test_record_filter_on_random_records(text, regex, direction, kind_group, bat
             re.compile(text)
         except re.error:
             valid_regex = False
-    valid = valid_regex and direction in ("all", "in", "out", "event") and kind_group in (
-        "all", "messages", "text", "binary", "control", "events")
+    valid = (
+        valid_regex
+        and direction in ("all", "in", "out", "event")
+        and kind_group in ("all", "messages", "text", "binary", "control", "events")
+    )
     try:
         record_filter = RecordFilter(text, regex, direction, kind_group)
     except ValueError as exc:
@@ -419,11 +531,21 @@ def test_record_filter_on_random_records(text, regex, direction, kind_group, bat
 
 
 @FEW
-@given(batch=st.lists(st.tuples(st.sampled_from(["in", "out", "event"]), known_kinds,
-                                st.one_of(st.none(), any_text, st.binary(max_size=50))),
-                      max_size=40),
-       max_records=st.integers(1, 30), offset=st.integers(-100, 100), count=st.integers(-5, 2000),
-       text=st.text(alphabet="ab(|*", max_size=4), regex=st.booleans())
+@given(
+    batch=st.lists(
+        st.tuples(
+            st.sampled_from(["in", "out", "event"]),
+            known_kinds,
+            st.one_of(st.none(), any_text, st.binary(max_size=50)),
+        ),
+        max_size=40,
+    ),
+    max_records=st.integers(1, 30),
+    offset=st.integers(-100, 100),
+    count=st.integers(-5, 2000),
+    text=st.text(alphabet="ab(|*", max_size=4),
+    regex=st.booleans(),
+)
 def test_browser_pages_of_a_random_history(batch, max_records, offset, count, text, regex):
     history = History(max_records=max_records)
     for direction, kind, payload in batch:
@@ -433,6 +555,6 @@ def test_browser_pages_of_a_random_history(batch, max_records, offset, count, te
     except ValueError:
         return
     reply, buffers = Browser(history).page(offset, count, record_filter)
-    assert 0 <= reply["offset"] and len(reply["records"]) <= max(0, min(count, 1000))
+    assert reply["offset"] >= 0 and len(reply["records"]) <= max(0, min(count, 1000))
     assert reply["total"] <= len(history)
     json.dumps(reply)

@@ -11,9 +11,9 @@ import pytest
 
 import ws_widget
 from ws_widget import History, WebSocket, demo
+from ws_widget.faces.replay import ReplayServer, replay
 from ws_widget.pure import cassette
 from ws_widget.pure.har import from_har, to_har
-from ws_widget.faces.replay import ReplayServer, replay
 
 CHROME_HAR = Path(__file__).parent / "data" / "chrome_websocket.har"
 CANARIES = ("canary-header-1", "canary-query-2")
@@ -30,8 +30,10 @@ def conversation(history):
 def recorded(tmp_path_factory):
     """A QRC simulator session recorded to a cassette, with canary secrets in header and query."""
     server = demo.start()
-    ws = ws_widget.connect(server.url_for("/qrc-public-api/v0") + f"?token={CANARIES[1]}",
-                           headers={"Authorization": f"Bearer {CANARIES[0]}"})
+    ws = ws_widget.connect(
+        server.url_for("/qrc-public-api/v0") + f"?token={CANARIES[1]}",
+        headers={"Authorization": f"Bearer {CANARIES[0]}"},
+    )
     ws.expect({"method": "EngineStatus"})
     ws.send({"jsonrpc": "2.0", "id": 1, "method": "StatusGet"})
     ws.expect({"id": 1})
@@ -124,8 +126,9 @@ def test_jsonl_and_parquet_round_trip(recorded, tmp_path):
     ws, _ = recorded
     ws.history.to_jsonl(tmp_path / "h.jsonl")
     again = History.from_jsonl(tmp_path / "h.jsonl")
-    assert [(r.direction, r.kind, r.payload, r.size) for r in again] == \
-           [(r.direction, r.kind, r.payload, r.size) for r in ws.history]
+    assert [(r.direction, r.kind, r.payload, r.size) for r in again] == [
+        (r.direction, r.kind, r.payload, r.size) for r in ws.history
+    ]
     assert abs(again[1].time - ws.history[1].time) < 1e-3
     ws.history.to_parquet(tmp_path / "h.parquet")
     table = pd.read_parquet(tmp_path / "h.parquet")
@@ -138,7 +141,12 @@ def test_chrome_har_round_trip(tmp_path):
     opened = history[1]
     assert opened.kind == "open" and opened.info["url"].endswith("?access_token=****")
     assert [(r.direction, r.kind) for r in history][1:] == [
-        ("in", "text"), ("out", "text"), ("in", "text"), ("out", "binary"), ("in", "binary")]
+        ("in", "text"),
+        ("out", "text"),
+        ("in", "text"),
+        ("out", "binary"),
+        ("in", "binary"),
+    ]
     assert history[5].payload == b"\x01\x02\xff"
     to_har(history, tmp_path / "again.har")
     original = json.loads(CHROME_HAR.read_text())["log"]["entries"][1]
@@ -165,8 +173,9 @@ def test_har_of_a_live_session(recorded, tmp_path):
     ws, _ = recorded
     assert to_har(ws.history, tmp_path / "live.har") == 1
     (back,) = from_har(tmp_path / "live.har")
-    assert [(r.direction, r.payload) for r in back if r.kind == "text"] == \
-           [(r.direction, r.payload) for r in ws.history if r.kind == "text"]
+    assert [(r.direction, r.payload) for r in back if r.kind == "text"] == [
+        (r.direction, r.payload) for r in ws.history if r.kind == "text"
+    ]
 
 
 def test_from_har_refuses_other_json(tmp_path):
@@ -180,9 +189,11 @@ def test_replay_server_sends_a_push_that_raced_a_request(tmp_path):
     """A server push recorded after the client's first request still reaches a client that waits for it."""
     recording = cassette.Cassette(
         {"cassette": "ws_widget", "version": 1, "url": "ws://127.0.0.1:1/qrc", "subprotocol": None},
-        (cassette.Frame(0.001, "out", "text", '{"id": 1}'),
-         cassette.Frame(0.002, "in", "text", '{"method": "EngineStatus"}'),
-         cassette.Frame(0.003, "in", "text", '{"id": 1, "result": true}')),
+        (
+            cassette.Frame(0.001, "out", "text", '{"id": 1}'),
+            cassette.Frame(0.002, "in", "text", '{"method": "EngineStatus"}'),
+            cassette.Frame(0.003, "in", "text", '{"id": 1, "result": true}'),
+        ),
     )
     cassette.save(recording, tmp_path / "race.jsonl")
     with ReplayServer(tmp_path / "race.jsonl", speed=None) as server:

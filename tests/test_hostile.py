@@ -30,8 +30,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-from websockets.exceptions import ConnectionClosedError, InvalidHeader, InvalidMessage, InvalidStatus
-
 from rawservers import (
     FrameReader,
     RawServer,
@@ -42,6 +40,8 @@ from rawservers import (
     read_request,
     switching_protocols,
 )
+from websockets.exceptions import ConnectionClosedError, InvalidHeader, InvalidMessage, InvalidStatus
+
 import ws_widget
 from ws_widget import State, WebSocket
 
@@ -107,12 +107,14 @@ def record_of(ws, kind: str):
 def answering(response):
     """A server script that reads the request, answers ``response`` (bytes, or a function of the
     request returning them), waits for the client to go (or half-close) and closes."""
+
     def script(client, gate):
         request = read_request(client)
         gate()
         client.sendall(response(request) if callable(response) else response)
         drain(client)
         client.close()
+
     return script
 
 
@@ -133,8 +135,10 @@ def check_handshake_failed(ws, recorder, error_type: type) -> str:
 def test_non_101_status(recorder, bystander):
     """200 OK with an HTML body instead of 101: explained, and the body kept for inspection."""
     body = b"<h1>Not a WebSocket</h1>\n"
-    response = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s"
-                % (len(body), body))
+    response = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n%s" % (
+        len(body),
+        body,
+    )
     ws, _ = hostile(recorder, bystander, answering(response))
     assert check_handshake_failed(ws, recorder, InvalidStatus) == (
         "server answered HTTP 200 OK instead of switching to WebSocket: "
@@ -147,6 +151,7 @@ def test_non_101_status(recorder, bystander):
 
 def test_garbage_instead_of_http(recorder, bystander):
     """Binary garbage instead of an HTTP status line: 'no valid HTTP response', with the address."""
+
     def script(client, gate):
         read_request(client)
         gate()
@@ -166,6 +171,7 @@ def test_garbage_instead_of_http(recorder, bystander):
 def test_garbage_with_terminal_escapes_is_shown_escaped(recorder, bystander):
     """A status line made of terminal control sequences (clear screen, set the window title)
     reaches the Error line, Debug Output and the widget's reason escaped, never raw."""
+
     def script(client, gate):
         read_request(client)
         gate()
@@ -200,8 +206,10 @@ def test_wrong_sec_websocket_accept(recorder, bystander):
     """A 101 with an accept value that does not match the key: the value is shown, and the
     handshake description shows the expected one."""
     wrong = "dGhlIHNhbXBsZSBub25jZQ=="
-    response = (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                b"Sec-WebSocket-Accept: " + wrong.encode() + b"\r\n\r\n")
+    response = (
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Accept: " + wrong.encode() + b"\r\n\r\n"
+    )
     ws, _ = hostile(recorder, bystander, answering(response))
     assert check_handshake_failed(ws, recorder, InvalidHeader) == (
         f"the server's handshake is not valid WebSocket (invalid Sec-WebSocket-Accept header: {wrong}): "
@@ -289,6 +297,7 @@ def violation_script(payload: bytes, closes: list):
         gate()
         client.sendall(frame(TEXT, b"before") + payload)
         closes.append(finish_closing(client))
+
     return script
 
 
@@ -307,8 +316,13 @@ def check_client_failed(ws, recorder, closes, code: int, reason: str) -> str:
     assert isinstance(ws.last_error, ConnectionClosedError)
     assert ws.last_error.sent.code == code and ws.last_error.rcvd is None
     assert kinds(ws) == ["open", "text", "error", "close"]
-    assert record_of(ws, "close").info == {"code": 1006, "meaning": "abnormal closure [internal]",
-                                           "reason": "", "initiator": "client", "clean": False}
+    assert record_of(ws, "close").info == {
+        "code": 1006,
+        "meaning": "abnormal closure [internal]",
+        "reason": "",
+        "initiator": "client",
+        "clean": False,
+    }
     assert record_of(ws, "error").info["message"] == text
     assert [r.payload for r in ws.history if r.kind == "text"] == ["before"]
     return text
@@ -336,8 +350,10 @@ def test_message_above_max_size(recorder, bystander):
     ws, _ = hostile(recorder, bystander, violation_script(big, closes), max_size=1000, close_timeout=2)
     reason = "frame with 2000 bytes exceeds limit of 1000 bytes"
     text = check_client_failed(ws, recorder, closes, 1009, reason)
-    assert text == (f"a message was larger than max_size (1009 (message too big) {reason}): "
-                    "raise max_size= if it is expected")
+    assert text == (
+        f"a message was larger than max_size (1009 (message too big) {reason}): "
+        "raise max_size= if it is expected"
+    )
     assert ws.stats["bytes_in"] == len("before")  # the oversized message was never taken in
 
 
@@ -375,8 +391,10 @@ def test_compressed_message_inflating_above_max_size(recorder, bystander):
     assert [e["name"] for e in ws.handshake["extensions"]] == ["permessage-deflate"]
     reason = f"frame exceeds limit of {2**20} bytes"  # inflating stopped at the limit
     text = check_client_failed(ws, recorder, closes, 1009, reason)
-    assert text == (f"a message was larger than max_size (1009 (message too big) {reason}): "
-                    "raise max_size= if it is expected")
+    assert text == (
+        f"a message was larger than max_size (1009 (message too big) {reason}): "
+        "raise max_size= if it is expected"
+    )
     assert ws.stats["bytes_in"] == len("before")
 
 
@@ -423,7 +441,8 @@ def test_protocol_error_with_a_peer_that_keeps_the_connection_open(recorder, bys
         assert text.startswith("a message was larger than max_size (1009 (message too big) ")
     else:
         assert text.startswith(
-            "the server sent an invalid frame: the client closed with 1002 (protocol error) ")
+            "the server sent an invalid frame: the client closed with 1002 (protocol error) "
+        )
     assert ws.state is State.CLOSED and ws.close_code == 1006
     assert kinds(ws) == ["open", "error", "close"]
     assert ws.last_error.rcvd is None  # the peer never answered
@@ -444,8 +463,10 @@ def test_ping_flood(recorder, bystander):
         accept_upgrade(client)
         gate()
         reader = FrameReader(client)
-        sender = threading.Thread(target=client.sendall, args=(
-            b"".join(frame(PING, struct.pack("!I", number)) for number in range(count)),))
+        sender = threading.Thread(
+            target=client.sendall,
+            args=(b"".join(frame(PING, struct.pack("!I", number)) for number in range(count)),),
+        )
         sender.start()
         while len(pongs) < count and (received := reader.next()) is not None:
             opcode, data = received
@@ -488,6 +509,7 @@ def test_ping_flood(recorder, bystander):
 def test_peer_never_completes_the_closing_handshake(recorder, bystander):
     """Close() to a peer that ignores the close frame and keeps TCP open: after close_timeout the
     client drops the connection, and says the server did not complete the closing handshake."""
+
     def script(client, gate):
         accept_upgrade(client)
         gate()
@@ -518,13 +540,19 @@ def test_peer_never_completes_the_closing_handshake(recorder, bystander):
     assert isinstance(ws.last_error, ConnectionClosedError)
     assert kinds(ws) == ["open", "text", "error", "close"]
     close = record_of(ws, "close").info
-    assert close == {"code": 1006, "meaning": "abnormal closure [internal]", "reason": "",
-                     "initiator": "client", "clean": False}
+    assert close == {
+        "code": 1006,
+        "meaning": "abnormal closure [internal]",
+        "reason": "",
+        "initiator": "client",
+        "clean": False,
+    }
 
 
 def test_peer_answers_close_but_never_closes_tcp(recorder, bystander):
     """Close() to a peer that echoes the close frame but keeps TCP open: the closing handshake
     did complete, so Closed with 1000 after close_timeout, and no Error."""
+
     def script(client, gate):
         accept_upgrade(client)
         gate()
@@ -559,17 +587,24 @@ def test_a_script_that_showed_the_widget_exits(tmp_path):
     """The process stays in control: a plain script that connected, had a widget and closed,
     exits (also the test process itself, which otherwise hangs after its last test)."""
     script = tmp_path / "widget_script.py"
-    script.write_text(textwrap.dedent("""
+    script.write_text(
+        textwrap.dedent("""
         import ws_widget
         from ws_widget import demo
         ws = ws_widget.connect(demo.start().url_for("/echo"))
         ws.widget  # as when the socket is displayed
         ws.close()
         print("closed, exiting")
-    """))
+    """)
+    )
     try:
-        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=10,
-                              env={**os.environ, "PYTHONPATH": str(Path(ws_widget.__file__).parents[1])})
+        done = subprocess.run(
+            [sys.executable, str(script)],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            env={**os.environ, "PYTHONPATH": str(Path(ws_widget.__file__).parents[1])},
+        )
     except subprocess.TimeoutExpired:
         pytest.fail("the script did not exit within 10 s of its last line")
     assert done.returncode == 0, done.stderr

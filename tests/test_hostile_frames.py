@@ -13,10 +13,15 @@ import struct
 import time
 
 import pytest
-from websockets import http11
-from websockets.exceptions import InvalidMessage, StatusLineTooLong
-
-from rawservers import FrameReader, accept_upgrade, drain, finish_closing, frame, read_request, switching_protocols
+from rawservers import (
+    FrameReader,
+    accept_upgrade,
+    drain,
+    finish_closing,
+    frame,
+    read_request,
+    switching_protocols,
+)
 from test_hostile import (
     BINARY,
     CLOSE,
@@ -32,6 +37,9 @@ from test_hostile import (
     the_error,
     violation_script,
 )
+from websockets import http11
+from websockets.exceptions import InvalidMessage, StatusLineTooLong
+
 from ws_widget import State
 
 CONT = 0x0
@@ -39,14 +47,17 @@ CONT = 0x0
 
 def fragments(count: int, opcode: int = TEXT) -> bytes:
     """One message of ``count`` one-byte frames: a first frame, then continuation frames."""
-    pieces = [frame(opcode if i == 0 else CONT, b"abcdefghij"[i % 10:i % 10 + 1], fin=i == count - 1)
-              for i in range(count)]
+    pieces = [
+        frame(opcode if i == 0 else CONT, b"abcdefghij"[i % 10 : i % 10 + 1], fin=i == count - 1)
+        for i in range(count)
+    ]
     return b"".join(pieces)
 
 
 def closing_script(payload: bytes, sent: list | None = None, *, trickle: float = 0.0):
     """Send ``payload`` then the server's close frame (1000, "done"), and close TCP once the client
     answered it; ``trickle`` sends it all one byte at a time with that pause between bytes."""
+
     def script(client, gate):
         accept_upgrade(client)
         gate()
@@ -60,6 +71,7 @@ def closing_script(payload: bytes, sent: list | None = None, *, trickle: float =
         answer = finish_closing(client, reply=False)
         if sent is not None:
             sent.append(answer)
+
     return script
 
 
@@ -70,8 +82,13 @@ def check_clean_close(ws, recorder, data: list, history: list) -> None:
     assert ws.state is State.CLOSED and ws.close_code == 1000 and ws.close_reason == "done"
     assert ws.last_error is None
     assert kinds(ws) == history
-    assert record_of(ws, "close").info == {"code": 1000, "meaning": "OK", "reason": "done",
-                                           "initiator": "server", "clean": True}
+    assert record_of(ws, "close").info == {
+        "code": 1000,
+        "meaning": "OK",
+        "reason": "done",
+        "initiator": "server",
+        "clean": True,
+    }
 
 
 # Fragmentation.
@@ -107,7 +124,8 @@ REFUSED_THEN_CLOSED = {
     "invalid UTF-8": (
         frame(TEXT, b"ok \xff\xfe"),
         "the server sent an invalid frame: a text message that is not UTF-8 was dropped "
-        "(invalid start byte at position 3)"),
+        "(invalid start byte at position 3)",
+    ),
 }
 
 
@@ -129,12 +147,15 @@ def test_refused_message_then_the_servers_close_frame(recorder, bystander, refus
 def test_fragment_flood_above_max_size(recorder, bystander):
     """2,000 one-byte fragments against max_size=1000 give 1009 at the 1,001st byte, explained."""
     closes = []
-    ws, _ = hostile(recorder, bystander, violation_script(fragments(2000), closes), max_size=1000,
-                    close_timeout=2)
+    ws, _ = hostile(
+        recorder, bystander, violation_script(fragments(2000), closes), max_size=1000, close_timeout=2
+    )
     reason = "frame with 1 bytes after reading 1000 bytes exceeds limit of 1000 bytes"
     text = check_client_failed(ws, recorder, closes, 1009, reason)
-    assert text == (f"a message was larger than max_size (1009 (message too big) {reason}): "
-                    "raise max_size= if it is expected")
+    assert text == (
+        f"a message was larger than max_size (1009 (message too big) {reason}): "
+        "raise max_size= if it is expected"
+    )
     assert ws.stats["bytes_in"] == len("before")
 
 
@@ -145,8 +166,9 @@ def test_frames_trickled_one_byte_at_a_time(recorder, bystander):
     """Two messages and a close frame trickled a byte every 2 ms arrive complete and in order."""
     blob = bytes(range(256)) + bytes(44)
     sent = []
-    ws, _ = hostile(recorder, bystander,
-                    closing_script(frame(TEXT, b"first") + frame(BINARY, blob), sent, trickle=0.002))
+    ws, _ = hostile(
+        recorder, bystander, closing_script(frame(TEXT, b"first") + frame(BINARY, blob), sent, trickle=0.002)
+    )
     check_clean_close(ws, recorder, ["first", blob], ["open", "text", "binary", "close"])
     assert sent == [struct.pack("!H", 1000) + b"done"]
 
@@ -175,8 +197,11 @@ def test_data_after_the_servers_close_frame(recorder, bystander):
     def script(client, gate):
         accept_upgrade(client)
         gate()
-        client.sendall(frame(TEXT, b"before") + frame(CLOSE, struct.pack("!H", 1000) + b"done")
-                       + frame(TEXT, b"after the close"))
+        client.sendall(
+            frame(TEXT, b"before")
+            + frame(CLOSE, struct.pack("!H", 1000) + b"done")
+            + frame(TEXT, b"after the close")
+        )
         sent.append(finish_closing(client, reply=False))
 
     ws, _ = hostile(recorder, bystander, script)
@@ -220,14 +245,21 @@ def oversized_101(extra_headers: bytes):
         client.sendall(switching_protocols(request, extra_headers))
         drain(client)
         client.close()
+
     return script
 
 
 OVERSIZED = {
-    "100 KB header line": (b"X-Huge: " + b"h" * 100_000 + b"\r\n", "a header line longer than {MAX_LINE_LENGTH} "
-                           "bytes", "WEBSOCKETS_MAX_LINE_LENGTH"),
-    "500 headers": (b"".join(b"X-Filler-%d: %d\r\n" % (i, i) for i in range(500)),
-                    "more than {MAX_NUM_HEADERS} headers", "WEBSOCKETS_MAX_NUM_HEADERS"),
+    "100 KB header line": (
+        b"X-Huge: " + b"h" * 100_000 + b"\r\n",
+        "a header line longer than {MAX_LINE_LENGTH} bytes",
+        "WEBSOCKETS_MAX_LINE_LENGTH",
+    ),
+    "500 headers": (
+        b"".join(b"X-Filler-%d: %d\r\n" % (i, i) for i in range(500)),
+        "more than {MAX_NUM_HEADERS} headers",
+        "WEBSOCKETS_MAX_NUM_HEADERS",
+    ),
 }
 
 

@@ -61,7 +61,12 @@ def test_seed_example_cell_by_cell(kernel, echo):
     kernel.run("ws.Close()")
     out = connect.wait_for("closed 1000")
     assert out.splitlines() == [
-        "websocket", "Connected", "Data Hey!", r"Data b'\x01\x02'", "pong", "closed 1000 ",
+        "websocket",
+        "Connected",
+        "Data Hey!",
+        r"Data b'\x01\x02'",
+        "pong",
+        "closed 1000 ",
     ]
     assert "Error" not in out
     assert connect.stderr == ""
@@ -96,8 +101,11 @@ def test_callback_print_lands_in_connecting_cell(kernel, echo):
         assert "Data" not in cell.stdout
     assert connect.stdout == "Data first\nData second\n"
     stray = [
-        (msg_id, out) for msg_id, outs in kernel.outputs.items() if msg_id != connect.msg_id
-        for out in outs if "Data first" in out[1] or "Data second" in out[1]
+        (msg_id, out)
+        for msg_id, outs in kernel.outputs.items()
+        if msg_id != connect.msg_id
+        for out in outs
+        if "Data first" in out[1] or "Data second" in out[1]
     ]
     assert stray == []
 

@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 import pytest
+from servers import NodeServer
 
 import ws_widget
-from servers import NodeServer
 from ws_widget import WebSocket
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +58,9 @@ def wait_until(predicate, timeout: float, what: str):
 
 def incoming(ws: WebSocket) -> list:
     """The payloads of the incoming messages held in the history, in order."""
-    return [record.payload for record in ws.history.snapshot() if record.direction == "in" and record.is_message]
+    return [
+        record.payload for record in ws.history.snapshot() if record.direction == "in" and record.is_message
+    ]
 
 
 def test_500_connections_record_every_message_in_order(sender):
@@ -73,6 +75,7 @@ def test_500_connections_record_every_message_in_order(sender):
         def callback(ws, *args):
             with lock:
                 seen[name] += 1
+
         return callback
 
     sockets = []
@@ -90,13 +93,18 @@ def test_500_connections_record_every_message_in_order(sender):
     for ws in sockets:
         ws.wait_open(timeout=60)
     assert all(ws.state.name == "OPEN" for ws in sockets)
-    wait_until(lambda: all(ws.stats["messages_in"] >= MESSAGES for ws in sockets), 60, "every stream recorded")
+    wait_until(
+        lambda: all(ws.stats["messages_in"] >= MESSAGES for ws in sockets), 60, "every stream recorded"
+    )
     for ws in sockets:
         ws.Close()
     for ws in sockets:
         ws.wait_closed(timeout=60)
-    wait_until(lambda: seen["Closed"] == CONNECTIONS // 2 and all(len(d) == MESSAGES for d in data.values()),
-               60, "every Closed and Data callback")
+    wait_until(
+        lambda: seen["Closed"] == CONNECTIONS // 2 and all(len(d) == MESSAGES for d in data.values()),
+        60,
+        "every Closed and Data callback",
+    )
     elapsed = time.monotonic() - started
 
     for ws in sockets:
@@ -185,8 +193,9 @@ def test_sleeping_callback_does_not_delay_other_connections_callbacks(sender):
     assert all(backlog > 0 for _, backlog in replies), replies
 
 
-@pytest.mark.parametrize("max_records, max_bytes", [(500, 2**30), (100_000, 64 * 1024)],
-                         ids=["record-cap", "byte-cap"])
+@pytest.mark.parametrize(
+    "max_records, max_bytes", [(500, 2**30), (100_000, 64 * 1024)], ids=["record-cap", "byte-cap"]
+)
 def test_history_stays_within_its_caps(sender, max_records, max_bytes):
     """A history receiving far more than its caps keeps only the newest records and counts the rest."""
     n, size = 20_000, 100
@@ -231,8 +240,13 @@ def test_rss_stays_bounded_by_the_history_caps(sender):
     n, size = 200_000, 1024
     done = subprocess.run(
         [sys.executable, "-c", RSS_SCRIPT, sender.url(f"/ticks?n={n}&size={size}"), str(n)],
-        capture_output=True, text=True, timeout=120, check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     before, after, held, dropped = map(int, done.stdout.split())
     assert held <= 1000 and dropped > n - 1000
-    assert after - before < 64 * 2**20, f"RSS grew {(after - before) / 2**20:.0f} MiB for {n * size / 2**20:.0f} MiB received"
+    assert after - before < 64 * 2**20, (
+        f"RSS grew {(after - before) / 2**20:.0f} MiB for {n * size / 2**20:.0f} MiB received"
+    )

@@ -15,8 +15,7 @@ from ws_widget import State, WebSocket
 
 SECRETS = ("s3cret-token", "k3y-value", "pl4in-value")
 HEADERS = (
-    "--header 'Authorization: Bearer s3cret-token' --header=X-Device-Key:k3y-value "
-    "-H 'X-Plain: pl4in-value'"
+    "--header 'Authorization: Bearer s3cret-token' --header=X-Device-Key:k3y-value -H 'X-Plain: pl4in-value'"
 )
 
 
@@ -124,8 +123,12 @@ def test_ws_again_closes_the_connection_it_opened_before(ip, server):
 
 def test_ws_offers_subprotocols_and_takes_options(ip, server):
     """--subprotocol offers names in order; --ping-interval accepts seconds or off."""
-    run(ip, "line", "ws", f"{server.url('/echo')} --subprotocol first --subprotocol second "
-                          "--ping-interval off --no-display")
+    run(
+        ip,
+        "line",
+        "ws",
+        f"{server.url('/echo')} --subprotocol first --subprotocol second --ping-interval off --no-display",
+    )
     assert ip.user_ns["ws"].wait_open(5).subprotocol == "first"
     run(ip, "line", "ws", f"{server.url('/echo')} --name quick --ping-interval 0.5 --no-display")
     assert ip.user_ns["quick"].wait_open(5).ping(timeout=5) > 0
@@ -222,18 +225,33 @@ def test_ws_demo_tls_with_ca_or_insecure(ip, demo_servers):
     assert "TLS NOT verified" in captured.stdout
 
 
-@pytest.mark.parametrize(("kind", "name", "line", "cell", "message"), [
-    ("line", "ws", "http://127.0.0.1/echo", None, r"^%ws: url must start with ws:// or wss://"),
-    ("line", "ws", "", None, r"^%ws: the following arguments are required: url$"),
-    ("line", "ws", "ws://127.0.0.1:1/ --name 2fast", None, r"^%ws: --name must be a Python identifier"),
-    ("line", "ws", "ws://127.0.0.1:1/ --ping-interval soon", None, r"--ping-interval: expected a positive"),
-    ("line", "ws", "ws://127.0.0.1:1/ --ca /no/such.pem", None, r"^%ws: ca must name an existing PEM file"),
-    ("line", "ws", "ws://127.0.0.1:1/ --header NoColon", None, r"must look like 'Name: value'"),
-    ("line", "ws", "'ws://127.0.0.1:1/", None, r"^%ws: cannot split the line into words"),
-    ("line", "ws_send", "--name nope hello", None, r"^%ws_send: no WebSocket named 'nope'"),
-    ("line", "ws_send", "hello", None, r"^%ws_send: no socket yet: open one with %ws URL"),
-    ("line", "ws_close", "--name nope", None, r"^%ws_close: no WebSocket named 'nope'"),
-])
+@pytest.mark.parametrize(
+    ("kind", "name", "line", "cell", "message"),
+    [
+        ("line", "ws", "http://127.0.0.1/echo", None, r"^%ws: url must start with ws:// or wss://"),
+        ("line", "ws", "", None, r"^%ws: the following arguments are required: url$"),
+        ("line", "ws", "ws://127.0.0.1:1/ --name 2fast", None, r"^%ws: --name must be a Python identifier"),
+        (
+            "line",
+            "ws",
+            "ws://127.0.0.1:1/ --ping-interval soon",
+            None,
+            r"--ping-interval: expected a positive",
+        ),
+        (
+            "line",
+            "ws",
+            "ws://127.0.0.1:1/ --ca /no/such.pem",
+            None,
+            r"^%ws: ca must name an existing PEM file",
+        ),
+        ("line", "ws", "ws://127.0.0.1:1/ --header NoColon", None, r"must look like 'Name: value'"),
+        ("line", "ws", "'ws://127.0.0.1:1/", None, r"^%ws: cannot split the line into words"),
+        ("line", "ws_send", "--name nope hello", None, r"^%ws_send: no WebSocket named 'nope'"),
+        ("line", "ws_send", "hello", None, r"^%ws_send: no socket yet: open one with %ws URL"),
+        ("line", "ws_close", "--name nope", None, r"^%ws_close: no WebSocket named 'nope'"),
+    ],
+)
 def test_bad_input_gives_one_clear_usage_error(ip, kind, name, line, cell, message):
     """Bad arguments raise a UsageError whose message says what is wrong."""
     with pytest.raises(UsageError, match=message):
@@ -291,20 +309,23 @@ def test_header_values_are_sent_but_never_shown(ip, server):
     assert not [secret for secret in SECRETS if secret in everything_shown(captured)]
 
 
-@pytest.mark.parametrize("line", [
-    "ws://127.0.0.1:1/ --header Authorization: Bearer s3cret-token",
-    "ws://127.0.0.1:1/ --header Authorization:Bearer s3cret-token",
-    "--header X-Plain: pl4in-value",
-    "--header X-Plain:pl4in-value http://127.0.0.1/",
-    "ws://127.0.0.1:1/ --header 'X-Plain: pl4in-value' --header 'X-Device-Key: k3y-value' extra",
-    "ws://127.0.0.1:1/ --header 'X-Plain: pl4in-value\u00e9'",
-    "ws://127.0.0.1:1/ --header 'Bad Name: pl4in-value'",
-    "ws://127.0.0.1:1/ -H Authorization: Bearer s3cret-token",
-    "ws://127.0.0.1:1/ --head Authorization: Bearer s3cret-token",
-    "ws://127.0.0.1:1/ --headers 'Authorization: Bearer s3cret-token' k3y-value",
-    "ws://127.0.0.1:1/ Authorization: Bearer s3cret-token",
-    "ws://127.0.0.1:1/ --header=X-Device-Key:k3y-value pl4in-value",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ws://127.0.0.1:1/ --header Authorization: Bearer s3cret-token",
+        "ws://127.0.0.1:1/ --header Authorization:Bearer s3cret-token",
+        "--header X-Plain: pl4in-value",
+        "--header X-Plain:pl4in-value http://127.0.0.1/",
+        "ws://127.0.0.1:1/ --header 'X-Plain: pl4in-value' --header 'X-Device-Key: k3y-value' extra",
+        "ws://127.0.0.1:1/ --header 'X-Plain: pl4in-value\u00e9'",
+        "ws://127.0.0.1:1/ --header 'Bad Name: pl4in-value'",
+        "ws://127.0.0.1:1/ -H Authorization: Bearer s3cret-token",
+        "ws://127.0.0.1:1/ --head Authorization: Bearer s3cret-token",
+        "ws://127.0.0.1:1/ --headers 'Authorization: Bearer s3cret-token' k3y-value",
+        "ws://127.0.0.1:1/ Authorization: Bearer s3cret-token",
+        "ws://127.0.0.1:1/ --header=X-Device-Key:k3y-value pl4in-value",
+    ],
+)
 def test_header_values_never_appear_in_errors(ip, line):
     """A UsageError about a %ws line never contains a header value, however the line is wrong."""
     with pytest.raises(UsageError) as info:

@@ -56,17 +56,35 @@ def test_make_lab_from_a_fresh_clone(tmp_path, chromium):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True, timeout=120)
     port = free_port()
-    lab_args = " ".join([
-        "--no-browser", f"--port={port}", "--ServerApp.port_retries=0", "--ServerApp.ip=127.0.0.1",
-        "--IdentityProvider.token=", "--allow-root", "--LabApp.expose_app_in_browser=True",
-        f"--LabApp.user_settings_dir={tmp_path / 'settings'}", f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
-    ])
-    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-           "IPYTHONDIR": str(tmp_path / "ipython")}
+    lab_args = " ".join(
+        [
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.ip=127.0.0.1",
+            "--IdentityProvider.token=",
+            "--allow-root",
+            "--LabApp.expose_app_in_browser=True",
+            f"--LabApp.user_settings_dir={tmp_path / 'settings'}",
+            f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}",
+        ]
+    )
+    env = {
+        **os.environ,
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "IPYTHONDIR": str(tmp_path / "ipython"),
+    }
     log = tmp_path / "make-lab.log"
     with open(log, "w") as output:
-        process = subprocess.Popen(["make", "lab", f"LAB_ARGS={lab_args}"], cwd=clone, env=env,
-                                   stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["make", "lab", f"LAB_ARGS={lab_args}"],
+            cwd=clone,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         wait_for_port(port, process, log, timeout=1200)
         from browser import NotebookPage
@@ -76,9 +94,16 @@ def test_make_lab_from_a_fresh_clone(tmp_path, chromium):
             nb.wait_for_output(".wsw-root")
             nb.page.wait_for_function(
                 "() => [...document.querySelectorAll('.wsw-root [data-role=rows] .wsw-row.wsw-in')]"
-                ".some(row => row.textContent.includes('Hey!'))", timeout=60_000)
-            errors = [o for o in nb.outputs(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").all_text_contents()
-                      if "Traceback" in o]
+                ".some(row => row.textContent.includes('Hey!'))",
+                timeout=60_000,
+            )
+            errors = [
+                o
+                for o in nb.outputs(
+                    ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+                ).all_text_contents()
+                if "Traceback" in o
+            ]
             assert errors == []
             assert nb.unexpected_console_errors() == []
     finally:

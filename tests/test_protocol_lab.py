@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from servers import NodeServer
 
 import ws_widget
-from servers import NodeServer
 from ws_widget.pure.protocol import accept_steps, close_code_name, explain_close_code
 
 
@@ -17,11 +17,23 @@ def test_accept_check_on_rfc_6455_example():
     assert steps["accept"] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
 
 
-@pytest.mark.parametrize("code, start", [
-    (1000, "NORMAL_CLOSURE"), (1001, "GOING_AWAY"), (1005, "NO_STATUS_RCVD"), (1006, "ABNORMAL_CLOSURE"),
-    (1009, "MESSAGE_TOO_BIG"), (1011, "INTERNAL_ERROR"), (1015, "TLS_HANDSHAKE"), (3001, "registered"),
-    (4000, "private use"), (2000, "reserved"), (999, "not used"), (5000, "invalid"),
-])
+@pytest.mark.parametrize(
+    "code, start",
+    [
+        (1000, "NORMAL_CLOSURE"),
+        (1001, "GOING_AWAY"),
+        (1005, "NO_STATUS_RCVD"),
+        (1006, "ABNORMAL_CLOSURE"),
+        (1009, "MESSAGE_TOO_BIG"),
+        (1011, "INTERNAL_ERROR"),
+        (1015, "TLS_HANDSHAKE"),
+        (3001, "registered"),
+        (4000, "private use"),
+        (2000, "reserved"),
+        (999, "not used"),
+        (5000, "invalid"),
+    ],
+)
 def test_every_close_code_is_explained(code, start):
     """Every close code, and each range, has a name and a one-line meaning."""
     assert explain_close_code(code).startswith(start)
@@ -30,14 +42,18 @@ def test_every_close_code_is_explained(code, start):
 
 def test_handshake_record_of_a_successful_connection(server):
     """The handshake shows request line, headers (masked), status, accept check and extensions."""
-    ws = ws_widget.connect(server.url("/echo?token=abc"), headers={"Authorization": "Bearer abc"},
-                           sub_protocol="json")
+    ws = ws_widget.connect(
+        server.url("/echo?token=abc"), headers={"Authorization": "Bearer abc"}, sub_protocol="json"
+    )
     shake = ws.handshake
     assert shake["request_line"] == "GET /echo?token=**** HTTP/1.1"
     assert ("Authorization", "****") in shake["request_headers"]
     assert shake["status"] == 101 and shake["accept_check"]["ok"]
     key = dict(shake["request_headers"])["Sec-WebSocket-Key"]
-    assert shake["accept_check"]["key"] == key and shake["accept_check"]["received"] == shake["accept_check"]["accept"]
+    assert (
+        shake["accept_check"]["key"] == key
+        and shake["accept_check"]["received"] == shake["accept_check"]["accept"]
+    )
     assert shake["subprotocol"] == "json"
     assert shake["extensions"][0]["name"] == "permessage-deflate"
     assert "server_max_window_bits" in shake["extensions"][0]["parameters"]
@@ -68,8 +84,11 @@ def test_frame_log_of_three_server_fragments(request):
     assert ws.receive(5) == "alpha-beta-gamma"
     ws.close()
     frames = [(r.kind, r.info["fin"], r.payload, r.info["masked"]) for r in ws.frames if r.direction == "in"]
-    assert frames[:3] == [("TEXT", False, b"alpha-", False), ("CONT", False, b"beta-", False),
-                          ("CONT", True, b"gamma", False)]
+    assert frames[:3] == [
+        ("TEXT", False, b"alpha-", False),
+        ("CONT", False, b"beta-", False),
+        ("CONT", True, b"gamma", False),
+    ]
 
 
 def test_frame_log_of_ping_pong_and_closing_handshake(server):
@@ -81,7 +100,9 @@ def test_frame_log_of_ping_pong_and_closing_handshake(server):
     assert ("out", "PING", b"lab") in frames and ("in", "PONG", b"lab") in frames
     closes = [r for r in ws.frames if r.kind == "CLOSE"]
     assert [(r.direction, r.info["code"], r.info["meaning"]) for r in closes] == [
-        ("out", 4000, "private use"), ("in", 4000, "private use")]
+        ("out", 4000, "private use"),
+        ("in", 4000, "private use"),
+    ]
     assert all(r.info["masked"] for r in ws.frames if r.direction == "out")
 
 

@@ -69,12 +69,15 @@ class TestTarget:
         with pytest.raises(ValueError, match="bare name or address"):
             build_target("ws", host, "/", 80)
 
-    @pytest.mark.parametrize("headers, message", [
-        ({"X-Bad": "a\r\nInjected: 1"}, "CR, LF"),
-        ({"Bad Name": "x"}, "header name 'Bad Name' is not valid"),
-        ({"X-Name": "caf\u00e9"}, "non-ASCII"),
-        ({"Bad\nName": "x"}, "is not valid"),
-    ])
+    @pytest.mark.parametrize(
+        "headers, message",
+        [
+            ({"X-Bad": "a\r\nInjected: 1"}, "CR, LF"),
+            ({"Bad Name": "x"}, "header name 'Bad Name' is not valid"),
+            ({"X-Name": "caf\u00e9"}, "non-ASCII"),
+            ({"Bad\nName": "x"}, "is not valid"),
+        ],
+    )
     def test_bad_headers(self, headers, message):
         """Header names or values with CR/LF or non-ASCII are refused, naming the header."""
         with pytest.raises(ValueError, match=message):
@@ -120,12 +123,24 @@ class TestRedact:
 
     def test_masks_secret_headers_only(self):
         """Authorization, Cookie and token headers are masked; Sec-WebSocket-Key is not."""
-        masked = dict(mask_headers([
-            ("Authorization", "Bearer x"), ("Cookie", "a=b"), ("X-Auth-Token", "t"),
-            ("Sec-WebSocket-Key", "k"), ("Origin", "o"),
-        ]))
-        assert masked == {"Authorization": "****", "Cookie": "****", "X-Auth-Token": "****",
-                          "Sec-WebSocket-Key": "k", "Origin": "o"}
+        masked = dict(
+            mask_headers(
+                [
+                    ("Authorization", "Bearer x"),
+                    ("Cookie", "a=b"),
+                    ("X-Auth-Token", "t"),
+                    ("Sec-WebSocket-Key", "k"),
+                    ("Origin", "o"),
+                ]
+            )
+        )
+        assert masked == {
+            "Authorization": "****",
+            "Cookie": "****",
+            "X-Auth-Token": "****",
+            "Sec-WebSocket-Key": "k",
+            "Origin": "o",
+        }
 
     def test_masks_semicolon_separated_query_parameters(self):
         """Query parameters separated by ';' are masked as those separated by '&'."""
@@ -142,17 +157,50 @@ class TestRedact:
         """A Java servlet's ;jsessionid= path parameter is masked; other path parameters are kept."""
         assert mask_url("ws://h/app;jsessionid=ABC/ws;v=2?x=1") == "ws://h/app;jsessionid=****/ws;v=2?x=1"
 
-    @pytest.mark.parametrize("name", [
-        "sid", "PHPSESSID", "JSESSIONID", "ASP.NET_SessionId", "connect.sid", "session_id", "csrf", "_csrf",
-        "csrf_token", "csrftoken", "XSRF-TOKEN", "csrfmiddlewaretoken", "authenticity_token", "id_token",
-        "client_secret", "X-Amz-Security-Token", "key", "passphrase",
-    ])
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "sid",
+            "PHPSESSID",
+            "JSESSIONID",
+            "ASP.NET_SessionId",
+            "connect.sid",
+            "session_id",
+            "csrf",
+            "_csrf",
+            "csrf_token",
+            "csrftoken",
+            "XSRF-TOKEN",
+            "csrfmiddlewaretoken",
+            "authenticity_token",
+            "id_token",
+            "client_secret",
+            "X-Amz-Security-Token",
+            "key",
+            "passphrase",
+        ],
+    )
     def test_masks_session_and_csrf_names(self, name):
         """Session ids and anti-forgery tokens under their frameworks' names are masked."""
         assert mask_url(f"ws://h/?a=1&{name}=v&b=2") == f"ws://h/?a=1&{name}=****&b=2"
 
-    @pytest.mark.parametrize("name", ["code", "id", "page", "channel", "keyboard", "token_type", "state",
-                                      "expires_in", "side", "consider", "monkey", "sessions"])
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "code",
+            "id",
+            "page",
+            "channel",
+            "keyboard",
+            "token_type",
+            "state",
+            "expires_in",
+            "side",
+            "consider",
+            "monkey",
+            "sessions",
+        ],
+    )
     def test_keeps_ordinary_names(self, name):
         """Ordinary names, OAuth's one-time code included, are not masked."""
         assert mask_url(f"ws://h/p;{name}=v?{name}=v#{name}=v") == f"ws://h/p;{name}=v?{name}=v#{name}=v"
@@ -161,11 +209,14 @@ class TestRedact:
         """A Kubernetes bearer subprotocol keeps its prefix; a token after a bare name is masked."""
         k8s = "base64url.bearer.authorization.k8s.io.ZXlKaGJHY2lPaUpTVXpJ, base64.binary.k8s.io"
         assert mask_headers([("Sec-WebSocket-Protocol", k8s)]) == [
-            ("Sec-WebSocket-Protocol", "base64url.bearer.authorization.k8s.io.****, base64.binary.k8s.io")]
+            ("Sec-WebSocket-Protocol", "base64url.bearer.authorization.k8s.io.****, base64.binary.k8s.io")
+        ]
         assert mask_headers([("sec-websocket-protocol", "access_token, abc.def")]) == [
-            ("sec-websocket-protocol", "access_token, ****")]
+            ("sec-websocket-protocol", "access_token, ****")
+        ]
         assert mask_headers([("Sec-WebSocket-Protocol", "bearer.short, jwt-abc")]) == [
-            ("Sec-WebSocket-Protocol", "bearer.****, ****")]
+            ("Sec-WebSocket-Protocol", "bearer.****, ****")
+        ]
         plain = "graphql-transport-ws, v10.stomp, mqtt"
         assert mask_headers([("Sec-WebSocket-Protocol", plain)]) == [("Sec-WebSocket-Protocol", plain)]
 

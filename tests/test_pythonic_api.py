@@ -110,6 +110,7 @@ def test_async_face_from_another_thread_loop(server):
         async def main():
             ws.send("from thread")
             results.append(await ws.aio.receive(timeout=5))
+
         asyncio.run(main())
 
     thread = threading.Thread(target=other)

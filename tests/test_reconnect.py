@@ -7,9 +7,9 @@ import threading
 import time
 
 import pytest
+from servers import WebsocketsServer
 
 import ws_widget
-from servers import WebsocketsServer
 from ws_widget import State, WebSocket
 from ws_widget.pure.options import ReconnectPolicy
 

@@ -101,8 +101,14 @@ def test_custom_headers_reach_the_server(any_server, recorder):
     """Headers passed to Connect are in the handshake the server saw."""
     ws = WebSocket.New()
     recorder.attach(ws)
-    ws.Connect("ws", "127.0.0.1", "/headers", any_server.port, None,
-               {"Authorization": "Bearer my-auth-token", "X-Device": "core-1"})
+    ws.Connect(
+        "ws",
+        "127.0.0.1",
+        "/headers",
+        any_server.port,
+        None,
+        {"Authorization": "Bearer my-auth-token", "X-Device": "core-1"},
+    )
     recorder.wait_data()
     seen = {k.lower(): v for k, v in json.loads(recorder.data()[0]).items()}
     assert seen["authorization"] == "Bearer my-auth-token"
@@ -115,8 +121,14 @@ def test_origin_and_user_agent_are_settable(server, recorder):
     """origin= and user_agent= set the Origin and User-Agent headers the server sees."""
     ws = WebSocket.New()
     recorder.attach(ws)
-    ws.Connect("ws", "127.0.0.1", "/headers", server.port, origin="http://127.0.0.1:8888",
-               user_agent="ws_widget-test/1")
+    ws.Connect(
+        "ws",
+        "127.0.0.1",
+        "/headers",
+        server.port,
+        origin="http://127.0.0.1:8888",
+        user_agent="ws_widget-test/1",
+    )
     recorder.wait_data()
     seen = {k.lower(): v for k, v in json.loads(recorder.data()[0]).items()}
     assert seen["origin"] == "http://127.0.0.1:8888"
@@ -136,9 +148,10 @@ def test_query_string_is_kept(server, recorder):
 
 def test_ipv6_literal(recorder):
     """An IPv6 literal host connects, with or without brackets."""
+    import socket
+
     from servers import LoopThread
     from websockets.asyncio.server import serve
-    import socket
 
     if not socket.has_ipv6:
         pytest.skip("no IPv6 on this machine")
@@ -148,6 +161,7 @@ def test_ipv6_literal(recorder):
         async def echo(connection):
             async for message in connection:
                 await connection.send(message)
+
         return await serve(echo, "::1", 0)
 
     try:
@@ -444,7 +458,9 @@ def test_mixed_fragmented_and_whole_messages_keep_their_order(server, recorder):
     recorder.attach(ws)
     connect(ws, server, "/mixed?n=300")
     data = recorder.wait_data(300)
-    expected = [f"{n}-fragmented" if n % 3 == 0 else str(n).encode() if n % 3 == 1 else str(n) for n in range(300)]
+    expected = [
+        f"{n}-fragmented" if n % 3 == 0 else str(n).encode() if n % 3 == 1 else str(n) for n in range(300)
+    ]
     assert data == expected
     assert [r.payload for r in ws.history.messages()] == expected
     ws.Close()

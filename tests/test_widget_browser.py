@@ -32,7 +32,8 @@ def wait_text(nb, selector: str, pattern: str, timeout: float = 20_000):
     nb.page.wait_for_function(
         "([selector, pattern]) => { const node = document.querySelector(selector);"
         " return node && new RegExp(pattern).test(node.textContent); }",
-        arg=[selector, pattern], timeout=timeout,
+        arg=[selector, pattern],
+        timeout=timeout,
     )
     return nb.page.locator(selector).first.text_content()
 
@@ -60,12 +61,17 @@ def test_connect_send_ping_and_server_close(chromium, jupyter, server):
         wait_text(nb, f"{ROOT} [data-role=rows]", "hello widget")
         send(nb, "01 02 ff", "hex")
         nb.page.wait_for_function(
-            "() => [...document.querySelectorAll('.wsw-row.wsw-in.wsw-kind-binary')].some(r => r.textContent.includes('01 02 ff'))")
+            "() => [...document.querySelectorAll('.wsw-row.wsw-in.wsw-kind-binary')].some(r => r.textContent.includes('01 02 ff'))"
+        )
         nb.page.click(role("ping"))
         assert re.search(r"rtt \d+\.\d\d ms", wait_text(nb, role("rtt"), r"rtt \d"))
-        history = nb.execute_in_kernel("print([(r.direction, r.kind, r.payload) for r in ws.history.messages()])")["stdout"]
+        history = nb.execute_in_kernel(
+            "print([(r.direction, r.kind, r.payload) for r in ws.history.messages()])"
+        )["stdout"]
         assert "('in', 'text', 'hello widget')" in history and r"('in', 'binary', b'\x01\x02\xff')" in history
-        close_url = nb.execute_in_kernel("print(server.url_for('/close', code=4001, reason='bye now'))")["stdout"].strip()
+        close_url = nb.execute_in_kernel("print(server.url_for('/close', code=4001, reason='bye now'))")[
+            "stdout"
+        ].strip()
         nb.page.fill(f"{ROOT} .wsw-url-input", close_url)
         nb.page.click(role("connect"))
         wait_text(nb, role("reason"), r"4001 \(private use\) bye now")
@@ -81,7 +87,8 @@ def test_filter_expand_json_and_composer_checks(chromium, jupyter, server):
         nb.execute_in_kernel(
             "ws.send({'method': 'Control.Get', 'params': ['MainGain']})\n"
             "for n in range(30): ws.send(f'plain {n}')\n"
-            "ws.receive(5)")
+            "ws.receive(5)"
+        )
         wait_text(nb, role("shown"), "^6[1-9] records|^[7-9]\\d records")
         nb.page.fill(role("filter"), "Control")
         nb.page.select_option(role("direction"), "in")
@@ -110,7 +117,9 @@ def test_remote_html_stays_inert(chromium, jupyter, server):
             nb.execute_in_kernel(f"ws.send({payload!r})")
         for payload in payloads:
             nb.page.wait_for_function(
-                "(p) => [...document.querySelectorAll('.wsw-row.wsw-in')].some(r => r.textContent.includes(p))", arg=payload)
+                "(p) => [...document.querySelectorAll('.wsw-row.wsw-in')].some(r => r.textContent.includes(p))",
+                arg=payload,
+            )
         nb.page.locator(f"{ROOT} .wsw-row.wsw-in").first.click()
         nb.page.wait_for_timeout(300)
         assert nb.count(f"{ROOT} img") == 0
@@ -138,7 +147,8 @@ def test_large_history_scrolls_with_bounded_dom(chromium, jupyter, server):
         assert nb.count(f"{ROOT} .wsw-row") <= 300
         viewport.evaluate("node => { node.scrollTop = node.scrollHeight / 2; }")
         nb.page.wait_for_function(
-            "() => [...document.querySelectorAll('.wsw-row')].some(r => { const s = +r.dataset.seq; return s > 40000 && s < 60000; })")
+            "() => [...document.querySelectorAll('.wsw-row')].some(r => { const s = +r.dataset.seq; return s > 40000 && s < 60000; })"
+        )
         assert nb.count(".wsw-row") <= 300
 
 
@@ -152,7 +162,9 @@ def test_secrets_never_reach_the_page(chromium, jupyter, server):
     with open_widget(chromium, jupyter, "secrets.ipynb", setup) as nb:
         wait_text(nb, role("state"), "^OPEN$")
         wait_text(nb, role("url"), r"token=\*\*\*\*")
-        outputs = "".join(nb.page.locator(".jp-OutputArea").evaluate_all("nodes => nodes.map(n => n.innerHTML)"))
+        outputs = "".join(
+            nb.page.locator(".jp-OutputArea").evaluate_all("nodes => nodes.map(n => n.innerHTML)")
+        )
         assert "canary-123" not in outputs and "canary-456" not in outputs
         state = nb.execute_in_kernel("print(ws.widget.get_state())")["stdout"]
         assert "canary" not in state and "token=****" in state
@@ -181,14 +193,18 @@ def test_dark_theme_and_screenshot(chromium, jupyter, server, tmp_path):
         assert target.stat().st_size > 10_000
         nb.dark()
         nb.page.wait_for_function(
-            "(light) => getComputedStyle(document.querySelector('.wsw-root')).backgroundColor !== light", arg=light_bg)
+            "(light) => getComputedStyle(document.querySelector('.wsw-root')).backgroundColor !== light",
+            arg=light_bg,
+        )
         nb.set_theme("JupyterLab Light")
 
 
 def test_views_keyboard_and_debug_output(chromium, jupyter, server):
     """A second view shows the same history; Ctrl+Enter sends, Up recalls; Debug Output shows prints."""
-    setup = (f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\n"
-             "ws.Data = lambda ws, data: print('callback saw', data)")
+    setup = (
+        f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\n"
+        "ws.Data = lambda ws, data: print('callback saw', data)"
+    )
     with open_widget(chromium, jupyter, "views.ipynb", setup) as nb:
         composer = nb.page.locator(role("composer")).first
         composer.fill("first line")
@@ -205,7 +221,8 @@ def test_views_keyboard_and_debug_output(chromium, jupyter, server):
         nb.page.wait_for_function("() => document.querySelectorAll('.wsw-root').length === 2")
         nb.page.wait_for_function(
             "() => [...document.querySelectorAll('.wsw-root')].every(root =>"
-            " root.querySelector('[data-role=shown]').textContent === '5 records')")
+            " root.querySelector('[data-role=shown]').textContent === '5 records')"
+        )
         nb.page.locator(role("tab-debug-output")).first.click()
         wait_text(nb, role("debug"), "callback saw second line")
         debug = nb.page.locator(role("debug")).first.text_content()
@@ -223,24 +240,32 @@ def test_million_records_scroll_end_to_end(chromium, jupyter):
     with open_widget(chromium, jupyter, "million.ipynb", setup) as nb:
         wait_text(nb, role("shown"), "^1000000 records$")
         viewport = nb.page.locator(role("history"))
-        for position, low, high in (("0", 1, 20), ("node.scrollHeight / 2", 400_000, 600_000),
-                                    ("node.scrollHeight", 999_980, 1_000_000)):
+        for position, low, high in (
+            ("0", 1, 20),
+            ("node.scrollHeight / 2", 400_000, 600_000),
+            ("node.scrollHeight", 999_980, 1_000_000),
+        ):
             viewport.evaluate(f"node => {{ node.scrollTop = {position}; }}")
             nb.page.wait_for_function(
                 "([low, high]) => [...document.querySelectorAll('.wsw-row')].some(r =>"
-                " { const s = +r.dataset.seq; return s >= low && s <= high; })", arg=[low, high])
+                " { const s = +r.dataset.seq; return s >= low && s <= high; })",
+                arg=[low, high],
+            )
             assert nb.count(".wsw-row") <= 300
         assert nb.page.locator(f'{ROOT} .wsw-row[data-seq="1000000"]').count() == 1
 
 
 def test_protocol_tabs(chromium, jupyter, server):
     """The Frames, Handshake and Stats tabs show frames, the accept check and rates."""
-    setup = (f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r}, frame_log=True)\n"
-             "ws.send('in three frames', fragments=3)\nws.ping(payload='tab')")
+    setup = (
+        f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r}, frame_log=True)\n"
+        "ws.send('in three frames', fragments=3)\nws.ping(payload='tab')"
+    )
     with open_widget(chromium, jupyter, "tabs.ipynb", setup) as nb:
         nb.page.locator(role("tab-frames")).first.click()
         nb.page.wait_for_function(
-            "() => document.querySelectorAll('.wsw-root [data-role=frames-rows] .wsw-row').length >= 6")
+            "() => document.querySelectorAll('.wsw-root [data-role=frames-rows] .wsw-row').length >= 6"
+        )
         frames = nb.page.locator(f"{ROOT} [data-role=frames-rows] .wsw-row").all_text_contents()
         assert any("TEXT" in row and "fin RSV1 MASK" in row for row in frames)
         assert any("CONT" in row and "FIN rsv1 MASK" in row for row in frames)
@@ -262,14 +287,18 @@ def test_protocol_tabs(chromium, jupyter, server):
 
 def test_reconnecting_is_shown_and_close_stops_it(chromium, jupyter, server):
     """The widget shows a pending reconnect with its attempt and countdown; Close stops it."""
-    setup = ("from ws_widget import WebSocket\nfrom ws_widget.pure.options import ReconnectPolicy\nws = WebSocket.New()\n"
-             f"ws.Connect('ws', '127.0.0.1', '/close?code=1012&reason=restart', {server.port}, "
-             "reconnect=ReconnectPolicy(initial=3, jitter=0))")
+    setup = (
+        "from ws_widget import WebSocket\nfrom ws_widget.pure.options import ReconnectPolicy\nws = WebSocket.New()\n"
+        f"ws.Connect('ws', '127.0.0.1', '/close?code=1012&reason=restart', {server.port}, "
+        "reconnect=ReconnectPolicy(initial=3, jitter=0))"
+    )
     with open_widget(chromium, jupyter, "reconnect.ipynb", setup) as nb:
         wait_text(nb, role("state"), "^RECONNECTING$")
         text = wait_text(nb, role("reconnect"), r"^reconnecting, attempt 1, next try in \d\.\d s$")
         assert "restart" in nb.page.locator(role("reason")).first.text_content()
         nb.page.click(role("close"))
         wait_text(nb, role("state"), "^CLOSED$")
-        nb.page.wait_for_function("() => document.querySelector('.wsw-root [data-role=reconnect]').textContent === ''")
+        nb.page.wait_for_function(
+            "() => document.querySelector('.wsw-root [data-role=reconnect]').textContent === ''"
+        )
         assert text

@@ -23,10 +23,22 @@ def test_view_commands_use_the_python_twins(kernel, server):
     kernel.send_to_widget(comm, {"type": "send", "text": "hello from the view", "mode": "text"})
     kernel.send_to_widget(comm, {"type": "send", "text": "01 02 ff", "mode": "hex"})
     kernel.send_to_widget(comm, {"type": "ping"})
-    kernel.pump_until(lambda: any(
-        any(r[3] == "pong" for r in c.get("records", [])) for _, c, _ in kernel.custom_messages(comm)), 30)
-    kernel.send_to_widget(comm, {"type": "page", "id": 7, "offset": 0, "count": 50,
-                                 "filter": {"direction": "in", "kinds": "messages"}})
+    kernel.pump_until(
+        lambda: any(
+            any(r[3] == "pong" for r in c.get("records", [])) for _, c, _ in kernel.custom_messages(comm)
+        ),
+        30,
+    )
+    kernel.send_to_widget(
+        comm,
+        {
+            "type": "page",
+            "id": 7,
+            "offset": 0,
+            "count": 50,
+            "filter": {"direction": "in", "kinds": "messages"},
+        },
+    )
     kernel.pump_until(lambda: any(c.get("id") == 7 for _, c, _ in kernel.custom_messages(comm)), 30)
     page, buffers = next((c, b) for _, c, b in kernel.custom_messages(comm) if c.get("id") == 7)
     assert [r[5] for r in page["records"]] == ["hello from the view", None]
@@ -42,12 +54,15 @@ def test_flood_stays_within_iopub_limits(kernel, server):
     """200,000 fast messages give at most 20 batches a second and no IOPub rate warning."""
     kernel.run(
         f"""
-        ws = ws_widget.connect({server.url('/flood?n=200000&size=64')!r})
+        ws = ws_widget.connect({server.url("/flood?n=200000&size=64")!r})
         display(ws)
         """
     )
     comm = kernel.widget_comms()[-1]
-    done = kernel.run("ws.wait_open(10)\nimport time\nwhile len(ws.history.messages()) < 200000: time.sleep(0.1)\nprint('done')", timeout=120)
+    done = kernel.run(
+        "ws.wait_open(10)\nimport time\nwhile len(ws.history.messages()) < 200000: time.sleep(0.1)\nprint('done')",
+        timeout=120,
+    )
     assert done.stdout == "done\n"
     kernel.pump_for(0.5)
     batches = [(t, c) for t, c, _ in kernel.custom_messages(comm) if c["type"] == "batch"]
@@ -69,12 +84,13 @@ def test_batches_carry_the_callbacks_behind(kernel, server):
         held = ws_widget.WebSocket()
         held.Data = lambda ws, data: gate.wait(30)
         display(held)
-        held.connect({server.url('/count?n=5')!r})
+        held.connect({server.url("/count?n=5")!r})
         """
     )
     comm = kernel.widget_comms()[-1]
-    behind = lambda: [c["stats"].get("callbacks_behind") for _, c, _ in kernel.custom_messages(comm)
-                      if c["type"] == "batch"]
+    behind = lambda: [
+        c["stats"].get("callbacks_behind") for _, c, _ in kernel.custom_messages(comm) if c["type"] == "batch"
+    ]
     kernel.pump_until(lambda: 5 in behind(), 30)
     kernel.run("gate.set()")
     kernel.pump_until(lambda: behind()[-1] == 0, 30)

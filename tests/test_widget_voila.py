@@ -27,17 +27,36 @@ def free_port() -> int:
 def voila(tmp_path_factory, server):
     """Voila serving a notebook that connects to the echo server and shows the widget."""
     root = tmp_path_factory.mktemp("voila")
-    notebook = new_notebook(cells=[new_code_cell(
-        f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\n"
-        "ws.send('<img src=x onerror=alert(1)> from voila')\nws")])
+    notebook = new_notebook(
+        cells=[
+            new_code_cell(
+                f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\n"
+                "ws.send('<img src=x onerror=alert(1)> from voila')\nws"
+            )
+        ]
+    )
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(notebook, root / "app.ipynb")
     port = free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / "config"), "JUPYTER_RUNTIME_DIR": str(root / "runtime")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(root / "config"),
+        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+    }
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "voila"), str(root / "app.ipynb"), f"--port={port}",
-         "--no-browser", "--Voila.ip=127.0.0.1"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        [
+            str(Path(sys.executable).parent / "voila"),
+            str(root / "app.ipynb"),
+            f"--port={port}",
+            "--no-browser",
+            "--Voila.ip=127.0.0.1",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -61,7 +80,8 @@ def test_widget_renders_in_voila(chromium, voila):
         page.wait_for_selector(".wsw-root [data-role=state]:text('OPEN')", timeout=60_000)
         page.wait_for_function(
             "() => [...document.querySelectorAll('.wsw-row.wsw-in')].some(r => r.textContent.includes('from voila'))",
-            timeout=30_000)
+            timeout=30_000,
+        )
         assert page.locator(".wsw-root img").count() == 0
         assert dialogs == [] and errors == []
     finally:

@@ -22,39 +22,43 @@ Modules, in the order imports flow (each imports only those above it):
 
 from websockets.protocol import State
 
-from .pure.cassette import Cassette
-from .pure.cassette import load as load_cassette
 from .exceptions import (
-    ConnectFailedError, HistoryFormatError, InsecureConnectionWarning, NotConnectedError, WaitTimeoutError,
+    ConnectFailedError,
+    HistoryFormatError,
+    InsecureConnectionWarning,
+    NotConnectedError,
+    WaitTimeoutError,
     WsWidgetError,
 )
-from .pure.har import from_har, to_har
-from .pure.history import History, Record
-from .pure.options import ReconnectPolicy
 from .faces.replay import ReplayServer, replay
 from .faces.timer import Timer
 from .faces.websocket import WebSocket, connect
+from .pure.cassette import Cassette
+from .pure.cassette import load as load_cassette
+from .pure.har import from_har, to_har
+from .pure.history import History, Record
+from .pure.options import ReconnectPolicy
 
 __all__ = [
     "Cassette",
     "ConnectFailedError",
-    "ReplayServer",
-    "from_har",
-    "load_cassette",
-    "replay",
-    "to_har",
     "History",
     "HistoryFormatError",
     "InsecureConnectionWarning",
     "NotConnectedError",
-    "Record",
     "ReconnectPolicy",
+    "Record",
+    "ReplayServer",
     "State",
     "Timer",
     "WaitTimeoutError",
     "WebSocket",
     "WsWidgetError",
     "connect",
+    "from_har",
+    "load_cassette",
+    "replay",
+    "to_har",
 ]
 __version__ = "0.1.0"
 

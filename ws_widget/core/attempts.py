@@ -29,19 +29,32 @@ from websockets.exceptions import ConnectionClosed
 from websockets.frames import Opcode
 from websockets.protocol import State
 
-from . import ioloop
-from .connection import RecordingConnection, send_fragments
-from ..pure.debuglog import DebugLog
 from ..exceptions import ConnectFailedError, NotConnectedError
+from ..pure.debuglog import DebugLog
 from ..pure.explain import explain
-from .framelog import FrameRecorder
-from ..pure.protocol import close_code_name, describe_handshake
 from ..pure.history import (
-    BINARY, CLOSE, ERROR, EVENT, IN, IN_BINARY, IN_TEXT, OPEN, OUT, PING, PONG, RECONNECT, TEXT, History,
+    BINARY,
+    CLOSE,
+    ERROR,
+    EVENT,
+    IN,
+    IN_BINARY,
+    IN_TEXT,
+    OPEN,
+    OUT,
+    PING,
+    PONG,
+    RECONNECT,
+    TEXT,
+    History,
 )
 from ..pure.options import Options
+from ..pure.protocol import close_code_name, describe_handshake
 from ..pure.redact import mask_subprotocols
 from ..pure.target import Target
+from . import ioloop
+from .connection import RecordingConnection, send_fragments
+from .framelog import FrameRecorder
 
 _SEND, _PING, _CLOSE = "send", "ping", "close"
 _live_attempts: weakref.WeakSet = weakref.WeakSet()
@@ -57,7 +70,7 @@ def payload_size(payload: str | bytes) -> int:
 class Stats:
     """Totals over every attempt of one WebSocket, written on the I/O loop only."""
 
-    __slots__ = ("messages_in", "bytes_in", "messages_out", "bytes_out", "last_rtt")
+    __slots__ = ("bytes_in", "bytes_out", "last_rtt", "messages_in", "messages_out")
 
     def __init__(self):
         self.messages_in = self.bytes_in = self.messages_out = self.bytes_out = 0
@@ -191,7 +204,9 @@ class Core:
         if attempt is None:
             raise NotConnectedError(f"cannot {action}: the socket was never connected; call Connect first")
         if attempt.state in (State.CLOSING, State.CLOSED):
-            ended = f" ({attempt.close_code} {close_code_name(attempt.close_code)})" if attempt.close_code else ""
+            ended = (
+                f" ({attempt.close_code} {close_code_name(attempt.close_code)})" if attempt.close_code else ""
+            )
             raise NotConnectedError(
                 f"cannot {action}: the socket is {attempt.state.name.lower()}{ended}; call Connect again"
             )
@@ -272,10 +287,7 @@ class Core:
         shown = mask_subprotocols(connection.subprotocol) if connection.subprotocol else None
         info = {"url": target.masked_url, **attempt.handshake, "subprotocol": shown}
         self.history.add(EVENT, OPEN, info=info)
-        self.debug.log(
-            f"Connected to {target.masked_url}"
-            + (f" (subprotocol {shown})" if shown else "")
-        )
+        self.debug.log(f"Connected to {target.masked_url}" + (f" (subprotocol {shown})" if shown else ""))
         attempt.outbox.extendleft((_SEND, payload, 1) for payload in reversed(self.connect_messages))
         self.listener.opened(attempt)
         attempt.opened.set_result(True)
@@ -395,11 +407,16 @@ class Core:
             close_exc.__cause__ = refused
         else:
             refused = None
-        abnormal = failure is not None or refused is not None or rcvd is None or (
-            not attempt.close_requested
-            and sent is not None
-            and not protocol.close_rcvd_then_sent
-            and sent.code not in (1000, 1001)
+        abnormal = (
+            failure is not None
+            or refused is not None
+            or rcvd is None
+            or (
+                not attempt.close_requested
+                and sent is not None
+                and not protocol.close_rcvd_then_sent
+                and sent.code not in (1000, 1001)
+            )
         )
         info = {
             "code": attempt.close_code,
@@ -411,8 +428,9 @@ class Core:
         exc = (failure or close_exc) if abnormal else None
         self._finish(attempt, exc, explain(exc, attempt.address) if abnormal else None, close_info=info)
 
-    def _finish(self, attempt: Attempt, exc: BaseException | None, text: str | None,
-                close_info: dict | None = None) -> None:
+    def _finish(
+        self, attempt: Attempt, exc: BaseException | None, text: str | None, close_info: dict | None = None
+    ) -> None:
         """Record the end of an attempt (the error, then the close, as the callbacks see them)
         and emit ``failed`` then ``closed``."""
         attempt.state = State.CLOSED
@@ -421,7 +439,11 @@ class Core:
         if exc is not None:
             attempt.error, attempt.error_text = exc, text
             failed_handshake = attempt.handshake if attempt.connection is None else None
-            self.history.add(EVENT, ERROR, info={"message": text, **({"handshake": failed_handshake} if failed_handshake else {})})
+            self.history.add(
+                EVENT,
+                ERROR,
+                info={"message": text, **({"handshake": failed_handshake} if failed_handshake else {})},
+            )
             self.debug.log(f"Error: {text}")
             self.listener.failed(attempt, text)
         if close_info is not None:
@@ -456,8 +478,12 @@ class Core:
         delay = policy.delay(retry, random.random())
         loop = asyncio.get_running_loop()
         handle = loop.call_later(delay, self._reconnect, attempt, retry)
-        self.pending_reconnect = {"retry": retry, "at": time.time() + delay, "handle": handle,
-                                  "keep_alive": attempt.keep_alive}
+        self.pending_reconnect = {
+            "retry": retry,
+            "at": time.time() + delay,
+            "handle": handle,
+            "keep_alive": attempt.keep_alive,
+        }
         self.history.add(EVENT, RECONNECT, info={"retry": retry, "delay": round(delay, 3)})
         self.debug.log(f"Reconnecting: attempt {retry}, next try in {delay:.1f} s")
         self.listener.reconnect_scheduled(attempt, retry, delay)

@@ -18,7 +18,7 @@ async def send_fragments(connection: ClientConnection, payload: str | bytes, fra
     final frame), through the same send context as ``websockets``' own ``send``."""
     data = payload.encode() if isinstance(payload, str) else payload
     step = max(1, -(-len(data) // fragments))
-    pieces = [data[i:i + step] for i in range(0, len(data), step)] or [b""]
+    pieces = [data[i : i + step] for i in range(0, len(data), step)] or [b""]
     pieces += [b""] * (fragments - len(pieces))
     protocol = connection.protocol
     async with connection.send_context():
@@ -56,8 +56,12 @@ class RecordingConnection(ClientConnection):
         # After a keepalive timeout the peer has been silent for ping_timeout: waiting
         # close_timeout more for its close frame only delays the Error. End the connection now.
         sent = self.protocol.close_sent
-        if (sent is not None and sent.code == 1011 and sent.reason == "keepalive ping timeout"
-                and not self.connection_lost_waiter.done()):
+        if (
+            sent is not None
+            and sent.code == 1011
+            and sent.reason == "keepalive ping timeout"
+            and not self.connection_lost_waiter.done()
+        ):
             self.transport.abort()
 
     def _close_overdue(self) -> None:
@@ -70,7 +74,7 @@ class RecordingConnection(ClientConnection):
             super().process_event(event)
             return
         opcode = event.opcode
-        if opcode is Opcode.CONT or not event.fin and opcode in _DATA:
+        if opcode is Opcode.CONT or (not event.fin and opcode in _DATA):
             # A fragmented message is assembled here: max_size bounds it (the parser counts every
             # fragment, and refuses a CONT with no message started), and the Assembler's limit
             # on the number of fragments does not apply. It goes on as one whole frame.

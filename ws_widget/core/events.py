@@ -43,7 +43,7 @@ class Lane:
     """One owner's queue of callbacks (a socket's or a timer's): they run one at a time, in
     the order they were submitted. ``pending`` counts those not finished yet."""
 
-    __slots__ = ("_items", "_lock", "_scheduled", "submitted", "done")
+    __slots__ = ("_items", "_lock", "_scheduled", "done", "submitted")
 
     def __init__(self):
         self._items: collections.deque = collections.deque()
@@ -82,8 +82,9 @@ def _forget_workers() -> None:
 os.register_at_fork(after_in_child=_forget_workers)
 
 
-def submit(lane: Lane, context: contextvars.Context | None, fn: Callable, args: tuple,
-           debug: DebugLog | None) -> None:
+def submit(
+    lane: Lane, context: contextvars.Context | None, fn: Callable, args: tuple, debug: DebugLog | None
+) -> None:
     """Queue ``fn(*args)`` to run on an event thread inside ``context``, after the callbacks
     already queued on ``lane``; a ``None`` context marks an internal call (no output capture).
     Called on the I/O loop only: one thread writes ``submitted``."""
@@ -225,8 +226,15 @@ def _run_internal(lane: Lane, worker: _Worker, fn: Callable, args: tuple) -> Non
         lane.done += 1
 
 
-def _run_callbacks(lane: Lane, worker: _Worker, context: contextvars.Context, fn: Callable,
-                   args: tuple, debug: DebugLog, budget: int) -> int:
+def _run_callbacks(
+    lane: Lane,
+    worker: _Worker,
+    context: contextvars.Context,
+    fn: Callable,
+    args: tuple,
+    debug: DebugLog,
+    budget: int,
+) -> int:
     """Run ``fn(*args)``, then the lane's next callbacks while they share this context and
     Debug Output (entering a context once per run of them); return how many ran."""
     items = lane._items

@@ -79,7 +79,9 @@ class _ObservedDeflateFactory(ClientPerMessageDeflateFactory):
         self._recorder = recorder
 
     def process_response_params(self, params, accepted_extensions):
-        return _ObservedExtension(super().process_response_params(params, accepted_extensions), self._recorder)
+        return _ObservedExtension(
+            super().process_response_params(params, accepted_extensions), self._recorder
+        )
 
 
 class _ObservedExtension:

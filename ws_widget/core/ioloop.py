@@ -26,9 +26,7 @@ def get_loop() -> asyncio.AbstractEventLoop:
         if _loop is None:
             loop = asyncio.new_event_loop()
             ready = threading.Event()
-            thread = threading.Thread(
-                target=_run, args=(loop, ready), name="ws_widget-io", daemon=True
-            )
+            thread = threading.Thread(target=_run, args=(loop, ready), name="ws_widget-io", daemon=True)
             thread.start()
             ready.wait()
             _loop, _thread = loop, thread

@@ -33,14 +33,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="TCP port, 0 for any free one (default: 8765)")
     parser.add_argument("--tls", action="store_true", help="serve wss:// with a certificate made at start")
-    parser.add_argument("--logon", type=_logon, action="append", metavar="USER:PASSWORD",
-                        help="require this QRC Logon (repeatable); without it any logon is accepted")
+    parser.add_argument(
+        "--logon",
+        type=_logon,
+        action="append",
+        metavar="USER:PASSWORD",
+        help="require this QRC Logon (repeatable); without it any logon is accepted",
+    )
     parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
     args = parser.parse_args(argv)
 
     try:
-        server = DemoServer(args.host, args.port, args.tls, users=dict(args.logon) if args.logon else None,
-                            allow_remote=args.allow_remote).start()
+        server = DemoServer(
+            args.host,
+            args.port,
+            args.tls,
+            users=dict(args.logon) if args.logon else None,
+            allow_remote=args.allow_remote,
+        ).start()
     except (ValueError, OSError, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

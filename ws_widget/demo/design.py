@@ -47,8 +47,18 @@ class Control:
 
     read_only = False
 
-    def __init__(self, name: str, type: str, value: Any, *, minimum: float = 0, maximum: float = 1,
-                 unit: str = "", strings: tuple[str, str] = ("false", "true"), clock: Clock = time.monotonic):
+    def __init__(
+        self,
+        name: str,
+        type: str,
+        value: Any,
+        *,
+        minimum: float = 0,
+        maximum: float = 1,
+        unit: str = "",
+        strings: tuple[str, str] = ("false", "true"),
+        clock: Clock = time.monotonic,
+    ):
         self.name = name
         self.type = type
         self.minimum = minimum
@@ -111,9 +121,16 @@ class Control:
             low, high = self.minimum, self.maximum
             string_min, string_max = self._format(low), self._format(high)
         return {
-            "Name": self.name, "Type": self.type, "Value": self.value, "ValueMin": low,
-            "ValueMax": high, "StringMin": string_min, "StringMax": string_max,
-            "String": self.string, "Position": self.position, "Direction": self.direction,
+            "Name": self.name,
+            "Type": self.type,
+            "Value": self.value,
+            "ValueMin": low,
+            "ValueMax": high,
+            "StringMin": string_min,
+            "StringMax": string_max,
+            "String": self.string,
+            "Position": self.position,
+            "Direction": self.direction,
         }
 
     # -- writing -------------------------------------------------------------------------
@@ -181,8 +198,9 @@ class Meter(Control):
     read_only = True
     FLOOR = -100.0
 
-    def __init__(self, name: str, *, gain: Control, mute: Control, phase: float = 0.0,
-                 clock: Clock = time.monotonic):
+    def __init__(
+        self, name: str, *, gain: Control, mute: Control, phase: float = 0.0, clock: Clock = time.monotonic
+    ):
         super().__init__(name, FLOAT, self.FLOOR, minimum=self.FLOOR, maximum=20.0, unit="dB", clock=clock)
         self.gain = gain
         self.mute = mute
@@ -203,8 +221,9 @@ class Meter(Control):
 class Component:
     """A Named Component: its type, properties and controls by name."""
 
-    def __init__(self, name: str, type: str, controls: list[Control],
-                 properties: dict[str, str] | None = None):
+    def __init__(
+        self, name: str, type: str, controls: list[Control], properties: dict[str, str] | None = None
+    ):
         self.name = name
         self.type = type
         self.controls = {control.name: control for control in controls}
@@ -213,7 +232,9 @@ class Component:
     def describe(self) -> dict[str, Any]:
         """What ``Component.GetComponents`` reports about the component."""
         return {
-            "ID": self.name, "Name": self.name, "Type": self.type,
+            "ID": self.name,
+            "Name": self.name,
+            "Type": self.type,
             "Properties": [{"Name": key, "Value": value} for key, value in self.properties.items()],
         }
 
@@ -233,21 +254,35 @@ class Design:
         self.clock = clock
         gain = Control("gain", FLOAT, -10.0, minimum=-100.0, maximum=20.0, unit="dB", clock=clock)
         mute = Control("mute", BOOLEAN, 0, strings=("unmuted", "muted"), clock=clock)
-        gain1 = Component("Gain1", "gain", [
-            Control("bypass", BOOLEAN, 0, strings=("no", "yes"), clock=clock),
-            gain,
-            Control("invert", BOOLEAN, 0, strings=("normal", "invert"), clock=clock),
-            mute,
-        ], {"max_gain": "20", "min_gain": "-100", "multi_channel_count": "1"})
-        meter1 = Component("Meter1", "meter2", [
-            Meter("meter.1", gain=gain, mute=mute, phase=0.0, clock=clock),
-            Meter("meter.2", gain=gain, mute=mute, phase=1.3, clock=clock),
-        ], {"multi_channel_count": "2"})
-        room = Component("Room", "custom_controls", [
-            Control("power", BOOLEAN, 1, clock=clock),
-            Control("source", INTEGER, 1, minimum=1, maximum=4, clock=clock),
-            Control("label", TEXT, "Lobby", clock=clock),
-        ])
+        gain1 = Component(
+            "Gain1",
+            "gain",
+            [
+                Control("bypass", BOOLEAN, 0, strings=("no", "yes"), clock=clock),
+                gain,
+                Control("invert", BOOLEAN, 0, strings=("normal", "invert"), clock=clock),
+                mute,
+            ],
+            {"max_gain": "20", "min_gain": "-100", "multi_channel_count": "1"},
+        )
+        meter1 = Component(
+            "Meter1",
+            "meter2",
+            [
+                Meter("meter.1", gain=gain, mute=mute, phase=0.0, clock=clock),
+                Meter("meter.2", gain=gain, mute=mute, phase=1.3, clock=clock),
+            ],
+            {"multi_channel_count": "2"},
+        )
+        room = Component(
+            "Room",
+            "custom_controls",
+            [
+                Control("power", BOOLEAN, 1, clock=clock),
+                Control("source", INTEGER, 1, minimum=1, maximum=4, clock=clock),
+                Control("label", TEXT, "Lobby", clock=clock),
+            ],
+        )
         self.components = {component.name: component for component in (gain1, meter1, room)}
         self.named_controls = {
             "MainGain": gain,
@@ -261,6 +296,11 @@ class Design:
     def status(self) -> dict[str, Any]:
         """The engine status, as ``EngineStatus`` and ``StatusGet`` report it."""
         return {
-            "Platform": self.platform, "State": "Active", "DesignName": self.name, "DesignCode": self.code,
-            "IsRedundant": False, "IsEmulator": True, "Status": {"Code": 0, "String": "OK"},
+            "Platform": self.platform,
+            "State": "Active",
+            "DesignName": self.name,
+            "DesignCode": self.code,
+            "IsRedundant": False,
+            "IsEmulator": True,
+            "Status": {"Code": 0, "String": "OK"},
         }

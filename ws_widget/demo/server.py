@@ -60,8 +60,15 @@ class DemoServer:
         ValueError: ``host`` is not a loopback address and ``allow_remote`` is false.
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, tls: bool = False, *,
-                 users: dict[str, str] | None = None, allow_remote: bool = False):
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        tls: bool = False,
+        *,
+        users: dict[str, str] | None = None,
+        allow_remote: bool = False,
+    ):
         if not allow_remote and not _is_loopback(host):
             raise ValueError(
                 f"the demo server listens on loopback only, not {host!r}; "
@@ -154,8 +161,10 @@ class DemoServer:
                 self._thread = None
                 self._remove_certificates()
                 if isinstance(exc, OSError):
-                    raise OSError(exc.errno, f"cannot start the demo server on {self.host}:{self.port}: "
-                                             f"{exc.strerror or exc}") from exc
+                    raise OSError(
+                        exc.errno,
+                        f"cannot start the demo server on {self.host}:{self.port}: {exc.strerror or exc}",
+                    ) from exc
                 raise
         return self
 
@@ -192,7 +201,11 @@ class DemoServer:
         endpoints = Endpoints(Design(), users=self.users)
         try:
             server: Server = await serve(
-                endpoints, self.host, self.port, ssl=ssl_context, process_request=endpoints.process_request,
+                endpoints,
+                self.host,
+                self.port,
+                ssl=ssl_context,
+                process_request=endpoints.process_request,
                 logger=_LOGGER,
             )
         except BaseException as exc:
@@ -218,12 +231,23 @@ class DemoServer:
 
     def _matches(self, host: str, port: int, tls: bool, users: dict[str, str] | None) -> bool:
         host = "127.0.0.1" if host == "localhost" else host
-        return (self.running and self.host == host and self.tls == tls and self.users == users
-                and port in (0, self.port))
+        return (
+            self.running
+            and self.host == host
+            and self.tls == tls
+            and self.users == users
+            and port in (0, self.port)
+        )
 
 
-def start(host: str = "127.0.0.1", port: int = 0, tls: bool = False, *,
-          users: dict[str, str] | None = None, allow_remote: bool = False) -> DemoServer:
+def start(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    tls: bool = False,
+    *,
+    users: dict[str, str] | None = None,
+    allow_remote: bool = False,
+) -> DemoServer:
     """Start the demo server in the background, or return the one running with these arguments.
 
     Args:

@@ -26,8 +26,8 @@ from IPython.display import display
 from websockets.protocol import State
 
 from ..exceptions import WsWidgetError
-from ..pure.protocol import close_code_name
 from ..pure.messages import parse_composed
+from ..pure.protocol import close_code_name
 from ..pure.redact import MASK, mask_subprotocols
 from .websocket import WebSocket, connect
 
@@ -64,14 +64,30 @@ class WebSocketMagics(Magics):
     @magic_arguments()
     @argument("url", help="the ws:// or wss:// URL to connect to")
     @argument("--name", default=DEFAULT_NAME, help="the variable to bind the socket to (default: ws)")
-    @argument("--subprotocol", action="append", default=[], metavar="NAME",
-              help="offer this subprotocol; repeat to offer several")
-    @argument("-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
-              help="an extra handshake header, quoted; repeatable; its value is never printed")
+    @argument(
+        "--subprotocol",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="offer this subprotocol; repeat to offer several",
+    )
+    @argument(
+        "-H",
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="an extra handshake header, quoted; repeatable; its value is never printed",
+    )
     @argument("--insecure", action="store_true", help="wss: do not check the certificate (verify=False)")
     @argument("--ca", metavar="FILE", help="wss: trust the certificate authorities in this PEM file")
-    @argument("--ping-interval", type=_seconds_or_off, default=_KEEP_DEFAULT,
-              metavar="SECONDS", help="seconds between keepalive pings, or 'off' (default 20)")
+    @argument(
+        "--ping-interval",
+        type=_seconds_or_off,
+        default=_KEEP_DEFAULT,
+        metavar="SECONDS",
+        help="seconds between keepalive pings, or 'off' (default 20)",
+    )
     @argument("--no-display", action="store_true", help="do not show the widget")
     @line_magic
     def ws(self, line):
@@ -104,13 +120,21 @@ class WebSocketMagics(Magics):
         if args.ping_interval is not _KEEP_DEFAULT:
             options["ping_interval"] = args.ping_interval
         try:
-            ws = connect(args.url, sub_protocol=args.subprotocol or None, headers=headers or None,
-                         wait=False, **options)
+            ws = connect(
+                args.url,
+                sub_protocol=args.subprotocol or None,
+                headers=headers or None,
+                wait=False,
+                **options,
+            )
         except (ValueError, TypeError) as exc:
             raise UsageError(f"%ws: {exc}") from None
         previous = self._opened.get(name)
-        replaced = (previous is not None and self.shell.user_ns.get(name) is previous
-                    and previous.state is not State.CLOSED)
+        replaced = (
+            previous is not None
+            and self.shell.user_ns.get(name) is previous
+            and previous.state is not State.CLOSED
+        )
         if replaced:
             previous.Close(1000, "replaced by %ws")
         self.shell.user_ns[name] = ws
@@ -122,14 +146,27 @@ class WebSocketMagics(Magics):
 
     @magic_arguments()
     @argument("--name", help="the socket's variable (default: the last socket %%ws opened)")
-    @argument("--json", dest="mode", action="store_const", const="json", default="text",
-              help="check that the message is JSON and send it compact")
-    @argument("--hex", dest="mode", action="store_const", const="hex",
-              help="send binary written as hex, e.g. 01 02 ff")
-    @argument("--base64", dest="mode", action="store_const", const="base64",
-              help="send binary written as base64")
-    @argument("text", nargs="*",
-              help="the message: the rest of the line as typed (the cell body for %%%%ws_send)")
+    @argument(
+        "--json",
+        dest="mode",
+        action="store_const",
+        const="json",
+        default="text",
+        help="check that the message is JSON and send it compact",
+    )
+    @argument(
+        "--hex",
+        dest="mode",
+        action="store_const",
+        const="hex",
+        help="send binary written as hex, e.g. 01 02 ff",
+    )
+    @argument(
+        "--base64", dest="mode", action="store_const", const="base64", help="send binary written as base64"
+    )
+    @argument(
+        "text", nargs="*", help="the message: the rest of the line as typed (the cell body for %%%%ws_send)"
+    )
     @no_var_expand
     @line_cell_magic
     def ws_send(self, line, cell=None):
@@ -159,8 +196,11 @@ class WebSocketMagics(Magics):
                 raise UsageError("%%ws_send: the message goes in the cell body; the line takes options only")
             text = cell[:-1] if cell.endswith("\n") else cell
         if not text:
-            raise UsageError(f"{magic}: nothing to send; e.g. {magic} hello" if cell is None
-                             else "%%ws_send: the cell body is empty")
+            raise UsageError(
+                f"{magic}: nothing to send; e.g. {magic} hello"
+                if cell is None
+                else "%%ws_send: the cell body is empty"
+            )
         name, ws = self._target(args.name, magic)
         try:
             payload = parse_composed(text, args.mode)
@@ -239,8 +279,11 @@ class WebSocketMagics(Magics):
         value = self.shell.user_ns.get(name)
         if isinstance(value, WebSocket):
             return name, value
-        known = sorted(key for key, item in self.shell.user_ns.items()
-                       if isinstance(item, WebSocket) and not key.startswith("_"))
+        known = sorted(
+            key
+            for key, item in self.shell.user_ns.items()
+            if isinstance(item, WebSocket) and not key.startswith("_")
+        )
         hint = f"the sockets are {', '.join(known)}" if known else f"open one with %ws URL --name {name}"
         raise UsageError(f"{magic}: no WebSocket named {name!r}: {hint}")
 
@@ -287,12 +330,12 @@ def _split_send_line(line: str) -> tuple[list[str], str]:
             options.append(word)
             wants_value = False
         elif word == "--":
-            return options, line[match.end():].strip()
+            return options, line[match.end() :].strip()
         elif word.startswith("--"):
             options.append(word)
             wants_value = word == "--name"
         else:
-            return options, line[match.start():].strip()
+            return options, line[match.start() :].strip()
     return options, ""
 
 
@@ -317,11 +360,14 @@ def _parse_headers(values: list[str]) -> list[tuple[str, str]]:
         if not colon or not name:
             raise UsageError(f"%ws: --header number {number} must look like 'Name: value', quoted")
         if not value:
-            raise UsageError(f"%ws: --header {name!r} has no value: quote the whole header, "
-                             f"e.g. --header '{name}: ...'")
+            raise UsageError(
+                f"%ws: --header {name!r} has no value: quote the whole header, e.g. --header '{name}: ...'"
+            )
         if not value.isascii() or not value.isprintable():
-            raise UsageError(f"%ws: header {name!r} has a value with non-ASCII or control characters, "
-                             "which an HTTP header cannot carry")
+            raise UsageError(
+                f"%ws: header {name!r} has a value with non-ASCII or control characters, "
+                "which an HTTP header cannot carry"
+            )
         pairs.append((name, value))
     return pairs
 

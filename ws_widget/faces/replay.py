@@ -60,8 +60,14 @@ class ReplayServer:
         def choose(connection, offered):
             return recorded if recorded in offered else None
 
-        return await serve(self._play, "127.0.0.1", port, select_subprotocol=choose if recorded else None,
-                           max_size=None, ping_interval=None)
+        return await serve(
+            self._play,
+            "127.0.0.1",
+            port,
+            select_subprotocol=choose if recorded else None,
+            max_size=None,
+            ping_interval=None,
+        )
 
     async def _play(self, connection) -> None:
         loop = asyncio.get_running_loop()
@@ -100,7 +106,9 @@ class ReplayServer:
                 await connection.send(frame.payload)
             close = self.cassette.close
             if close is not None and (close.info or {}).get("initiator") == "server":
-                await connection.close((close.info or {}).get("code") or 1000, (close.info or {}).get("reason") or "")
+                await connection.close(
+                    (close.info or {}).get("code") or 1000, (close.info or {}).get("reason") or ""
+                )
             await connection.wait_closed()
         except ConnectionClosed:
             pass
@@ -109,6 +117,7 @@ class ReplayServer:
 
     def stop(self) -> None:
         """Stop serving and end the server's thread."""
+
         async def close():
             self._server.close()
             await self._server.wait_closed()
@@ -128,7 +137,9 @@ class ReplayServer:
         return f"<ReplayServer {self.url} speed={self.speed}>"
 
 
-def replay(cassette: Cassette | str | os.PathLike, speed: float | None = 1.0, ws: WebSocket | None = None) -> WebSocket:
+def replay(
+    cassette: Cassette | str | os.PathLike, speed: float | None = 1.0, ws: WebSocket | None = None
+) -> WebSocket:
     """Replay a cassette offline into a WebSocket: its history, callbacks and widget see the
     recorded session. The recorded client messages are sent at their recorded times.
 
@@ -152,7 +163,9 @@ def replay(cassette: Cassette | str | os.PathLike, speed: float | None = 1.0, ws
                 if frame.direction == IN and frame.is_message:
                     due += 1  # server messages recorded before the next client action
                     continue
-                if not (frame.direction == OUT and frame.is_message) and not (client_closes and frame is close):
+                if not (frame.direction == OUT and frame.is_message) and not (
+                    client_closes and frame is close
+                ):
                     continue
                 while received < due:  # keep the recorded order
                     cursor = ws._core.next_message(cursor).result(30).seq

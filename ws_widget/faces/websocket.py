@@ -25,20 +25,18 @@ import warnings
 
 from websockets.protocol import State
 
-from ..pure import cassette
-
 from ..core import events
-from ..pure.callbacks import Callback
 from ..core.attempts import Attempt, Core
-from ..pure.debuglog import DebugLog
 from ..exceptions import InsecureConnectionWarning, NotConnectedError, WaitTimeoutError
+from ..pure import cassette
+from ..pure.callbacks import Callback
+from ..pure.debuglog import DebugLog
 from ..pure.history import History, Record
 from ..pure.matching import describe, matcher
 from ..pure.messages import check_close, check_ping_payload, encode_any, encode_message
 from ..pure.options import Options
 from ..pure.target import Target, build_target, target_from_url
 from .timer import Timer
-
 
 warnings.simplefilter("always", InsecureConnectionWarning)  # once per connection, not per line
 
@@ -149,7 +147,9 @@ class WebSocket:
     on_closed = _registrar("Closed")
     on_pong = _registrar("Pong")
 
-    def connect(self, url: str, *, sub_protocol=None, headers=None, wait: bool = True, **options) -> WebSocket:
+    def connect(
+        self, url: str, *, sub_protocol=None, headers=None, wait: bool = True, **options
+    ) -> WebSocket:
         """Connect to a ``ws://`` or ``wss://`` URL; return self.
 
         Args:
@@ -368,7 +368,9 @@ class WebSocket:
     subprotocol = _of_attempt("subprotocol", "The subprotocol the server chose, or None.")
     close_code = _of_attempt("close_code", "Close code of the last connection (1006: no closing handshake).")
     close_reason = _of_attempt("close_reason", "Close reason of the last connection.")
-    last_error = _of_attempt("error", "The exception behind the last ``Error`` of the current attempt, or None.")
+    last_error = _of_attempt(
+        "error", "The exception behind the last ``Error`` of the current attempt, or None."
+    )
 
     @property
     def frame_log(self) -> bool:
@@ -425,7 +427,8 @@ class WebSocket:
             warnings.warn(
                 f"TLS certificate of {target.masked_url} is NOT verified (verify=False): anyone on the "
                 "network path can read and change this connection; prefer ca='device.pem'",
-                InsecureConnectionWarning, stacklevel=3,
+                InsecureConnectionWarning,
+                stacklevel=3,
             )
         keep_alive = events.hold()
         return self._core.connect(target, options, contextvars.copy_context(), keep_alive)

@@ -22,11 +22,11 @@ import anywidget
 import traitlets
 
 from ..core import ioloop
-from ..pure.browse import Browser, RecordFilter, encode_detail, encode_records
 from ..exceptions import WsWidgetError
+from ..pure.browse import Browser, RecordFilter, encode_detail, encode_records
+from ..pure.messages import parse_composed
 from ..pure.protocol import close_code_name
 from ..pure.redact import mask_subprotocols
-from ..pure.messages import parse_composed
 from .websocket import WebSocket
 
 _PACKAGE = pathlib.Path(__file__).parent.parent  # ws_widget/
@@ -146,8 +146,10 @@ class WebSocketWidget(anywidget.AnyWidget):
             elif action == "hello":
                 ioloop.call_soon(self._answer_hello, content)
         except (ValueError, TypeError, WsWidgetError) as exc:
-            ioloop.call_soon(self.send_message, {"type": "error", "action": action, "text": str(exc),
-                                                 "id": content.get("id")})
+            ioloop.call_soon(
+                self.send_message,
+                {"type": "error", "action": action, "text": str(exc), "id": content.get("id")},
+            )
 
     # On the I/O loop.
 
@@ -171,8 +173,15 @@ class WebSocketWidget(anywidget.AnyWidget):
 
     def _answer_hello(self, content: dict) -> None:
         lines = self.ws.debug_output.lines[-DEBUG_LINES_FOR_NEW_VIEWS:]
-        self.send_message({"type": "hello", "id": content.get("id"), "debug": lines,
-                           "series": list(self._series), **self._counters()})
+        self.send_message(
+            {
+                "type": "hello",
+                "id": content.get("id"),
+                "debug": lines,
+                "series": list(self._series),
+                **self._counters(),
+            }
+        )
 
     def _clear(self) -> None:
         for store in (self.ws.history, self.ws.frames):
@@ -204,19 +213,33 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._sample()
         counters = self._counters()
         point, self._new_point = self._new_point, None
-        if (last == self._sent_seq and last_frame == self._sent_frame_seq and not debug and point is None
-                and counters["stats"] == self._sent_stats):
+        if (
+            last == self._sent_seq
+            and last_frame == self._sent_frame_seq
+            and not debug
+            and point is None
+            and counters["stats"] == self._sent_stats
+        ):
             return
         buffers: list[bytes] = []
-        rows, _ = encode_records(history.since(max(self._sent_seq, last - TAIL_RECORDS), TAIL_RECORDS), buffers)
+        rows, _ = encode_records(
+            history.since(max(self._sent_seq, last - TAIL_RECORDS), TAIL_RECORDS), buffers
+        )
         frame_rows, _ = encode_records(
-            frames.since(max(self._sent_frame_seq, last_frame - TAIL_RECORDS), TAIL_RECORDS), buffers)
+            frames.since(max(self._sent_frame_seq, last_frame - TAIL_RECORDS), TAIL_RECORDS), buffers
+        )
         self._sent_seq, self._sent_frame_seq, self._sent_stats = last, last_frame, counters["stats"]
-        self.send_message({
-            "type": "batch", "records": rows, "debug": debug, "point": point,
-            "frames": {"records": frame_rows, "total": len(frames), "first_seq": frames.first_seq},
-            **counters,
-        }, buffers)
+        self.send_message(
+            {
+                "type": "batch",
+                "records": rows,
+                "debug": debug,
+                "point": point,
+                "frames": {"records": frame_rows, "total": len(frames), "first_seq": frames.first_seq},
+                **counters,
+            },
+            buffers,
+        )
 
     def _header(self) -> dict:
         ws = self.ws
@@ -232,7 +255,9 @@ class WebSocketWidget(anywidget.AnyWidget):
         if pending is not None:
             state = "RECONNECTING"
         return {
-            "reconnect": {} if pending is None else {"retry": pending["retry"], "at_ms": round(pending["at"] * 1000)},
+            "reconnect": {}
+            if pending is None
+            else {"retry": pending["retry"], "at_ms": round(pending["at"] * 1000)},
             "handshake": ws.handshake or {},
             "frame_log": ws.frame_log,
             "state": state,
@@ -245,8 +270,13 @@ class WebSocketWidget(anywidget.AnyWidget):
     def _counters(self) -> dict:
         history = self.ws.history
         stats = {**self.ws.stats, "rate": self._rate, "callbacks_behind": self.ws.pending_callbacks}
-        return {"stats": stats, "first_seq": history.first_seq, "last_seq": history.last_seq,
-                "total": len(history), "dropped": history.dropped}
+        return {
+            "stats": stats,
+            "first_seq": history.first_seq,
+            "last_seq": history.last_seq,
+            "total": len(history),
+            "dropped": history.dropped,
+        }
 
     def _totals(self) -> tuple[int, int, int, int]:
         stats = self.ws.stats

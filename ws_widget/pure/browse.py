@@ -118,10 +118,17 @@ class Browser:
             index = self._index(record_filter)
             total = len(index.seqs)
             offset = _clamp(offset, total, count)
-            records = [history[seq] for seq in index.seqs[offset:offset + count] if seq >= history.first_seq]
+            records = [
+                history[seq] for seq in index.seqs[offset : offset + count] if seq >= history.first_seq
+            ]
         rows, buffers = encode_records(records)
-        return {"total": total, "offset": offset, "first_seq": history.first_seq,
-                "last_seq": history.last_seq, "records": rows}, buffers
+        return {
+            "total": total,
+            "offset": offset,
+            "first_seq": history.first_seq,
+            "last_seq": history.last_seq,
+            "records": rows,
+        }, buffers
 
     def _index(self, record_filter: RecordFilter) -> FilteredIndex:
         index = self._indexes.pop(record_filter.key, None) or FilteredIndex(record_filter)
@@ -143,7 +150,9 @@ def _clamp(offset: int, total: int, count: int) -> int:
     return max(0, min(offset, max(0, total - count)))
 
 
-def encode_records(records: list[Record], buffers: list[bytes] | None = None) -> tuple[list[list], list[bytes]]:
+def encode_records(
+    records: list[Record], buffers: list[bytes] | None = None
+) -> tuple[list[list], list[bytes]]:
     """Return the wire rows of ``records`` and the buffers holding their binary previews
     (appended to ``buffers`` when given, so that one message can carry several lists)."""
     rows, buffers = [], [] if buffers is None else buffers
@@ -157,8 +166,18 @@ def encode_records(records: list[Record], buffers: list[bytes] | None = None) ->
             preview = payload[:PREVIEW_CHARS]
         else:
             preview = None
-        rows.append([record.seq, round(record.time * 1000), record.direction, record.kind,
-                     record.size, preview, event_info(record), buffer_index])
+        rows.append(
+            [
+                record.seq,
+                round(record.time * 1000),
+                record.direction,
+                record.kind,
+                record.size,
+                preview,
+                event_info(record),
+                buffer_index,
+            ]
+        )
     return rows, buffers
 
 

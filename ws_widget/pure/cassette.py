@@ -18,10 +18,30 @@ import json
 import os
 
 from .fileformat import (
-    Reader, need_base64, need_choice, need_field, need_int, need_number, need_object, need_text,
+    Reader,
+    need_base64,
+    need_choice,
+    need_field,
+    need_int,
+    need_number,
+    need_object,
+    need_text,
 )
 from .history import (
-    BINARY, CLOSE, ERROR, EVENT, IN, MESSAGE_KINDS, OPEN, OUT, PING, PONG, RECONNECT, TEXT, History, Record,
+    BINARY,
+    CLOSE,
+    ERROR,
+    EVENT,
+    IN,
+    MESSAGE_KINDS,
+    OPEN,
+    OUT,
+    PING,
+    PONG,
+    RECONNECT,
+    TEXT,
+    History,
+    Record,
 )
 
 FORMAT, VERSION = "ws_widget", 1
@@ -85,11 +105,12 @@ def record(history: History, path: str | os.PathLike, connection: int = -1) -> C
     end = next((i for i in opens if i > start), len(records))
     opened = records[start]
     header = {
-        "cassette": FORMAT, "version": VERSION,
+        "cassette": FORMAT,
+        "version": VERSION,
         "recorded": datetime.datetime.fromtimestamp(opened.time, datetime.timezone.utc).isoformat(),
         **(opened.info or {}),
     }
-    frames = tuple(_frame(rec, opened.time) for rec in records[start + 1:end])
+    frames = tuple(_frame(rec, opened.time) for rec in records[start + 1 : end])
     cassette = Cassette(header, frames)
     save(cassette, path)
     return cassette
@@ -110,8 +131,11 @@ def load(path: str | os.PathLike) -> Cassette:
         HistoryFormatError: (a ValueError) not a ws_widget cassette, a version this release
             cannot read, or a damaged line; the message names the line and what to do.
     """
-    reader = Reader(path, "load_cassette reads what ws.save_cassette writes: fix or delete that line, "
-                          "or record the session again")
+    reader = Reader(
+        path,
+        "load_cassette reads what ws.save_cassette writes: fix or delete that line, "
+        "or record the session again",
+    )
     lines = reader.lines()
     first = next(lines, None)
     if first is None:
@@ -119,12 +143,16 @@ def load(path: str | os.PathLike) -> Cassette:
     number, line = first
     header = reader.json(line, f"line {number}", number)
     if not isinstance(header, dict) or header.get("cassette") != FORMAT:
-        raise reader.fail(f"not a ws_widget cassette (no \"cassette\": \"{FORMAT}\" header)",
-                          f"line {number}", number)
+        raise reader.fail(
+            f'not a ws_widget cassette (no "cassette": "{FORMAT}" header)', f"line {number}", number
+        )
     version = header.get("version")
     if isinstance(version, bool) or version != VERSION:
-        raise reader.fail(f"cassette version {_short(version)}; this release reads version {VERSION}: "
-                          "upgrade ws_widget", f"line {number}", number)
+        raise reader.fail(
+            f"cassette version {_short(version)}; this release reads version {VERSION}: upgrade ws_widget",
+            f"line {number}",
+            number,
+        )
     for name in ("url", "subprotocol"):
         need_text(reader, header.get(name), name, f"line {number}", number, optional=True)
     return Cassette(header, tuple(_read_frame(reader, number, line) for number, line in lines))
@@ -133,19 +161,21 @@ def load(path: str | os.PathLike) -> Cassette:
 def _read_frame(reader: Reader, number: int, line: str) -> Frame:
     at = f"line {number}"
     row = need_object(reader, reader.json(line, at, number), "a frame", at, number)
-    t = need_number(reader, need_field(reader, row, "t", at, number), "t (seconds since open)", 0, MAX_T,
-                    at, number)
-    direction = need_choice(reader, need_field(reader, row, "direction", at, number), "direction",
-                            (IN, OUT, EVENT), at, number)
+    t = need_number(
+        reader, need_field(reader, row, "t", at, number), "t (seconds since open)", 0, MAX_T, at, number
+    )
+    direction = need_choice(
+        reader, need_field(reader, row, "direction", at, number), "direction", (IN, OUT, EVENT), at, number
+    )
     kind = need_choice(reader, need_field(reader, row, "kind", at, number), "kind", _KINDS, at, number)
     if "base64" in row:
         payload = need_base64(reader, row["base64"], "base64", at, number)
     else:
         payload = need_text(reader, row.get("data"), "data", at, number, optional=True)
     if kind == TEXT and not isinstance(payload, str):
-        raise reader.fail("a text frame needs its \"data\" string", at, number)
+        raise reader.fail('a text frame needs its "data" string', at, number)
     if kind == BINARY and not isinstance(payload, bytes):
-        raise reader.fail("a binary frame needs its \"base64\" payload", at, number)
+        raise reader.fail('a binary frame needs its "base64" payload', at, number)
     info = row.get("info")
     if info is not None:
         need_object(reader, info, "info", at, number)

@@ -74,7 +74,8 @@ def _explain(exc: BaseException, address: str) -> str:
         status = exc.response.status_code
         phrase = exc.response.reason_phrase
         hint = _STATUS_HINTS.get(status) or (
-            "the server failed: try again later or check its logs" if status >= 500
+            "the server failed: try again later or check its logs"
+            if status >= 500
             else "check the URL; the server does not accept WebSocket connections there"
         )
         return f"server answered HTTP {status} {phrase} instead of switching to WebSocket: {hint}"
@@ -117,7 +118,9 @@ def _explain(exc: BaseException, address: str) -> str:
             "or allow more time with open_timeout="
         )
     if isinstance(exc, ConnectionResetError):
-        return f"the server{where} reset the connection during the handshake: check ws versus wss and the port"
+        return (
+            f"the server{where} reset the connection during the handshake: check ws versus wss and the port"
+        )
     if isinstance(exc, OSError):
         return f"network error talking to{where}: {exc.strerror or exc or type(exc).__name__}"
     return f"{type(exc).__name__}: {exc}"
@@ -145,7 +148,9 @@ def explain_close(exc: ConnectionClosed) -> str:
     if sent is not None and sent.code == 1009:
         return f"a message was larger than max_size ({sent}): raise max_size= if it is expected"
     if rcvd is None:
-        return f"connection lost after the client sent {sent}: the server did not complete the closing handshake"
+        return (
+            f"connection lost after the client sent {sent}: the server did not complete the closing handshake"
+        )
     if sent is not None and not exc.rcvd_then_sent:
         return f"client closed the connection: {sent}"
     return f"server closed the connection: {rcvd}"

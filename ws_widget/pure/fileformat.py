@@ -39,8 +39,11 @@ class Reader:
                 try:
                     text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
                 except UnicodeDecodeError as exc:
-                    raise self.fail(f"not UTF-8 text (byte {exc.start} of the line): is it the right file?",
-                                    f"line {number}", number) from None
+                    raise self.fail(
+                        f"not UTF-8 text (byte {exc.start} of the line): is it the right file?",
+                        f"line {number}",
+                        number,
+                    ) from None
                 if text.strip():
                     yield number, text
 
@@ -69,8 +72,12 @@ class Reader:
             try:
                 json.dumps(value, ensure_ascii=False).encode("utf-8")
             except UnicodeEncodeError:
-                raise self.fail("a string holds a lone surrogate (an unpaired \\ud800-\\udfff escape), "
-                                "which UTF-8 text cannot hold", where, line) from None
+                raise self.fail(
+                    "a string holds a lone surrogate (an unpaired \\ud800-\\udfff escape), "
+                    "which UTF-8 text cannot hold",
+                    where,
+                    line,
+                ) from None
         return value
 
 
@@ -98,8 +105,16 @@ def need_field(reader: Reader, row: dict, name: str, where: str = "", line: int 
     return row[name]
 
 
-def need_number(reader: Reader, value, name: str, low: float, high: float, where: str = "",
-                line: int | None = None, span: str = "") -> float:
+def need_number(
+    reader: Reader,
+    value,
+    name: str,
+    low: float,
+    high: float,
+    where: str = "",
+    line: int | None = None,
+    span: str = "",
+) -> float:
     """Return ``value`` as a float if it is a finite number in ``[low, high]``, else fail.
 
     ``span`` says the range in words for the message (default: ``from low to high``).
@@ -116,8 +131,9 @@ def need_number(reader: Reader, value, name: str, low: float, high: float, where
     return number
 
 
-def need_int(reader: Reader, value, name: str, low: int, high: int, where: str = "",
-             line: int | None = None) -> int:
+def need_int(
+    reader: Reader, value, name: str, low: int, high: int, where: str = "", line: int | None = None
+) -> int:
     """Return ``value`` if it is an integer in ``[low, high]``, else fail."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise reader.fail(f"{name} must be an integer, not {kind_name(value)}", where, line)
@@ -134,8 +150,9 @@ def need_choice(reader: Reader, value, name: str, allowed, where: str = "", line
     return value
 
 
-def need_text(reader: Reader, value, name: str, where: str = "", line: int | None = None,
-              optional: bool = False) -> str | None:
+def need_text(
+    reader: Reader, value, name: str, where: str = "", line: int | None = None, optional: bool = False
+) -> str | None:
     """Return ``value`` if it is a string (or None when ``optional``), else fail."""
     if value is None and optional:
         return None
@@ -164,9 +181,23 @@ def need_hex(reader: Reader, value, name: str, where: str = "", line: int | None
 
 # The details of a record that the widget shows, and their JSON types.
 _TEXT, _NUMBER, _FLAG = (str,), (int, float), (bool,)
-INFO_TYPES = {"code": (int,), "rtt": _NUMBER, "length": (int,), "status": (int,), "reason": _TEXT,
-              "meaning": _TEXT, "message": _TEXT, "url": _TEXT, "subprotocol": _TEXT, "initiator": _TEXT,
-              "clean": _FLAG, "fin": _FLAG, "rsv1": _FLAG, "masked": _FLAG, "unsolicited": _FLAG}
+INFO_TYPES = {
+    "code": (int,),
+    "rtt": _NUMBER,
+    "length": (int,),
+    "status": (int,),
+    "reason": _TEXT,
+    "meaning": _TEXT,
+    "message": _TEXT,
+    "url": _TEXT,
+    "subprotocol": _TEXT,
+    "initiator": _TEXT,
+    "clean": _FLAG,
+    "fin": _FLAG,
+    "rsv1": _FLAG,
+    "masked": _FLAG,
+    "unsolicited": _FLAG,
+}
 
 
 def need_info(reader: Reader, info: dict, where: str = "", line: int | None = None) -> dict:

@@ -13,7 +13,15 @@ import json
 import os
 
 from .fileformat import (
-    EPOCH_MAX, EPOCH_SPAN, Reader, kind_name, need_base64, need_choice, need_int, need_number, need_object,
+    EPOCH_MAX,
+    EPOCH_SPAN,
+    Reader,
+    kind_name,
+    need_base64,
+    need_choice,
+    need_int,
+    need_number,
+    need_object,
     need_text,
 )
 from .history import BINARY, CLOSE, EVENT, IN, OPEN, OUT, TEXT, History, Record
@@ -30,8 +38,14 @@ def to_har(history: History, path: str | os.PathLike, version: str = "") -> int:
     history cleared mid-connection) form an entry without a URL.
     """
     entries = [_entry(open_record, messages) for open_record, messages in _connections(history)]
-    har = {"log": {"version": "1.2", "creator": {"name": "ws_widget", "version": version},
-                   "pages": [], "entries": entries}}
+    har = {
+        "log": {
+            "version": "1.2",
+            "creator": {"name": "ws_widget", "version": version},
+            "pages": [],
+            "entries": entries,
+        }
+    }
     with open(path, "w", encoding="utf-8") as file:
         json.dump(har, file, indent=2, ensure_ascii=False)
     return len(entries)
@@ -48,12 +62,13 @@ def from_har(path: str | os.PathLike) -> list[History]:
         HistoryFormatError: (a ValueError) the file is not a HAR file, or a WebSocket entry is
             damaged; the message names the entry and message, what is wrong and what to do.
     """
-    reader = Reader(path, "from_har reads HAR files as browsers save them "
-                          "(DevTools, Network, Save all as HAR)")
+    reader = Reader(
+        path, "from_har reads HAR files as browsers save them (DevTools, Network, Save all as HAR)"
+    )
     har = need_object(reader, reader.json(reader.whole()), "the file")
-    log = need_object(reader, har.get("log"), "its \"log\"") if "log" in har else None
+    log = need_object(reader, har.get("log"), 'its "log"') if "log" in har else None
     if log is None or not isinstance(log.get("entries"), list):
-        raise reader.fail("not a HAR file: no \"log\": {\"entries\": [...]}")
+        raise reader.fail('not a HAR file: no "log": {"entries": [...]}')
     histories = []
     for index, entry in enumerate(log["entries"]):
         where = f"entry {index}"
@@ -76,22 +91,34 @@ def _history(reader: Reader, entry: dict, where: str) -> History:
     request_headers = _headers(reader, request, "request", where)
     response_headers = _headers(reader, response, "response", where)
     history = History()
-    history.add(EVENT, OPEN, info={
-        "url": mask_url(need_text(reader, request.get("url", ""), "request.url", where)),
-        "subprotocol": next((mask_subprotocols(value) for name, value in response_headers
-                             if name.lower() == "sec-websocket-protocol"), None),
-        "request_headers": mask_headers(request_headers),
-        "status": status,
-        "response_headers": mask_headers(response_headers),
-    }, at=at)
+    history.add(
+        EVENT,
+        OPEN,
+        info={
+            "url": mask_url(need_text(reader, request.get("url", ""), "request.url", where)),
+            "subprotocol": next(
+                (
+                    mask_subprotocols(value)
+                    for name, value in response_headers
+                    if name.lower() == "sec-websocket-protocol"
+                ),
+                None,
+            ),
+            "request_headers": mask_headers(request_headers),
+            "status": status,
+            "response_headers": mask_headers(response_headers),
+        },
+        at=at,
+    )
     messages = entry.get("_webSocketMessages", [])
     if not isinstance(messages, list):
         raise reader.fail(f"_webSocketMessages must be a list, not {kind_name(messages)}", where)
     for number, message in enumerate(messages):
         place = f"{where}, message {number}"
         message = need_object(reader, message, "each message", place)
-        direction = {"send": OUT, "receive": IN}[need_choice(reader, message.get("type"), "type",
-                                                              ("send", "receive"), place)]
+        direction = {"send": OUT, "receive": IN}[
+            need_choice(reader, message.get("type"), "type", ("send", "receive"), place)
+        ]
         opcode = need_choice(reader, message.get("opcode"), "opcode", _KNOWN_OPCODES, place)
         time = need_number(reader, message.get("time"), "time", 0, EPOCH_MAX, place, span=EPOCH_SPAN)
         if opcode == 2:
@@ -112,8 +139,12 @@ def _headers(reader: Reader, message: dict, name: str, where: str) -> list[tuple
     for index, header in enumerate(headers):
         field = f"{name}.headers[{index}]"
         header = need_object(reader, header, field, where)
-        pairs.append((need_text(reader, header.get("name"), f"{field}.name", where),
-                      need_text(reader, header.get("value"), f"{field}.value", where)))
+        pairs.append(
+            (
+                need_text(reader, header.get("name"), f"{field}.name", where),
+                need_text(reader, header.get("value"), f"{field}.value", where),
+            )
+        )
     return pairs
 
 
@@ -137,29 +168,47 @@ def _entry(open_record: Record | None, records: list[Record]) -> dict:
     end = next((r.time for r in records if r.kind == CLOSE), records[-1].time if records else started)
     return {
         "startedDateTime": datetime.datetime.fromtimestamp(started, datetime.timezone.utc)
-        .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z"),
         "time": round((end - started) * 1000, 3),
         "request": {
-            "method": "GET", "url": info.get("url", ""), "httpVersion": "HTTP/1.1",
-            "headers": _har_headers(info.get("request_headers")), "queryString": [], "cookies": [],
-            "headersSize": -1, "bodySize": 0,
+            "method": "GET",
+            "url": info.get("url", ""),
+            "httpVersion": "HTTP/1.1",
+            "headers": _har_headers(info.get("request_headers")),
+            "queryString": [],
+            "cookies": [],
+            "headersSize": -1,
+            "bodySize": 0,
         },
         "response": {
-            "status": info.get("status", 101), "statusText": "Switching Protocols", "httpVersion": "HTTP/1.1",
-            "headers": _har_headers(info.get("response_headers")), "cookies": [],
-            "content": {"size": 0, "mimeType": "x-unknown"}, "redirectURL": "", "headersSize": -1, "bodySize": 0,
+            "status": info.get("status", 101),
+            "statusText": "Switching Protocols",
+            "httpVersion": "HTTP/1.1",
+            "headers": _har_headers(info.get("response_headers")),
+            "cookies": [],
+            "content": {"size": 0, "mimeType": "x-unknown"},
+            "redirectURL": "",
+            "headersSize": -1,
+            "bodySize": 0,
         },
         "cache": {},
         "timings": {"blocked": -1, "dns": -1, "ssl": -1, "connect": -1, "send": 0, "wait": 0, "receive": 0},
         "_resourceType": "websocket",
-        "_webSocketMessages": [_message(r) for r in records if r.kind in _OPCODES and r.direction in (IN, OUT)],
+        "_webSocketMessages": [
+            _message(r) for r in records if r.kind in _OPCODES and r.direction in (IN, OUT)
+        ],
     }
 
 
 def _message(record: Record) -> dict:
     data = base64.b64encode(record.payload).decode() if record.kind == BINARY else record.payload
-    return {"type": "send" if record.direction == OUT else "receive", "time": record.time,
-            "opcode": _OPCODES[record.kind], "data": data}
+    return {
+        "type": "send" if record.direction == OUT else "receive",
+        "time": record.time,
+        "opcode": _OPCODES[record.kind],
+        "data": data,
+    }
 
 
 def _har_headers(pairs) -> list[dict]:
@@ -171,6 +220,8 @@ def _parse_time(reader: Reader, text, where: str) -> float:
     try:
         when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
     except (ValueError, OverflowError, OSError):
-        raise reader.fail(f"startedDateTime is not an ISO 8601 time such as 2026-01-31T09:00:00.000Z, "
-                          f"got {text[:40]!r}", where) from None
+        raise reader.fail(
+            f"startedDateTime is not an ISO 8601 time such as 2026-01-31T09:00:00.000Z, got {text[:40]!r}",
+            where,
+        ) from None
     return need_number(reader, when, "startedDateTime", 0, EPOCH_MAX, where, span="from 1970 to 3000")

@@ -32,7 +32,7 @@ class Record:
         info: details of events: close ``code``/``reason``, pong ``rtt``, error ``message``.
     """
 
-    __slots__ = ("seq", "mono", "direction", "kind", "size", "payload", "info")
+    __slots__ = ("direction", "info", "kind", "mono", "payload", "seq", "size")
 
     def __init__(self, seq, mono, direction, kind, size, payload, info):
         self.seq, self.mono, self.direction, self.kind = seq, mono, direction, kind
@@ -52,9 +52,14 @@ class Record:
         """Return a JSON-friendly dict (binary payloads as hex)."""
         payload = self.payload.hex() if isinstance(self.payload, bytes) else self.payload
         return {
-            "seq": self.seq, "time": round(self.time, 6), "mono": self.mono,
-            "direction": self.direction, "kind": self.kind, "size": self.size,
-            "payload": payload, **(self.info or {}),
+            "seq": self.seq,
+            "time": round(self.time, 6),
+            "mono": self.mono,
+            "direction": self.direction,
+            "kind": self.kind,
+            "size": self.size,
+            "payload": payload,
+            **(self.info or {}),
         }
 
     def __repr__(self) -> str:
@@ -111,7 +116,9 @@ class History:
         self._bytes = 0
         self._next_seq = 1
 
-    def add(self, direction: str, kind: str, payload=None, size: int = 0, info=None, at: float | None = None) -> Record:
+    def add(
+        self, direction: str, kind: str, payload=None, size: int = 0, info=None, at: float | None = None
+    ) -> Record:
         """Append a record and return it, dropping the oldest beyond the limits.
 
         ``at`` is a wall-clock time (epoch seconds) for imported records; default now.
@@ -169,8 +176,15 @@ class History:
     def _record(self, index: int) -> Record:
         direction, kind = _KINDS[self._codes[index]]
         seq = self._base + index
-        return Record(seq, self._mono[index], direction, kind, self._sizes[index], self._payloads[index],
-                      self._info.get(seq) if self._info else None)
+        return Record(
+            seq,
+            self._mono[index],
+            direction,
+            kind,
+            self._sizes[index],
+            self._payloads[index],
+            self._info.get(seq) if self._info else None,
+        )
 
     def _records(self, start: int, end: int) -> list[Record]:
         return [self._record(index) for index in range(start, min(end, len(self._payloads)))]
@@ -294,23 +308,49 @@ class History:
                 the line, what is wrong and what to do.
         """
         from .fileformat import (
-            EPOCH_MAX, EPOCH_SPAN, Reader, need_choice, need_field, need_hex, need_info, need_int, need_number,
-            need_object, need_text,
+            EPOCH_MAX,
+            EPOCH_SPAN,
+            Reader,
+            need_choice,
+            need_field,
+            need_hex,
+            need_info,
+            need_int,
+            need_number,
+            need_object,
+            need_text,
         )
 
         # The history's kinds and the frame log's (websockets' opcode names); kinds with text payloads.
-        kinds = (TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR, RECONNECT,
-                 "CONT", "TEXT", "BINARY", "CLOSE", "PING", "PONG")
+        kinds = (
+            TEXT,
+            BINARY,
+            PING,
+            PONG,
+            OPEN,
+            CLOSE,
+            ERROR,
+            RECONNECT,
+            "CONT",
+            "TEXT",
+            "BINARY",
+            "CLOSE",
+            "PING",
+            "PONG",
+        )
         text_kinds = (TEXT, OPEN, CLOSE, ERROR, RECONNECT)
         fixed = ("seq", "mono", "time", "direction", "kind", "size", "payload")
-        reader = Reader(path, "History.from_jsonl reads what History.to_jsonl writes: "
-                              "fix or delete that line")
+        reader = Reader(
+            path, "History.from_jsonl reads what History.to_jsonl writes: fix or delete that line"
+        )
         history = cls(**limits)
         for number, line in reader.lines():
             at = f"line {number}"
             row = need_object(reader, reader.json(line, at, number), "a record", at, number)
-            fields = {name: need_field(reader, row, name, at, number)
-                      for name in ("time", "direction", "kind", "size", "payload")}
+            fields = {
+                name: need_field(reader, row, name, at, number)
+                for name in ("time", "direction", "kind", "size", "payload")
+            }
             when = need_number(reader, fields["time"], "time", 0, EPOCH_MAX, at, number, EPOCH_SPAN)
             direction = need_choice(reader, fields["direction"], "direction", (IN, OUT, EVENT), at, number)
             kind = need_choice(reader, fields["kind"], "kind", kinds, at, number)

@@ -51,8 +51,10 @@ def json_contains(value, expected) -> bool:
             key in value and json_contains(value[key], item) for key, item in expected.items()
         )
     if isinstance(expected, list):
-        return isinstance(value, list) and len(value) == len(expected) and all(
-            json_contains(v, e) for v, e in zip(value, expected)
+        return (
+            isinstance(value, list)
+            and len(value) == len(expected)
+            and all(json_contains(v, e) for v, e in zip(value, expected))
         )
     return value == expected
 

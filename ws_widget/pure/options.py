@@ -34,7 +34,9 @@ class ReconnectPolicy:
             raise ValueError(f"factor must be a number >= 1, got {self.factor!r}")
         if not 0 <= self.jitter < 1:
             raise ValueError(f"jitter must be a fraction in [0, 1), got {self.jitter!r}")
-        if self.max_attempts is not None and (not isinstance(self.max_attempts, int) or self.max_attempts < 1):
+        if self.max_attempts is not None and (
+            not isinstance(self.max_attempts, int) or self.max_attempts < 1
+        ):
             raise ValueError(f"max_attempts must be a positive integer or None, got {self.max_attempts!r}")
 
     def delay(self, retry: int, random_fraction: float) -> float:

@@ -130,7 +130,9 @@ def check_path(url) -> str:
     if not isinstance(url, str):
         raise TypeError(f"url must be a str path such as '/api/v1?x=1', got {_kind(url)}")
     if "#" in url or any(ord(c) <= 32 or ord(c) == 127 for c in url):
-        raise ValueError(f"url must be a path without spaces, control characters or '#', got {mask_url(url)!r}")
+        raise ValueError(
+            f"url must be a path without spaces, control characters or '#', got {mask_url(url)!r}"
+        )
     if "://" in url:
         raise ValueError(
             f"url is the path on the server, such as '/qrc-public-api/v0', got {mask_url(url)!r}: "

@@ -1,22 +1,28 @@
-# make lab   sets everything up and opens JupyterLab on the first notebook
-# make test  sets everything up and runs the whole test suite
-# make bench sets everything up and runs the benchmarks of issue 8 (benchmarks/run.py; --quick: BENCH_ARGS=--quick)
-# make soak  the 10-minute long-run memory benchmark (benchmarks/soak.py; quick: SOAK_ARGS="--minutes 0.1")
+# make lab       sets everything up and opens JupyterLab on the first notebook
+# make test      sets everything up and runs the whole test suite
+# make test-fast the tests that need neither a browser nor a kernel (node --test js/, then pytest)
+# make check     lint, format check, types, the layer contract, the widget's pure JS helpers
+# make format    applies ruff's safe fixes and ruff format
+# make bench     sets everything up and runs the benchmarks of issue 8 (benchmarks/run.py; --quick: BENCH_ARGS=--quick)
+# make soak      the 10-minute long-run memory benchmark (benchmarks/soak.py; quick: SOAK_ARGS="--minutes 0.1")
+# CI (.ci/run) runs `make check`, then `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 LAB_ARGS ?=
 SOAK_ARGS ?=
+PYTEST_ARGS ?=
+LINTED := ws_widget tests benchmarks notebooks/sources
 
-.PHONY: lab test bench soak setup clean
+.PHONY: lab test test-fast check format bench soak setup clean
 
 setup: $(STAMP) tests/node/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,check]'
 	touch $@
 
 tests/node/node_modules/.package-lock.json: tests/node/package.json tests/node/package-lock.json
@@ -27,7 +33,25 @@ lab: setup
 
 test: setup
 	node --test js/
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: setup
+	node --test js/
+	$(PY) -m pytest -m "not browser and not kernel" $(PYTEST_ARGS)
+
+# Every step runs, so one report shows every failure; the target fails if any step failed.
+check: $(STAMP)
+	@status=0; \
+	echo "== ruff check"; $(VENV)/bin/ruff check $(LINTED) || status=1; \
+	echo "== ruff format --check"; $(VENV)/bin/ruff format --check $(LINTED) || status=1; \
+	echo "== mypy"; $(VENV)/bin/mypy || status=1; \
+	echo "== lint-imports"; $(VENV)/bin/lint-imports || status=1; \
+	echo "== node --test js/"; node --test js/ || status=1; \
+	exit $$status
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix $(LINTED)
+	$(VENV)/bin/ruff format $(LINTED)
 
 bench: setup
 	$(PY) benchmarks/run.py $(BENCH_ARGS)

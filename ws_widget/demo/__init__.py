@@ -18,7 +18,9 @@ Endpoints:
 A bad query closes with 1008 and a reason saying what was wrong. ``tls=True`` serves ``wss://``
 with a certificate made at start, to practise ``verify=False`` and ``ca=server.ca_file``.
 
-This package imports only the standard library and ``websockets`` (``cryptography`` for TLS).
+This package imports only the standard library and ``websockets``, and none of the client: it stands
+in for a remote device (docs/design.md). ``tls=True`` also needs ``cryptography``, the ``demo`` extra
+(``pip install 'ws-widget[demo]'``); without it ``start(tls=True)`` raises an ImportError saying so.
 """
 
 from .design import Design

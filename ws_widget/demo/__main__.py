@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             users=dict(args.logon) if args.logon else None,
             allow_remote=args.allow_remote,
         ).start()
-    except (ValueError, OSError, RuntimeError) as exc:
+    except (ValueError, OSError, RuntimeError, ImportError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

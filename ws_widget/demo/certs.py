@@ -1,8 +1,10 @@
 """A throwaway certificate authority and server certificate for ``wss://`` on the demo server.
 
-Made at start with ``cryptography``: a self-signed CA (``ca.pem``, what clients pass as ``ca=``)
-and a server certificate it signs for ``localhost``, ``127.0.0.1`` and ``::1`` (plus the host the
-server binds to). Nothing is trusted system-wide, so clients must pass ``ca=`` or ``verify=False``.
+Made at start with ``cryptography`` (the ``demo`` extra: ``pip install 'ws-widget[demo]'``),
+imported only here, when ``tls=True`` asks for certificates: a self-signed CA (``ca.pem``, what
+clients pass as ``ca=``) and a server certificate it signs for ``localhost``, ``127.0.0.1`` and
+``::1`` (plus the host the server binds to). Nothing is trusted system-wide, so clients must pass
+``ca=`` or ``verify=False``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,12 @@ import os
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cryptography import x509
+
+INSTALL_HINT = "pip install 'ws-widget[demo]'"
 
 
 @dataclass(frozen=True)
@@ -38,15 +46,19 @@ def make_certificates(directory: Path, host: str = "127.0.0.1", days: int = 365)
     """Write a new CA and a server certificate signed by it into ``directory``.
 
     Raises:
-        RuntimeError: ``cryptography`` is not installed.
+        ImportError: ``cryptography`` is not installed; the message says how to install it.
     """
     try:
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
         from cryptography.hazmat.primitives.asymmetric import ec
         from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-    except ImportError:
-        raise RuntimeError("tls=True needs the 'cryptography' package: pip install cryptography") from None
+    except ImportError as exc:
+        raise ImportError(
+            f"the demo server's tls=True needs the 'cryptography' package, which is missing ({exc}); "
+            f"install the demo extra: {INSTALL_HINT}",
+            name="cryptography",
+        ) from None
 
     now = datetime.datetime.now(datetime.timezone.utc)
     start, end = now - datetime.timedelta(hours=1), now + datetime.timedelta(days=days)
@@ -61,13 +73,13 @@ def make_certificates(directory: Path, host: str = "127.0.0.1", days: int = 365)
         .not_valid_before(start)
         .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(_key_usage(x509, signing=True), critical=True)
+        .add_extension(_key_usage(signing=True), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
         .sign(ca_key, hashes.SHA256())
     )
 
     names = {"localhost", "127.0.0.1", "::1"} | ({host} if host else set())
-    alt_names = []
+    alt_names: list[x509.GeneralName] = []
     for name in sorted(names):
         try:
             alt_names.append(x509.IPAddress(ipaddress.ip_address(name)))
@@ -83,7 +95,7 @@ def make_certificates(directory: Path, host: str = "127.0.0.1", days: int = 365)
         .not_valid_before(start)
         .not_valid_after(end)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(_key_usage(x509, signing=False), critical=True)
+        .add_extension(_key_usage(signing=False), critical=True)
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
         .add_extension(x509.SubjectAlternativeName(alt_names), critical=False)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
@@ -104,7 +116,10 @@ def make_certificates(directory: Path, host: str = "127.0.0.1", days: int = 365)
     return files
 
 
-def _key_usage(x509, signing: bool):
+def _key_usage(signing: bool) -> x509.KeyUsage:
+    """What a key may do: sign certificates and CRLs (``signing``, the CA) or only handshakes."""
+    from cryptography import x509
+
     return x509.KeyUsage(
         digital_signature=True,
         content_commitment=False,

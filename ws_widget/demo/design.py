@@ -113,6 +113,8 @@ class Control:
 
     def describe(self) -> dict[str, Any]:
         """Everything ``Component.GetControls`` reports about the control."""
+        low: float
+        high: float
         if self.type == BOOLEAN:
             low, high, string_min, string_max = 0, 1, self.strings[0], self.strings[1]
         elif self.type == TEXT:

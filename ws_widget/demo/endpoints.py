@@ -60,6 +60,7 @@ class Endpoints:
         return connection.respond(HTTPStatus.NOT_FOUND, body)
 
     async def __call__(self, connection: ServerConnection) -> None:
+        assert connection.request is not None  # websockets runs the handler after the handshake
         parts = urlsplit(connection.request.path)
         try:
             await self._handlers[parts.path](connection, parts.query)

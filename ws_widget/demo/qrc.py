@@ -15,7 +15,7 @@ import json
 import math
 from typing import Any
 
-from .design import Control, ControlValueError, Design
+from .design import Component, Control, ControlValueError, Design
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -251,7 +251,7 @@ class QrcSession:
         _apply([(self._component_control(component.name, entry["Name"]), entry) for entry in entries])
         return True
 
-    def _component(self, name: Any):
+    def _component(self, name: Any) -> Component:
         if not isinstance(name, str):
             raise QrcError(INVALID_PARAMS, 'a component "Name" is needed')
         try:
@@ -272,7 +272,7 @@ class QrcSession:
         params = _object(params, "ChangeGroup.AddControl", example)
         group_id = _group_id(params, "ChangeGroup.AddControl")
         names = _names(params.get("Controls"), "ChangeGroup.AddControl", example)
-        controls = {(None, name): self._named(name) for name in names}
+        controls: dict[tuple[str | None, str], Control] = {(None, name): self._named(name) for name in names}
         self._group(group_id, create=True).controls.update(controls)
         return True
 
@@ -285,7 +285,9 @@ class QrcSession:
             raise QrcError(INVALID_PARAMS, f"ChangeGroup.AddComponentControl needs {example}")
         name = self._component(component.get("Name")).name
         entries = _control_entries(component.get("Controls"), "ChangeGroup.AddComponentControl", example)
-        controls = {(name, entry["Name"]): self._component_control(name, entry["Name"]) for entry in entries}
+        controls: dict[tuple[str | None, str], Control] = {
+            (name, entry["Name"]): self._component_control(name, entry["Name"]) for entry in entries
+        }
         self._group(group_id, create=True).controls.update(controls)
         return True
 

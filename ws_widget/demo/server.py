@@ -135,7 +135,7 @@ class DemoServer:
 
         Raises:
             OSError: the port is taken, or the address cannot be bound.
-            RuntimeError: ``tls=True`` and ``cryptography`` is missing.
+            ImportError: ``tls=True`` and ``cryptography`` is missing (``pip install 'ws-widget[demo]'``).
         """
         with self._lock:
             if self.running:
@@ -190,14 +190,19 @@ class DemoServer:
             shutil.rmtree(self._certificates.ca_file.parent, ignore_errors=True)
             self._certificates = None
 
-    def _run(self, ssl_context: ssl.SSLContext | None, started: concurrent.futures.Future) -> None:
+    def _run(self, ssl_context: ssl.SSLContext | None, started: concurrent.futures.Future[int]) -> None:
         loop = asyncio.new_event_loop()
         try:
             loop.run_until_complete(self._serve(loop, ssl_context, started))
         finally:
             loop.close()
 
-    async def _serve(self, loop, ssl_context, started: concurrent.futures.Future) -> None:
+    async def _serve(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        ssl_context: ssl.SSLContext | None,
+        started: concurrent.futures.Future[int],
+    ) -> None:
         endpoints = Endpoints(Design(), users=self.users)
         try:
             server: Server = await serve(
@@ -208,7 +213,7 @@ class DemoServer:
                 process_request=endpoints.process_request,
                 logger=_LOGGER,
             )
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed to start(), which raises it
             started.set_exception(exc)
             return
         self._loop, self._stop_event = loop, asyncio.Event()

@@ -186,7 +186,7 @@ def test_garbage_with_terminal_escapes_is_shown_escaped(recorder, bystander):
     assert "\\x1b[2J\\x1b]0;pwned\\x07HTTP" in text  # shown as escapes
     assert record_of(ws, "error").info["message"] == text
     assert all(line.split("\t", 1)[1].isprintable() for line in ws.debug_output.lines)
-    assert ws._core.attempt.error_text == text  # what the widget's header shows as the reason
+    assert ws.status.error_text == text  # what the widget's header shows as the reason
 
 
 def test_missing_sec_websocket_accept(recorder, bystander):

@@ -8,7 +8,7 @@ import socket
 import pytest
 
 import ws_widget
-from ws_widget import ConnectFailedError, NotConnectedError, State, WaitTimeoutError
+from ws_widget import ConnectFailedError, NotConnectedError, State, WaitTimeoutError, WebSocket
 
 
 def closed_port() -> int:
@@ -213,3 +213,37 @@ def test_timed_out_waits_do_not_break_the_connection(server):
     assert closed.wait(10)
     ws.wait_closed(5)
     assert ws.close_code == 1000
+
+
+def test_public_surface_holds_no_listener_methods():
+    """The core's listener is a private adapter: dir(ws) shows the API, not the core's events."""
+    ws = WebSocket()
+    public = {name for name in dir(ws) if not name.startswith("_")}
+    assert not public & {
+        "opened",
+        "message",
+        "closed",
+        "failed",
+        "pong",
+        "reconnect_scheduled",
+        "reconnect_cancelled",
+        "record_message",
+        "control_frame",
+    }
+    assert {"Connect", "Write", "Close", "Ping", "connect", "send", "receive", "status", "aio"} <= public
+
+
+def test_status_is_a_read_only_snapshot(server):
+    """ws.status tells state, URL, subprotocol and close without reaching into the core."""
+    ws = WebSocket()
+    before = ws.status
+    assert before.state is State.CLOSED and not before.connected_once and before.url is None
+    ws.connect(server.url("/echo"))
+    opened = ws.status
+    assert opened.state is State.OPEN and opened.connected_once and opened.url == server.url("/echo")
+    ws.close()
+    assert opened.state is State.OPEN  # a snapshot does not change afterwards
+    closed = ws.status
+    assert closed.state is State.CLOSED and closed.close_code == 1000 and closed.error is None
+    with pytest.raises(AttributeError):
+        closed.state = State.OPEN

@@ -1,15 +1,11 @@
-"""The I/O core: connection attempts, sends, pings and closes of one WebSocket, run on the
-I/O loop and recorded in its history. Every public method may be called from any thread.
+"""The I/O core: the connection attempts of one WebSocket, their commands and their ends, run
+on the I/O loop and recorded in its history. Every public method of :class:`Core` may be
+called from any thread.
 
-A *listener* (the face, see ``websocket.py``) hears ``opened``, ``message`` (each received
-message, already recorded), ``pong``, ``failed``, ``closed``, ``reconnect_scheduled`` and
-``reconnect_cancelled`` on the I/O loop and must return at once.
-
-Event order per attempt: ``opened``? ``message``* (``failed``)? ``closed``, exactly one
-``closed``. ``failed`` comes before ``closed`` when the attempt could not open, when the
-connection ended without a closing handshake, or when this side closed it because of an error
-(keepalive timeout 1011, message too big 1009, protocol error 1002). A close frame from the
-server, whatever its code, is a clean end: only ``closed``.
+The core drives each attempt's connection through a transport (``transport.py``), reports to
+its face through a :class:`~ws_widget.core.listener.CoreListener`, and leaves the decisions of
+how an attempt ended and whether to reconnect to the pure functions of ``pure/outcome.py``.
+Faces read :meth:`Core.status`, a read-only snapshot.
 """
 
 from __future__ import annotations
@@ -23,16 +19,18 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Callable
 
-from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
-from websockets.frames import Opcode
 from websockets.protocol import State
 
 from ..exceptions import ConnectFailedError, NotConnectedError
+from ..pure import outcome
+from ..pure.commands import Close, Command, Ping, Send
 from ..pure.debuglog import DebugLog
 from ..pure.explain import explain
-from ..pure.history import (
+from ..pure.closecodes import close_code_name
+from ..pure.history import History, Record
+from ..pure.kinds import (
     BINARY,
     CLOSE,
     ERROR,
@@ -46,18 +44,18 @@ from ..pure.history import (
     PONG,
     RECONNECT,
     TEXT,
-    History,
 )
 from ..pure.options import Options
-from ..pure.protocol import close_code_name, describe_handshake
 from ..pure.redact import mask_subprotocols
+from ..pure.status import Capabilities, Reconnecting, Status
 from ..pure.target import Target
 from . import ioloop
-from .connection import RecordingConnection, send_fragments
-from .framelog import FrameRecorder
+from .listener import CoreListener
+from .transport import Transport, TransportFactory
+from .websockets_transport import WebsocketsTransport
 
-_SEND, _PING, _CLOSE = "send", "ping", "close"
-_live_attempts: weakref.WeakSet = weakref.WeakSet()
+_live_attempts: weakref.WeakSet[Attempt] = weakref.WeakSet()
+_NO_CAPABILITIES_YET = Capabilities()
 
 
 def payload_size(payload: str | bytes) -> int:
@@ -72,66 +70,92 @@ class Stats:
 
     __slots__ = ("bytes_in", "bytes_out", "last_rtt", "messages_in", "messages_out")
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.messages_in = self.bytes_in = self.messages_out = self.bytes_out = 0
         self.last_rtt: float | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, float | None]:
         """Return the totals as a dict."""
-        return {name: getattr(self, name) for name in self.__slots__}
+        return {
+            name: getattr(self, name)
+            for name in ("messages_in", "bytes_in", "messages_out", "bytes_out", "last_rtt")
+        }
 
 
 class Attempt:
     """One connection attempt, from ``Connect`` to its single ``Closed``.
 
-    ``state`` and the results below are written on the I/O loop only.
+    Faces may read ``target``, ``options``, ``context``, ``keep_alive``, ``retry``, ``opened``
+    and ``finished``; everything else is written on the I/O loop only.
+
+    Attributes:
+        opened: resolves once open; fails with :class:`ConnectFailedError` if it never opens.
+        finished: resolves once the attempt is over (after ``closed`` was reported).
     """
 
     def __init__(self, target: Target, options: Options, context: contextvars.Context, keep_alive: bool):
         self.target = target
-        self.keep_alive = keep_alive  # the face's token: it keeps a script alive until Closed
         self.options = options
         self.context = context
+        self.keep_alive = keep_alive  # the face's token: it keeps a script alive until Closed
+        self.retry = 0  # 0: started by the user; n: the n-th automatic reconnect in a row
         self.state = State.CONNECTING
-        self.connection: ClientConnection | None = None
+        self.transport: Transport | None = None
+        self.was_open = False
         self.subprotocol: str | None = None
         self.close_code: int | None = None
         self.close_reason: str | None = None
         self.error: BaseException | None = None
         self.error_text: str | None = None
-        self.opened: concurrent.futures.Future = concurrent.futures.Future()
-        self.finished: concurrent.futures.Future = concurrent.futures.Future()
-        self.outbox: deque = deque()
+        self.opened: concurrent.futures.Future[bool] = concurrent.futures.Future()
+        self.finished: concurrent.futures.Future[None] = concurrent.futures.Future()
+        self.outbox: deque[Command] = deque()
         self.wake = asyncio.Event()
         self.close_requested = False
-        self.connect_task: asyncio.Future | None = None
-        self.raw_connection: ClientConnection | None = None  # set as soon as TCP is up
-        self.handshake: dict | None = None  # the opening handshake, described, secrets masked
-        self.recorder: FrameRecorder | None = None
-        self.retry = 0  # 0: started by the user; n: the n-th automatic reconnect in a row
 
     @property
     def address(self) -> str:
         """``host:port`` of the server, for messages."""
         return self.target.masked_url.split("//", 1)[1].split("/", 1)[0].split("@")[-1]
 
+    @property
+    def handshake(self) -> dict[str, object] | None:
+        """The opening handshake, described with secrets masked, once known."""
+        return None if self.transport is None else self.transport.handshake
+
 
 class Core:
-    """Runs the attempts of one WebSocket on the I/O loop and records everything."""
+    """Runs the attempts of one WebSocket on the I/O loop and records everything.
 
-    def __init__(self, listener, history: History, debug: DebugLog, frames: History | None = None):
+    Args:
+        listener: the face's adapter, told of every event.
+        history: where messages and events are recorded.
+        debug: the Debug Output.
+        frames: where the frame log records frames.
+        transport: makes each attempt's transport (websockets' client by default).
+    """
+
+    def __init__(
+        self,
+        listener: CoreListener,
+        history: History,
+        debug: DebugLog,
+        frames: History,
+        transport: TransportFactory = WebsocketsTransport,
+    ):
         self.listener = listener
         self.history = history
-        self.frames = frames if frames is not None else History(max_records=100_000)
+        self.frames = frames
         self.debug = debug
         self.attempt: Attempt | None = None
         self.stats = Stats()
         self.connect_messages: list[str | bytes] = []  # sent first on every open (resubscribing)
-        self.frame_log = False  # record every frame in ``frames``; see set_frame_log
-        self.closed_by_user = False  # set by close(), cleared by connect()
-        self.pending_reconnect: dict | None = None  # {"retry", "at" (epoch s), "handle"} while waiting
+        self._transport_factory = transport
+        self._frame_log = False  # the one owner of "record every frame"; see set_frame_log
+        self._closed_by_user = False  # set by close(), cleared by connect()
+        self._pending_reconnect: _PendingReconnect | None = None
         self._lock = threading.Lock()
-        self._message_waiters: list[asyncio.Future] = []
+        self._message_waiters: list[asyncio.Future[None]] = []
 
     # Commands, from any thread.
 
@@ -140,8 +164,8 @@ class Core:
     ) -> Attempt:
         """Start a new attempt; an earlier one still alive is closed (1000) first."""
         if options.frame_log:
-            self.frame_log = True
-        self.closed_by_user = False
+            self._frame_log = True
+        self._closed_by_user = False
         attempt = Attempt(target, options, context, keep_alive)
         with self._lock:
             previous, self.attempt = self.attempt, attempt
@@ -157,41 +181,48 @@ class Core:
             NotConnectedError: the socket is closing, closed or was never connected.
         """
         attempt = self._require_live("send")
-        ioloop.call_soon(self._enqueue, attempt, (_SEND, payload, fragments))
+        ioloop.call_soon(self._enqueue, attempt, Send(payload, fragments))
 
-    def ping(self, payload: bytes | None = None) -> concurrent.futures.Future:
+    def ping(self, payload: bytes | None = None) -> concurrent.futures.Future[float]:
         """Send a ping; the future gives the round-trip time in seconds.
 
         Raises:
             NotConnectedError: the socket is closing, closed or was never connected.
         """
         attempt = self._require_live("ping")
-        result: concurrent.futures.Future = concurrent.futures.Future()
-        ioloop.call_soon(self._enqueue, attempt, (_PING, payload, result))
-        return result
+        command = Ping(payload)
+        ioloop.call_soon(self._enqueue, attempt, command)
+        return command.result
 
     def close(self, code: int = 1000, reason: str = "") -> Attempt | None:
         """Close the current attempt after what was queued before; no-op when closed.
 
         While connecting with nothing queued, the attempt is abandoned at once; with writes
-        queued, it opens, sends them, then closes.
+        queued, it opens, sends them, then closes. Returns the attempt being closed, if any.
         """
         attempt = self.attempt
-        self.closed_by_user = True  # no automatic reconnect from now on, even one being scheduled
-        if self.pending_reconnect is not None:  # only then: a Close() after the end touches no loop
+        self._closed_by_user = True  # no automatic reconnect from now on, even one being scheduled
+        if self._pending_reconnect is not None:  # only then: a Close() after the end touches no loop
             ioloop.call_soon(self._cancel_reconnect)
         if attempt is not None and not attempt.finished.done():
-            ioloop.call_soon(self._request_close, attempt, code, reason)
+            ioloop.call_soon(self._request_close, attempt, Close(code, reason))
         return attempt
+
+    @property
+    def frame_log(self) -> bool:
+        """Whether every frame is recorded in ``frames``."""
+        return self._frame_log
 
     def set_frame_log(self, on: bool) -> None:
         """Record every frame from now on (also on the open connection), or stop."""
-        self.frame_log = on
+        self._frame_log = on
         attempt = self.attempt
         if attempt is not None:
-            ioloop.call_soon(lambda: attempt.recorder is not None and attempt.recorder.enable(on))
+            ioloop.call_soon(lambda: attempt.transport is not None and attempt.transport.set_frame_log(on))
 
-    def next_message(self, after_seq: int, match=None) -> concurrent.futures.Future:
+    def next_message(
+        self, after_seq: int, match: Callable[[str | bytes], bool] | None = None
+    ) -> concurrent.futures.Future[Record]:
         """Return a future of the first incoming message recorded after ``after_seq`` (for
         which ``match(payload)`` is true, when given).
 
@@ -199,14 +230,57 @@ class Core:
         """
         return ioloop.submit(self._next_message(after_seq, match))
 
+    def status(self) -> Status:
+        """Return a read-only snapshot of the current (or last) attempt."""
+        attempt, pending = self.attempt, self._pending_reconnect
+        reconnecting = None if pending is None else Reconnecting(pending.retry, pending.at)
+        if attempt is None:
+            return Status(
+                State.CLOSED,
+                False,
+                None,
+                False,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                reconnecting,
+                self._frame_log,
+                self._capabilities(None),
+            )
+        secure = attempt.target.secure
+        return Status(
+            state=attempt.state,
+            connected_once=True,
+            url=attempt.target.masked_url,
+            secure=secure,
+            verified=attempt.options.verified if secure else None,
+            subprotocol=attempt.subprotocol,
+            close_code=attempt.close_code,
+            close_reason=attempt.close_reason,
+            error=attempt.error,
+            error_text=attempt.error_text,
+            handshake=attempt.handshake,
+            reconnecting=reconnecting,
+            frame_log=self._frame_log,
+            capabilities=self._capabilities(attempt),
+        )
+
+    def _capabilities(self, attempt: Attempt | None) -> Capabilities:
+        if attempt is not None and attempt.transport is not None:
+            return attempt.transport.capabilities
+        return getattr(self._transport_factory, "capabilities", _NO_CAPABILITIES_YET)
+
     def _require_live(self, action: str) -> Attempt:
         attempt = self.attempt
         if attempt is None:
             raise NotConnectedError(f"cannot {action}: the socket was never connected; call Connect first")
         if attempt.state in (State.CLOSING, State.CLOSED):
-            ended = (
-                f" ({attempt.close_code} {close_code_name(attempt.close_code)})" if attempt.close_code else ""
-            )
+            code = attempt.close_code
+            ended = f" ({code} {close_code_name(code)})" if code else ""
             raise NotConnectedError(
                 f"cannot {action}: the socket is {attempt.state.name.lower()}{ended}; call Connect again"
             )
@@ -220,159 +294,142 @@ class Core:
 
     async def _run(self, attempt: Attempt, previous: Attempt | None) -> None:
         if previous is not None and not previous.finished.done():
-            self._request_close(previous, 1000, "")
+            self._request_close(previous, Close())
             await asyncio.wrap_future(previous.finished)
         try:
             if attempt.close_requested and not attempt.outbox:
                 raise asyncio.CancelledError
-            connection = await self._open(attempt)
+            transport = await self._open(attempt)
         except asyncio.CancelledError:
             if not attempt.close_requested:
                 raise
-            self._finish(attempt, None, None)
+            self._finish(attempt, outcome.abandoned())
             return
         except Exception as exc:  # noqa: BLE001 - every failure is reported, none escapes
-            self._finish(attempt, exc, explain(exc, attempt.address))
+            self._finish(attempt, outcome.open_failed(exc, attempt.address))
             return
-        writer = asyncio.get_running_loop().create_task(self._write_loop(attempt, connection))
-        failure = None
-        try:
-            async for message in connection:
-                self.record_message(attempt, message)
-        except ConnectionClosed:
-            pass
-        except Exception as exc:  # noqa: BLE001
-            failure = exc
-            await connection.close(1011, "client error")
-        await connection.wait_closed()
+        writer = asyncio.get_running_loop().create_task(self._write_loop(attempt, transport))
+        facts = await transport.run()
         writer.cancel()
-        self._finish_open(attempt, connection, failure)
+        attempt.close_code, attempt.close_reason = facts.close_code, facts.close_reason
+        self._finish(attempt, outcome.classify_end(facts, attempt.close_requested, attempt.address))
 
-    async def _open(self, attempt: Attempt) -> ClientConnection:
+    async def _open(self, attempt: Attempt) -> Transport:
         target = attempt.target
         self.debug.log(f"Connecting to {target.masked_url}")
         if target.secure and not attempt.options.verified:
             self.debug.log("Warning: the TLS certificate is NOT verified (verify=False)")
-
-        def create_connection(protocol, **kwargs):
-            attempt.raw_connection = RecordingConnection(self, protocol, **kwargs)
-            recorder.attach(protocol)
-            return attempt.raw_connection
-
-        kwargs = attempt.options.connect_kwargs(target.secure)
-        recorder = attempt.recorder = FrameRecorder(self.frames, self.frame_log)
-        kwargs["logger"] = recorder.logger
-        if kwargs["compression"] == "deflate":  # offer deflate through the observing wrapper
-            kwargs.update(compression=None, extensions=[recorder.deflate_factory()])
-        attempt.connect_task = asyncio.ensure_future(
-            connect(
-                target.url,
-                additional_headers=list(target.headers) or None,
-                subprotocols=list(target.subprotocols) or None,
-                create_connection=create_connection,
-                **kwargs,
-            )
+        transport = attempt.transport = self._transport_factory(
+            target,
+            attempt.options,
+            deliver=self._receiver(attempt),
+            events=_ControlFrames(self.history),
+            frames=self.frames,
+            frame_log=self._frame_log,
+            debug=self.debug,
         )
-        try:
-            connection = await attempt.connect_task
-        except Exception:
-            raw = attempt.raw_connection
-            if raw is not None:
-                attempt.handshake = describe_handshake(raw.request, raw.response)
-            raise
-        attempt.connection = connection
-        attempt.subprotocol = connection.subprotocol
+        await transport.open()
+        attempt.was_open = True
+        attempt.subprotocol = transport.subprotocol
         attempt.state = State.CLOSING if attempt.close_requested else State.OPEN
-        attempt.handshake = describe_handshake(connection.request, connection.response)
-        shown = mask_subprotocols(connection.subprotocol) if connection.subprotocol else None
-        info = {"url": target.masked_url, **attempt.handshake, "subprotocol": shown}
+        shown = mask_subprotocols(transport.subprotocol) if transport.subprotocol else None
+        info = {"url": target.masked_url, **(transport.handshake or {}), "subprotocol": shown}
         self.history.add(EVENT, OPEN, info=info)
         self.debug.log(f"Connected to {target.masked_url}" + (f" (subprotocol {shown})" if shown else ""))
-        attempt.outbox.extendleft((_SEND, payload, 1) for payload in reversed(self.connect_messages))
+        attempt.outbox.extendleft(Send(payload) for payload in reversed(self.connect_messages))
         self.listener.opened(attempt)
         attempt.opened.set_result(True)
-        connection.direct_attempt = attempt  # from now on, record whole frames as they are parsed
-        return connection
+        transport.start_delivering()  # from now on, messages are recorded as they are parsed
+        return transport
 
-    def record_message(self, attempt: Attempt, message: str | bytes) -> None:
-        """The per-message path: keep it lean (no Record is built here)."""
-        if message.__class__ is str:
-            size = len(message) if message.isascii() else len(message.encode())
-            self.history.add_message(IN_TEXT, message, size)
-        else:
-            size = len(message)
-            self.history.add_message(IN_BINARY, message, size)
-        stats = self.stats
-        stats.messages_in += 1
-        stats.bytes_in += size
-        if self._message_waiters:
-            self._wake_message_waiters()
-        self.listener.message(attempt, message)  # queues the Data callback, if there is one
+    def _receiver(self, attempt: Attempt) -> Callable[[str | bytes], None]:
+        """The per-message path of one attempt: keep it lean (no Record is built here)."""
+        add_message, stats, listener = self.history.add_message, self.stats, self.listener
 
-    def _enqueue(self, attempt: Attempt, item: tuple) -> None:
+        def receive(message: str | bytes) -> None:
+            if message.__class__ is str:
+                size = len(message) if message.isascii() else len(message.encode())  # type: ignore[union-attr]
+                add_message(IN_TEXT, message, size)
+            else:
+                size = len(message)
+                add_message(IN_BINARY, message, size)
+            stats.messages_in += 1
+            stats.bytes_in += size
+            if self._message_waiters:
+                self._wake_message_waiters()
+            listener.message(attempt, message)  # queues the Data callback, if there is one
+
+        return receive
+
+    def _enqueue(self, attempt: Attempt, command: Command) -> None:
         if attempt.state is State.CLOSED or attempt.finished.done():
-            self._drop(attempt, [item])
+            self._drop([command])
             return
-        attempt.outbox.append(item)
+        attempt.outbox.append(command)
         attempt.wake.set()
 
-    def _request_close(self, attempt: Attempt, code: int, reason: str) -> None:
+    def _request_close(self, attempt: Attempt, command: Close) -> None:
         if attempt.finished.done() or attempt.close_requested:
             return
         attempt.close_requested = True
-        if attempt.connection is None and not attempt.outbox:  # nothing to deliver: abandon
-            if attempt.connect_task is not None:
-                attempt.connect_task.cancel()
+        if not attempt.was_open and not attempt.outbox:  # nothing to deliver: abandon
+            if attempt.transport is not None:
+                attempt.transport.abandon()
             return
         attempt.state = State.CLOSING
-        attempt.outbox.append((_CLOSE, code, reason))
+        attempt.outbox.append(command)
         attempt.wake.set()
 
-    async def _write_loop(self, attempt: Attempt, connection: ClientConnection) -> None:
+    async def _write_loop(self, attempt: Attempt, transport: Transport) -> None:
         outbox = attempt.outbox
         while True:
             while outbox:
-                item = outbox.popleft()
+                command = outbox.popleft()
                 try:
-                    await self._write(attempt, connection, item)
-                except ConnectionClosed:
-                    self._drop(attempt, [item])
+                    await self._write(attempt, transport, command)
                 except Exception as exc:  # noqa: BLE001 - report, keep serving the outbox
-                    self._report(f"{item[0]} failed: {exc}", exc)
-                    if item[0] == _PING and not item[2].done():
-                        item[2].set_exception(exc)
+                    if transport.is_closed_error(exc):
+                        self._drop([command])
+                        continue
+                    name = type(command).__name__.lower()
+                    self._report(f"{name} failed: {exc}")
+                    if isinstance(command, Ping) and not command.result.done():
+                        command.result.set_exception(exc)
             attempt.wake.clear()
             await attempt.wake.wait()
 
-    async def _write(self, attempt: Attempt, connection: ClientConnection, item: tuple) -> None:
-        action = item[0]
-        if action == _SEND:
-            payload, fragments = item[1], item[2]
-            if fragments > 1:
-                await send_fragments(connection, payload, fragments)
-            else:
-                await connection.send(payload)
+    async def _write(self, attempt: Attempt, transport: Transport, command: Command) -> None:
+        if isinstance(command, Send):
+            payload, fragments = command.payload, command.fragments
+            await transport.send(payload, fragments)
             kind = TEXT if isinstance(payload, str) else BINARY
             size = payload_size(payload)
             self.history.add(OUT, kind, payload, size, {"fragments": fragments} if fragments > 1 else None)
             self.stats.messages_out += 1
             self.stats.bytes_out += size
-        elif action == _PING:
-            data, result = item[1] if item[1] is not None else os.urandom(4), item[2]
-            waiter = await connection.ping(data)
+        elif isinstance(command, Ping):
+            data = command.payload if command.payload is not None else os.urandom(4)
+            waiter = await transport.ping(data)
             self.history.add(OUT, PING, data, len(data))
-            asyncio.get_running_loop().create_task(self._await_pong(attempt, data, waiter, result))
+            asyncio.get_running_loop().create_task(
+                self._await_pong(attempt, transport, data, waiter, command)
+            )
         else:
             attempt.state = State.CLOSING
-            self.debug.log(f"Closing with {item[1]} {close_code_name(item[1])} {item[2]}".rstrip())
-            await connection.close(item[1], item[2])
+            code, reason = command.code, command.reason
+            self.debug.log(f"Closing with {code} {close_code_name(code)} {reason}".rstrip())
+            await transport.close(code, reason)
 
-    async def _await_pong(self, attempt, data: bytes, waiter, result: concurrent.futures.Future) -> None:
+    async def _await_pong(
+        self, attempt: Attempt, transport: Transport, data: bytes, waiter, command: Ping
+    ) -> None:
+        result = command.result
         try:
             rtt = await waiter
-        except ConnectionClosed as exc:
+        except Exception as exc:  # noqa: BLE001 - the connection closed before the pong
             if not result.done():
-                result.set_exception(NotConnectedError(f"no pong: the connection closed ({explain(exc)})"))
+                text = explain(exc) if transport.is_closed_error(exc) else str(exc)
+                result.set_exception(NotConnectedError(f"no pong: the connection closed ({text})"))
             return
         self.history.add(IN, PONG, data, len(data), {"rtt": rtt})
         self.stats.last_rtt = rtt
@@ -380,85 +437,48 @@ class Core:
         if not result.done():
             result.set_result(rtt)
 
-    def _drop(self, attempt: Attempt, items) -> None:
+    def _drop(self, commands: list[Command]) -> None:
         """Report queued commands that can no longer go out; never drop them silently."""
         sends = 0
-        for item in items:
-            if item[0] == _SEND:
+        for command in commands:
+            if isinstance(command, Send):
                 sends += 1
-            elif item[0] == _PING and not item[2].done():
-                item[2].set_exception(NotConnectedError("ping not sent: the connection is closed"))
+            elif isinstance(command, Ping) and not command.result.done():
+                command.result.set_exception(NotConnectedError("ping not sent: the connection is closed"))
         if sends:
             self._report(f"{sends} message{'s' * (sends > 1)} not sent: the connection closed first")
 
-    def _report(self, text: str, exc: BaseException | None = None) -> None:
+    def _report(self, text: str) -> None:
         self.history.add(EVENT, ERROR, info={"message": text})
         self.debug.log(f"Error: {text}")
 
-    def _finish_open(self, attempt: Attempt, connection: ClientConnection, failure) -> None:
-        protocol = connection.protocol
-        rcvd, sent = protocol.close_rcvd, protocol.close_sent
-        attempt.close_code, attempt.close_reason = connection.close_code, connection.close_reason
-        close_exc = protocol.close_exc
-        # recv() refuses a text that is not UTF-8 only when it reaches it, which may be after the
-        # server's close frame was parsed: the close is clean, yet a message was lost: an error.
-        refused = connection.connection_exc
-        if isinstance(refused, UnicodeDecodeError):
-            close_exc.__cause__ = refused
-        else:
-            refused = None
-        abnormal = (
-            failure is not None
-            or refused is not None
-            or rcvd is None
-            or (
-                not attempt.close_requested
-                and sent is not None
-                and not protocol.close_rcvd_then_sent
-                and sent.code not in (1000, 1001)
-            )
-        )
-        info = {
-            "code": attempt.close_code,
-            "meaning": close_code_name(attempt.close_code),
-            "reason": attempt.close_reason,
-            "initiator": "server" if protocol.close_rcvd_then_sent else "client",
-            "clean": not abnormal,
-        }
-        exc = (failure or close_exc) if abnormal else None
-        self._finish(attempt, exc, explain(exc, attempt.address) if abnormal else None, close_info=info)
-
-    def _finish(
-        self, attempt: Attempt, exc: BaseException | None, text: str | None, close_info: dict | None = None
-    ) -> None:
+    def _finish(self, attempt: Attempt, end: outcome.Outcome) -> None:
         """Record the end of an attempt (the error, then the close, as the callbacks see them)
         and emit ``failed`` then ``closed``."""
         attempt.state = State.CLOSED
         leftovers = list(attempt.outbox)
         attempt.outbox.clear()
-        if exc is not None:
-            attempt.error, attempt.error_text = exc, text
-            failed_handshake = attempt.handshake if attempt.connection is None else None
-            self.history.add(
-                EVENT,
-                ERROR,
-                info={"message": text, **({"handshake": failed_handshake} if failed_handshake else {})},
-            )
+        if end.error is not None:
+            attempt.error, attempt.error_text = end.error, end.error_text
+            text = end.error_text or ""
+            refused_handshake = attempt.handshake if not attempt.was_open else None
+            extra = {"handshake": refused_handshake} if refused_handshake else {}
+            self.history.add(EVENT, ERROR, info={"message": text, **extra})
             self.debug.log(f"Error: {text}")
             self.listener.failed(attempt, text)
-        if close_info is not None:
-            self.history.add(EVENT, CLOSE, info=close_info)
+        if end.close_info is not None:
+            self.history.add(EVENT, CLOSE, info=end.close_info)
             self.debug.log(
                 f"Closed: {attempt.close_code} ({close_code_name(attempt.close_code)})"
                 + (f" {attempt.close_reason}" if attempt.close_reason else "")
             )
         if leftovers:
-            self._drop(attempt, leftovers)
+            self._drop(leftovers)
         if not attempt.opened.done():
-            error = ConnectFailedError(text or "the connection attempt was closed before it opened")
-            error.__cause__ = exc
+            error = ConnectFailedError(end.error_text or "the connection attempt was closed before it opened")
+            error.__cause__ = end.error
             attempt.opened.set_exception(error)
-        if attempt.close_code is None and exc is None:
+        if attempt.close_code is None and end.error is None:
             self.debug.log("Closed before the connection opened")
         self._schedule_reconnect(attempt)
         self.listener.closed(attempt)
@@ -468,31 +488,32 @@ class Core:
 
     def _schedule_reconnect(self, attempt: Attempt) -> None:
         """After an end the user did not ask for, connect again later if the policy says so."""
-        policy = attempt.options.reconnect_policy
-        if policy is None or attempt.close_requested or self.closed_by_user or self.attempt is not attempt:
+        plan = outcome.plan_reconnect(
+            attempt.options.reconnect_policy,
+            user_closed=attempt.close_requested or self._closed_by_user,
+            still_current=self.attempt is attempt,
+            opened=attempt.was_open,
+            previous_retry=attempt.retry,
+            random_fraction=random.random(),
+        )
+        if isinstance(plan, outcome.GiveUp):
+            self.debug.log(f"Not reconnecting: {plan.failed} attempts in a row failed (max_attempts)")
             return
-        retry = 1 if attempt.connection is not None else attempt.retry + 1
-        if policy.gives_up(retry):
-            self.debug.log(f"Not reconnecting: {retry - 1} attempts in a row failed (max_attempts)")
+        if plan is None:
             return
-        delay = policy.delay(retry, random.random())
-        loop = asyncio.get_running_loop()
-        handle = loop.call_later(delay, self._reconnect, attempt, retry)
-        self.pending_reconnect = {
-            "retry": retry,
-            "at": time.time() + delay,
-            "handle": handle,
-            "keep_alive": attempt.keep_alive,
-        }
-        self.history.add(EVENT, RECONNECT, info={"retry": retry, "delay": round(delay, 3)})
-        self.debug.log(f"Reconnecting: attempt {retry}, next try in {delay:.1f} s")
-        self.listener.reconnect_scheduled(attempt, retry, delay)
+        handle = asyncio.get_running_loop().call_later(plan.delay, self._reconnect, attempt, plan.retry)
+        self._pending_reconnect = _PendingReconnect(
+            plan.retry, time.time() + plan.delay, handle, attempt.keep_alive
+        )
+        self.history.add(EVENT, RECONNECT, info={"retry": plan.retry, "delay": round(plan.delay, 3)})
+        self.debug.log(f"Reconnecting: attempt {plan.retry}, next try in {plan.delay:.1f} s")
+        self.listener.reconnect_scheduled(attempt, plan.retry, plan.delay)
 
     def _reconnect(self, previous: Attempt, retry: int) -> None:
-        pending, self.pending_reconnect = self.pending_reconnect, None
-        if self.attempt is not previous or self.closed_by_user:
+        pending, self._pending_reconnect = self._pending_reconnect, None
+        if self.attempt is not previous or self._closed_by_user:
             if pending is not None:
-                self.listener.reconnect_cancelled(pending["keep_alive"])
+                self.listener.reconnect_cancelled(pending.keep_alive)
             return
         attempt = Attempt(previous.target, previous.options, previous.context, previous.keep_alive)
         attempt.retry = retry
@@ -501,14 +522,14 @@ class Core:
         self._start(attempt, None)
 
     def _cancel_reconnect(self) -> None:
-        pending, self.pending_reconnect = self.pending_reconnect, None
+        pending, self._pending_reconnect = self._pending_reconnect, None
         if pending is not None:
-            pending["handle"].cancel()
+            pending.handle.cancel()
             self.debug.log("Reconnect cancelled")
-            self.listener.reconnect_cancelled(pending["keep_alive"])
+            self.listener.reconnect_cancelled(pending.keep_alive)
             self._wake_message_waiters()
 
-    async def _next_message(self, after_seq: int, match=None):
+    async def _next_message(self, after_seq: int, match: Callable[[str | bytes], bool] | None) -> Record:
         while True:
             record = self.history.first_message_after(after_seq, IN)
             while record is not None and match is not None and not match(record.payload):
@@ -516,7 +537,7 @@ class Core:
             if record is not None:
                 return record
             attempt = self.attempt
-            if attempt is None or (attempt.finished.done() and self.pending_reconnect is None):
+            if attempt is None or (attempt.finished.done() and self._pending_reconnect is None):
                 raise NotConnectedError("no more messages: the socket is closed; call Connect again")
             after_seq = max(after_seq, self.history.last_seq)
             waiter = asyncio.get_running_loop().create_future()
@@ -529,21 +550,39 @@ class Core:
             if not waiter.done():
                 waiter.set_result(None)
 
-    def control_frame(self, connection: ClientConnection, frame) -> None:
-        """Record a ping from the server and a pong that answers no ping of ours."""
-        data = bytes(frame.data)
-        if frame.opcode is Opcode.PING:
-            self.history.add(IN, PING, data, len(data))
-        elif data not in connection.pending_pings:
-            self.history.add(IN, PONG, data, len(data), {"unsolicited": True})
+
+class _PendingReconnect:
+    """An automatic reconnect waiting on the I/O loop."""
+
+    __slots__ = ("at", "handle", "keep_alive", "retry")
+
+    def __init__(self, retry: int, at: float, handle: asyncio.TimerHandle, keep_alive: bool):
+        self.retry, self.at, self.handle, self.keep_alive = retry, at, handle, keep_alive
+
+
+class _ControlFrames:
+    """Records the control frames a transport reports (see ``TransportEvents``)."""
+
+    __slots__ = ("_history",)
+
+    def __init__(self, history: History):
+        self._history = history
+
+    def ping_received(self, data: bytes) -> None:
+        """Record a ping from the server."""
+        self._history.add(IN, PING, data, len(data))
+
+    def unsolicited_pong(self, data: bytes) -> None:
+        """Record a pong that answers no ping of ours."""
+        self._history.add(IN, PONG, data, len(data), {"unsolicited": True})
 
 
 async def _close_all() -> None:
     """At interpreter exit, close every open connection with 1001 (going away)."""
     closing = [
-        attempt.connection.close(1001, "client exiting")
+        attempt.transport.close(1001, "client exiting")
         for attempt in list(_live_attempts)
-        if attempt.connection is not None
+        if attempt.transport is not None and attempt.was_open
     ]
     if closing:
         await asyncio.gather(*closing, return_exceptions=True)

@@ -2,15 +2,20 @@
 they are parsed, fragmented messages assembled here, control frames reported, and two close
 deadlines enforced; plus sending one message as an exact number of frames.
 
-The connection reports to its *core* (``core.py``) on the I/O loop:
-``core.record_message(attempt, payload)`` for each whole message once Connected was emitted,
-and ``core.control_frame(connection, frame)`` for each ping and pong.
+The connection reports to the transport's *deliver* callable each whole message once
+``deliver`` is set (after Connected was emitted), and to its *events* (see ``transport.py``)
+each ping from the peer and each pong that answers no ping of ours.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from websockets.asyncio.client import ClientConnection
+from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
+
+from .transport import Deliver, TransportEvents
 
 
 async def send_fragments(connection: ClientConnection, payload: str | bytes, fragments: int) -> None:
@@ -38,10 +43,10 @@ class RecordingConnection(ClientConnection):
     before Connected, a text that is not UTF-8, and any message while the Assembler still holds
     one take that path, so the order of messages is kept)."""
 
-    def __init__(self, core, protocol, **kwargs):
+    def __init__(self, events: TransportEvents, protocol: ClientProtocol, **kwargs: Any) -> None:
         super().__init__(protocol, **kwargs)
-        self._core = core
-        self.direct_attempt = None  # the core's Attempt, set once Connected was recorded and emitted
+        self._events = events
+        self.deliver: Deliver | None = None  # set once Connected was recorded and emitted
         self._parts: tuple[Opcode, bytearray] | None = None  # a fragmented message being assembled
 
     def data_received(self, data: bytes) -> None:
@@ -87,18 +92,20 @@ class RecordingConnection(ClientConnection):
             (opcode, data), self._parts = self._parts, None
             event = Frame(opcode, bytes(data))
         if opcode in _DATA:
-            attempt = self.direct_attempt
-            if attempt is not None and not len(self.recv_messages.frames):  # nothing older waits
+            deliver = self.deliver
+            if deliver is not None and not len(self.recv_messages.frames):  # nothing older waits
                 if opcode is Opcode.BINARY:
-                    self._core.record_message(attempt, bytes(event.data))
+                    deliver(bytes(event.data))
                     return
                 try:
                     text = event.data.decode()
                 except UnicodeDecodeError:
                     pass  # the Assembler raises it and the connection closes with 1007
                 else:
-                    self._core.record_message(attempt, text)
+                    deliver(text)
                     return
-        elif opcode is Opcode.PING or opcode is Opcode.PONG:
-            self._core.control_frame(self, event)
+        elif opcode is Opcode.PING:
+            self._events.ping_received(bytes(event.data))
+        elif opcode is Opcode.PONG and bytes(event.data) not in self.pending_pings:
+            self._events.unsolicited_pong(bytes(event.data))
         super().process_event(event)

@@ -20,7 +20,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 
 from ..pure.cassette import Cassette, load
-from ..pure.history import IN, OUT
+from ..pure.kinds import IN, OUT
 from .websocket import WebSocket
 
 RACE_GRACE = 0.5  # seconds a server frame waits for client messages recorded before it
@@ -168,7 +168,7 @@ def replay(
                 ):
                     continue
                 while received < due:  # keep the recorded order
-                    cursor = ws._core.next_message(cursor).result(30).seq
+                    cursor = ws.wait_message(cursor, 30).seq
                     received += 1
                 clock.sleep_until(frame.t)
                 if ws.state is not State.OPEN:

@@ -12,49 +12,47 @@ Pythonic::
     ws = ws_widget.connect("ws://127.0.0.1:8765/echo")
     ws.send({"method": "NoOp"})
     reply = ws.receive(timeout=5)
+
+The core reports to a private adapter (``dispatch.py``), the async twins live in ``aio.py``, and
+both faces wait through ``waiting.py``; the user's object carries only the API below.
 """
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import contextvars
 import sys
 import time
 import warnings
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from websockets.protocol import State
 
-from ..core import events
+from ..core import lanes, lifetime
 from ..core.attempts import Attempt, Core
-from ..exceptions import InsecureConnectionWarning, NotConnectedError, WaitTimeoutError
+from ..exceptions import InsecureConnectionWarning, NotConnectedError
 from ..pure import cassette
 from ..pure.callbacks import Callback
 from ..pure.debuglog import DebugLog
 from ..pure.history import History, Record
-from ..pure.matching import describe, matcher
+from ..pure.matching import Pattern, describe, matcher
 from ..pure.messages import check_close, check_ping_payload, encode_any, encode_message
 from ..pure.options import Options
+from ..pure.status import Status
 from ..pure.target import Target, build_target, target_from_url
+from .aio import AsyncFace
+from .dispatch import CallbackSlots, Dispatch
 from .timer import Timer
+from .waiting import Waiting
 
-warnings.simplefilter("always", InsecureConnectionWarning)  # once per connection, not per line
-
-
-def _of_attempt(name: str, doc: str) -> property:
-    """A read-only property giving the current attempt's ``name``, None before any Connect."""
-
-    def get(self):
-        attempt = self._core.attempt
-        return None if attempt is None else getattr(attempt, name)
-
-    return property(get, doc=doc)
+if TYPE_CHECKING:
+    from .widget import WebSocketWidget
 
 
-def _registrar(name: str):
+def _registrar(name: str) -> Callable[[WebSocket, Callable[..., object]], Callable[..., object]]:
     """A method that sets the callback ``name`` and returns the function: usable as a decorator."""
 
-    def register(self, fn):
+    def register(self: WebSocket, fn: Callable[..., object]) -> Callable[..., object]:
         setattr(self, name, fn)
         return fn
 
@@ -70,9 +68,9 @@ class WebSocket:
     called ``Connect`` so that their output lands there.
 
     Attributes:
-        history: every message and event, see :class:`ws_widget.history.History`.
+        history: every message and event, see :class:`ws_widget.History`.
+        frames: every frame, while the frame log is on (``frame_log``).
         debug_output: Debug Output lines in the Q-SYS format.
-        last_error: the exception behind the latest ``Error``, or None.
     """
 
     Connected = Callback("ws")
@@ -83,14 +81,15 @@ class WebSocket:
 
     def __init__(self, *, max_records: int = 1_000_000, max_bytes: int = 512 * 2**20):
         """Create an unconnected WebSocket; the history keeps at most these many records/bytes."""
-        self._callbacks: dict = {}
+        self._callbacks: CallbackSlots = {}
         self.history = History(max_records, max_bytes)
-        self.frames = History(max_records=100_000)  # filled when connected with frame_log=True
+        self.frames = History(max_records=100_000)  # filled while the frame log is on
         self.debug_output = DebugLog()
-        self._core = Core(self, self.history, self.debug_output, self.frames)
-        self._lane = events.Lane()
-        self._receive_cursor = 0
-        self._widget = None
+        self._lane = lanes.Lane()
+        dispatch = Dispatch(self, self._callbacks, self._lane, self.debug_output)
+        self._core = Core(dispatch, self.history, self.debug_output, self.frames)
+        self._waiting = Waiting(self._core, self.history)
+        self._widget: WebSocketWidget | None = None
 
     @classmethod
     def New(cls) -> WebSocket:
@@ -99,7 +98,16 @@ class WebSocket:
 
     # The seed API.
 
-    def Connect(self, protocol, host, url="/", port=None, sub_protocol=None, headers=None, **options) -> None:
+    def Connect(
+        self,
+        protocol: str,
+        host: str,
+        url: str = "/",
+        port: int | str | None = None,
+        sub_protocol: str | list[str] | None = None,
+        headers: dict[str, str] | None = None,
+        **options: Any,
+    ) -> None:
         """Open a connection in the background; ``Connected`` fires once it is open.
 
         Args:
@@ -109,7 +117,7 @@ class WebSocket:
             port: 1..65535, or None for 80/443.
             sub_protocol: a subprotocol name or a list of them to offer.
             headers: extra handshake headers, e.g. ``{"Authorization": "Bearer ..."}``.
-            **options: see :class:`ws_widget.options.Options` (``verify``, ``ca``, ...).
+            **options: see :class:`ws_widget.pure.options.Options` (``verify``, ``ca``, ...).
 
         Raises:
             ValueError, TypeError: an argument is not acceptable; the message says which.
@@ -117,7 +125,7 @@ class WebSocket:
         target = build_target(protocol, host, url, port, sub_protocol, headers)
         self._start(target, Options.from_kwargs(options))
 
-    def Write(self, message, isBinary: bool = False) -> None:  # noqa: N803 - the seed's name
+    def Write(self, message: str | bytes, isBinary: bool = False) -> None:
         """Send a text frame, or a binary frame when ``isBinary`` is true.
 
         Raises:
@@ -131,7 +139,7 @@ class WebSocket:
         """Close the connection (after what was written before); ``Closed`` fires."""
         self._core.close(*check_close(code, reason))
 
-    def Ping(self, payload=None) -> None:
+    def Ping(self, payload: bytes | str | None = None) -> None:
         """Send a ping; ``Pong`` fires when the answer arrives and its RTT is recorded.
 
         Raises:
@@ -148,7 +156,13 @@ class WebSocket:
     on_pong = _registrar("Pong")
 
     def connect(
-        self, url: str, *, sub_protocol=None, headers=None, wait: bool = True, **options
+        self,
+        url: str,
+        *,
+        sub_protocol: str | list[str] | None = None,
+        headers: dict[str, str] | None = None,
+        wait: bool = True,
+        **options: Any,
     ) -> WebSocket:
         """Connect to a ``ws://`` or ``wss://`` URL; return self.
 
@@ -161,7 +175,7 @@ class WebSocket:
         """
         attempt = self._start(target_from_url(url, sub_protocol, headers), Options.from_kwargs(options))
         if wait:
-            self._wait(attempt.opened, None, "the connection to open")
+            self._waiting.block(attempt.opened, None, "the connection to open")
         return self
 
     def reconnect(self) -> WebSocket:
@@ -170,24 +184,24 @@ class WebSocket:
         Raises:
             NotConnectedError: the socket was never connected, so there is nothing to redo.
         """
-        attempt = self._attempt("reconnect")
+        attempt = self._waiting.attempt("reconnect")
         self._start(attempt.target, attempt.options)
         return self
 
     @property
-    def widget(self):
+    def widget(self) -> WebSocketWidget:
         """The live widget of this socket (created on first use); ``display(ws)`` shows it."""
         if self._widget is None:
-            from .widget import WebSocketWidget  # the face above this one, loaded on demand
+            from .widget import WebSocketWidget  # anywidget is loaded only when a widget is used
 
             self._widget = WebSocketWidget(self)
         return self._widget
 
-    def _repr_mimebundle_(self, **kwargs):
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         data, metadata = self.widget._repr_mimebundle_(**kwargs)
         return {**data, "text/plain": repr(self)}, metadata
 
-    def send(self, data, fragments: int = 1) -> None:
+    def send(self, data: object, fragments: int = 1) -> None:
         """Send str as text, bytes as binary, and a dict or list as JSON text; with
         ``fragments=N`` the message goes as N frames (first frame plus continuations).
 
@@ -200,21 +214,24 @@ class WebSocket:
             raise ValueError(f"fragments must be a positive integer, got {fragments!r}")
         self._core.send(encode_any(data), fragments)
 
-    def ping(self, payload=None, timeout: float | None = 10.0) -> float:
+    def ping(self, payload: bytes | str | None = None, timeout: float | None = 10.0) -> float:
         """Send a ping and return the round-trip time in seconds once the pong arrives.
 
         Raises:
             NotConnectedError: the socket is closed, or closed before the pong.
             WaitTimeoutError: no pong within ``timeout`` seconds.
         """
-        return self._wait(self._core.ping(check_ping_payload(payload)), timeout, "a pong")
+        return self._waiting.block(self._core.ping(check_ping_payload(payload)), timeout, "a pong")
 
     def close(self, code: int = 1000, reason: str = "", timeout: float | None = None) -> None:
-        """Close and wait until the closing handshake is over (``Closed`` has been queued)."""
+        """Close and wait until the closing handshake is over (``Closed`` has been queued).
+
+        From a callback it does not wait (the callback's own lane would wait for itself).
+        """
         attempt = self._core.close(*check_close(code, reason))
-        if attempt is not None and not events.in_event_thread():
-            wait = timeout if timeout is not None else (attempt.options.close_timeout or 10) + 5
-            self._wait(attempt.finished, wait, "the closing handshake")
+        if attempt is not None and not lanes.in_event_thread():
+            wait = self._waiting.close_wait(attempt, timeout)
+            self._waiting.block(attempt.finished, wait, "the closing handshake")
 
     def wait_open(self, timeout: float | None = None) -> WebSocket:
         """Block until the current attempt is open; return self.
@@ -224,7 +241,7 @@ class WebSocket:
             ConnectFailedError: the attempt failed; the message explains why.
             WaitTimeoutError: still not open after ``timeout`` seconds.
         """
-        self._wait(self._attempt("wait_open").opened, timeout, "the connection to open")
+        self._waiting.block(self._waiting.attempt("wait_open").opened, timeout, "the connection to open")
         return self
 
     def wait_closed(self, timeout: float | None = None) -> None:
@@ -233,8 +250,9 @@ class WebSocket:
         Raises:
             WaitTimeoutError: still open after ``timeout`` seconds.
         """
-        if self._core.attempt is not None:
-            self._wait(self._core.attempt.finished, timeout, "the connection to close")
+        attempt = self._core.attempt
+        if attempt is not None:
+            self._waiting.block(attempt.finished, timeout, "the connection to close")
 
     def receive(self, timeout: float | None = None) -> str | bytes:
         """Return the next incoming message (each message is returned once).
@@ -243,10 +261,10 @@ class WebSocket:
             NotConnectedError: the socket closed and every message was returned.
             WaitTimeoutError: no message within ``timeout`` seconds.
         """
-        future = self._core.next_message(self._receive_cursor)
-        return self._take(self._wait(future, timeout, "a message", owned=True))
+        waiting = self._waiting
+        return waiting.take(waiting.block(waiting.next_message(), timeout, "a message", owned=True))
 
-    def expect(self, pattern, timeout: float | None = 10.0) -> str | bytes:
+    def expect(self, pattern: Pattern, timeout: float | None = 10.0) -> str | bytes:
         """Return the next incoming message matching ``pattern``; those before it are consumed.
 
         Args:
@@ -257,8 +275,9 @@ class WebSocket:
             WaitTimeoutError: no match within ``timeout``; the message shows the last records.
             NotConnectedError: the socket closed before a match arrived.
         """
-        future = self._core.next_message(self._receive_cursor, matcher(pattern))
-        return self._take(self._wait(future, timeout, describe(pattern), owned=True))
+        waiting = self._waiting
+        future = waiting.next_message(matcher(pattern))
+        return waiting.take(waiting.block(future, timeout, describe(pattern), owned=True))
 
     def wait_for(self, count: int, timeout: float | None = 10.0) -> list[str | bytes]:
         """Return the next ``count`` incoming messages once they have all arrived.
@@ -267,16 +286,27 @@ class WebSocket:
             WaitTimeoutError: fewer arrived within ``timeout``; the message says how many.
             NotConnectedError: the socket closed first.
         """
+        waiting = self._waiting
         deadline = None if timeout is None else time.monotonic() + timeout
-        messages = []
+        messages: list[str | bytes] = []
         while len(messages) < count:
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            future = self._core.next_message(self._receive_cursor)
             what = f"message {len(messages) + 1} of {count}"
-            messages.append(self._take(self._wait(future, left, what, owned=True)))
+            messages.append(waiting.take(waiting.block(waiting.next_message(), left, what, owned=True)))
         return messages
 
-    def every(self, seconds: float, message) -> Timer:
+    def wait_message(self, after: int, timeout: float | None = 10.0) -> Record:
+        """Return the first incoming message recorded after sequence number ``after``, waiting
+        for it if needed; unlike :meth:`receive` it takes nothing (the cursor stays).
+
+        Raises:
+            NotConnectedError: the socket closed before such a message arrived.
+            WaitTimeoutError: none within ``timeout`` seconds.
+        """
+        future = self._core.next_message(after)
+        return self._waiting.block(future, timeout, f"a message after #{after}", owned=True)
+
+    def every(self, seconds: float, message: object) -> Timer:
         """Send ``message`` (or what a function returns, unless None) every ``seconds`` while
         open; return the :class:`Timer`, whose ``Stop()`` ends it.
 
@@ -298,7 +328,7 @@ class WebSocket:
         timer.Start(seconds)
         return timer
 
-    def send_on_connect(self, data) -> None:
+    def send_on_connect(self, data: object) -> None:
         """Send ``data`` first thing on every (re)connect, e.g. to resubscribe; now too if open.
 
         ``ws.connect_messages`` holds them; clear it to stop.
@@ -308,7 +338,7 @@ class WebSocket:
         if self.state is State.OPEN:
             self._core.send(payload)
 
-    def save_cassette(self, path, connection: int = -1):
+    def save_cassette(self, path: str, connection: int = -1) -> cassette.Cassette:
         """Record one connection of the history (default: the last) to a cassette file, secrets
         masked; ``ws_widget.replay(path)`` plays it back. Returns the :class:`Cassette`."""
         return cassette.record(self.history, path, connection)
@@ -318,16 +348,12 @@ class WebSocket:
         """The messages sent first on every (re)connect."""
         return self._core.connect_messages
 
-    def _take(self, record: Record) -> str | bytes:
-        self._receive_cursor = max(self._receive_cursor, record.seq)
-        return record.payload
-
     @property
     def aio(self) -> AsyncFace:
         """The async twins of the blocking calls, awaitable from any event loop."""
-        return AsyncFace(self)
+        return AsyncFace(self, self._core, self._waiting)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str | bytes]:
         """Yield incoming messages until the connection closes."""
         while True:
             try:
@@ -335,23 +361,29 @@ class WebSocket:
             except NotConnectedError:
                 return
 
-    def __aiter__(self):
+    def __aiter__(self) -> Any:
         return self.aio.messages()
 
     def __enter__(self) -> WebSocket:
         return self.wait_open()
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     async def __aenter__(self) -> WebSocket:
         await self.aio.wait_open()
         return self
 
-    async def __aexit__(self, *exc_info) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.aio.close()
 
     # State.
+
+    @property
+    def status(self) -> Status:
+        """A read-only snapshot of the current (or last) connection: state, URL, close code and
+        reason, error, handshake, pending reconnect, frame log, what the transport can do."""
+        return self._core.status()
 
     @property
     def state(self) -> State:
@@ -362,15 +394,27 @@ class WebSocket:
     @property
     def url(self) -> str | None:
         """The URL of the current or last attempt, secrets masked."""
-        attempt = self._core.attempt
-        return None if attempt is None else attempt.target.masked_url
+        return self.status.url
 
-    subprotocol = _of_attempt("subprotocol", "The subprotocol the server chose, or None.")
-    close_code = _of_attempt("close_code", "Close code of the last connection (1006: no closing handshake).")
-    close_reason = _of_attempt("close_reason", "Close reason of the last connection.")
-    last_error = _of_attempt(
-        "error", "The exception behind the last ``Error`` of the current attempt, or None."
-    )
+    @property
+    def subprotocol(self) -> str | None:
+        """The subprotocol the server chose, or None."""
+        return self.status.subprotocol
+
+    @property
+    def close_code(self) -> int | None:
+        """Close code of the last connection (1006: no closing handshake)."""
+        return self.status.close_code
+
+    @property
+    def close_reason(self) -> str | None:
+        """Close reason of the last connection."""
+        return self.status.close_reason
+
+    @property
+    def last_error(self) -> BaseException | None:
+        """The exception behind the last ``Error`` of the current attempt, or None."""
+        return self.status.error
 
     @property
     def frame_log(self) -> bool:
@@ -382,29 +426,25 @@ class WebSocket:
         self._core.set_frame_log(bool(on))
 
     @property
-    def handshake(self) -> dict | None:
+    def handshake(self) -> dict[str, object] | None:
         """The current attempt's opening handshake, described with secrets masked: request line
         and headers, status and headers, the accept check step by step, subprotocol,
         extensions; a failed one's body."""
-        attempt = self._core.attempt
-        return None if attempt is None else attempt.handshake
+        return self.status.handshake
 
     @property
-    def reconnecting(self) -> dict | None:
+    def reconnecting(self) -> dict[str, float] | None:
         """While an automatic reconnect waits: ``{"retry": n, "at": epoch seconds}``; else None."""
-        pending = self._core.pending_reconnect
-        return None if pending is None else {"retry": pending["retry"], "at": pending["at"]}
+        pending = self.status.reconnecting
+        return None if pending is None else {"retry": pending.retry, "at": pending.at}
 
     @property
     def verified(self) -> bool | None:
         """For wss, whether the certificate is checked; None for ws or before Connect."""
-        attempt = self._core.attempt
-        if attempt is None or not attempt.target.secure:
-            return None
-        return attempt.options.verified
+        return self.status.verified
 
     @property
-    def stats(self) -> dict:
+    def stats(self) -> dict[str, float | None]:
         """Totals: ``messages_in``, ``bytes_in``, ``messages_out``, ``bytes_out``, ``last_rtt``."""
         return self._core.stats.as_dict()
 
@@ -420,148 +460,38 @@ class WebSocket:
         url = f" {self.url}" if self.url else ""
         return f"<WebSocket {self.state.name}{url}, {len(self.history)} records>"
 
-    # Internals.
-
     def _start(self, target: Target, options: Options) -> Attempt:
         if target.secure and not options.verified:
-            warnings.warn(
-                f"TLS certificate of {target.masked_url} is NOT verified (verify=False): anyone on the "
-                "network path can read and change this connection; prefer ca='device.pem'",
-                InsecureConnectionWarning,
-                stacklevel=3,
-            )
-        keep_alive = events.hold()
+            _warn_unverified(target.masked_url)
+        keep_alive = lifetime.hold()
         return self._core.connect(target, options, contextvars.copy_context(), keep_alive)
 
-    def _attempt(self, action: str) -> Attempt:
-        attempt = self._core.attempt
-        if attempt is None:
-            raise NotConnectedError(f"cannot {action}: the socket was never connected; call Connect first")
-        return attempt
 
-    def _wait(self, future: concurrent.futures.Future, timeout: float | None, what: str, owned: bool = False):
-        """Wait for a future of the I/O loop; cancel it on timeout only if this call ``owned`` it
-        (an attempt's ``opened``/``finished`` futures are shared by every waiter)."""
-        try:
-            return future.result(timeout)
-        except concurrent.futures.TimeoutError:
-            if owned:
-                future.cancel()
-            raise WaitTimeoutError(self._timeout_text(what, timeout)) from None
-
-    def _timeout_text(self, what: str, timeout) -> str:
-        seen = "; ".join(repr(r) for r in self.history.tail(3)) or "nothing recorded yet"
-        return f"timed out after {timeout} s waiting for {what} (state {self.state.name}); last seen: {seen}"
-
-    def _emit(self, attempt: Attempt, name: str, args: tuple) -> bool:
-        slot = self._callbacks.get(name)
-        if slot is None:
-            return False
-        fn, count = slot
-        events.submit(self._lane, attempt.context, fn, args[:count], self.debug_output)
-        return True
-
-    # The core's listener interface; called on the I/O loop.
-
-    def opened(self, attempt: Attempt) -> None:
-        self._emit(attempt, "Connected", (self,))
-
-    def message(self, attempt: Attempt, payload: str | bytes) -> None:
-        slot = self._callbacks.get("Data")  # the per-message path: _emit inlined
-        if slot is not None:
-            fn, count = slot
-            events.submit(self._lane, attempt.context, fn, (self, payload)[:count], self.debug_output)
-
-    def pong(self, attempt: Attempt, rtt: float) -> None:
-        self._emit(attempt, "Pong", (self,))
-
-    def failed(self, attempt: Attempt, text: str) -> None:
-        if not self._emit(attempt, "Error", (self, text)):
-            events.submit(self._lane, attempt.context, _print_error, (text,), DebugLog(1))
-
-    def closed(self, attempt: Attempt) -> None:
-        self._emit(attempt, "Closed", (self,))
-        if attempt.keep_alive:
-            events.call(self._lane, events.release)
-
-    def reconnect_scheduled(self, attempt: Attempt, retry: int, delay: float) -> None:
-        if attempt.keep_alive:  # a script waits for the reconnect too
-            events.hold()
-
-    def reconnect_cancelled(self, keep_alive: bool) -> None:
-        if keep_alive:
-            events.call(self._lane, events.release)
+def _warn_unverified(url: str) -> None:
+    """Warn once per connection (not once per line of code) that TLS is not verified, at the
+    user's line; the process's warning filters are respected and left alone."""
+    frame = sys._getframe(1)
+    while frame.f_back is not None and frame.f_globals.get("__name__", "").startswith("ws_widget."):
+        frame = frame.f_back
+    warnings.warn_explicit(
+        f"TLS certificate of {url} is NOT verified (verify=False): anyone on the network path can "
+        "read and change this connection; prefer ca='device.pem'",
+        InsecureConnectionWarning,
+        frame.f_code.co_filename,
+        frame.f_lineno,
+        module=frame.f_globals.get("__name__", "__main__"),
+        registry={},  # a fresh registry: shown for every connection, unless a filter ignores it
+        module_globals=frame.f_globals,
+    )
 
 
-def _print_error(text: str) -> None:
-    """Show an error that no ``Error`` callback handles, in the cell that connected."""
-    print(f"ws_widget: {text}", file=sys.stderr)
-
-
-def connect(url: str, *, sub_protocol=None, headers=None, wait: bool = True, **options) -> WebSocket:
+def connect(
+    url: str,
+    *,
+    sub_protocol: str | list[str] | None = None,
+    headers: dict[str, str] | None = None,
+    wait: bool = True,
+    **options: Any,
+) -> WebSocket:
     """Create a WebSocket and connect it to ``url``; see :meth:`WebSocket.connect`."""
     return WebSocket().connect(url, sub_protocol=sub_protocol, headers=headers, wait=wait, **options)
-
-
-class AsyncFace:
-    """Async twins of the blocking calls: ``await ws.aio.receive()`` from any event loop."""
-
-    def __init__(self, ws: WebSocket):
-        self._ws = ws
-
-    async def _await(self, future: concurrent.futures.Future, timeout: float | None, what: str):
-        try:  # shielded: a timeout here must not cancel a future other waiters share
-            return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
-        except asyncio.TimeoutError:
-            raise WaitTimeoutError(self._ws._timeout_text(what, timeout)) from None
-
-    async def wait_open(self, timeout: float | None = None) -> WebSocket:
-        """Wait until the current attempt is open; see :meth:`WebSocket.wait_open`."""
-        await self._await(self._ws._attempt("wait_open").opened, timeout, "the connection to open")
-        return self._ws
-
-    async def wait_closed(self, timeout: float | None = None) -> None:
-        """Wait until the current attempt has ended."""
-        attempt = self._ws._core.attempt
-        if attempt is not None:
-            await self._await(attempt.finished, timeout, "the connection to close")
-
-    async def receive(self, timeout: float | None = None) -> str | bytes:
-        """Return the next incoming message; see :meth:`WebSocket.receive`."""
-        future = self._ws._core.next_message(self._ws._receive_cursor)
-        return self._ws._take(await self._await(future, timeout, "a message"))
-
-    async def expect(self, pattern, timeout: float | None = 10.0) -> str | bytes:
-        """Return the next incoming message matching ``pattern``; see :meth:`WebSocket.expect`."""
-        future = self._ws._core.next_message(self._ws._receive_cursor, matcher(pattern))
-        return self._ws._take(await self._await(future, timeout, describe(pattern)))
-
-    async def wait_for(self, count: int, timeout: float | None = 10.0) -> list[str | bytes]:
-        """Return the next ``count`` incoming messages; see :meth:`WebSocket.wait_for`."""
-
-        async def collect():
-            return [await self.receive() for _ in range(count)]
-
-        try:
-            return await asyncio.wait_for(collect(), timeout)
-        except asyncio.TimeoutError:
-            raise WaitTimeoutError(self._ws._timeout_text(f"{count} messages", timeout)) from None
-
-    async def ping(self, payload=None, timeout: float | None = 10.0) -> float:
-        """Send a ping and return its round-trip time in seconds."""
-        return await self._await(self._ws._core.ping(check_ping_payload(payload)), timeout, "a pong")
-
-    async def close(self, code: int = 1000, reason: str = "", timeout: float | None = None) -> None:
-        """Close and wait until the closing handshake is over."""
-        attempt = self._ws._core.close(*check_close(code, reason))
-        if attempt is not None:
-            wait = timeout if timeout is not None else (attempt.options.close_timeout or 10) + 5
-            await self._await(attempt.finished, wait, "the closing handshake")
-
-    async def messages(self):
-        """Yield incoming messages until the connection closes."""
-        while True:
-            try:
-                yield await self.receive()
-            except NotConnectedError:
-                return

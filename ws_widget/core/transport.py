@@ -1,0 +1,105 @@
+"""The transport seam: how the core drives one connection, whatever carries its bytes.
+
+The core (``attempts.py``) runs an attempt as ``open()``, then ``run()`` until the connection
+ends, while its writer serves ``send()``, ``ping()`` and ``close()`` in order; all of it on the
+loop that runs the core. A transport reports each whole received message through the
+``deliver`` callable it was given (the per-message path: one call, no other work), and control
+frames and the frame log through :class:`TransportEvents`.
+
+Today's only implementation is :class:`~ws_widget.core.websockets_transport.WebsocketsTransport`
+(websockets' asyncio client on ws_widget's I/O thread). A browser WebSocket under Pyodide (no
+threads, no sockets) is meant to be the second: it would declare what it cannot do in
+:attr:`Transport.capabilities` (no custom headers, pings, frames or handshake), and the faces
+turn those into clear errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Protocol
+
+from ..pure.debuglog import DebugLog
+from ..pure.history import History
+from ..pure.options import Options
+from ..pure.outcome import EndFacts
+from ..pure.status import Capabilities
+from ..pure.target import Target
+
+Deliver = Callable[[str | bytes], None]
+"""Called with each whole received message, in order: str for text, bytes for binary."""
+
+
+class TransportEvents(Protocol):
+    """What a transport reports to the core besides messages (on the core's loop)."""
+
+    def ping_received(self, data: bytes) -> None:
+        """A ping arrived from the peer (the transport answers it)."""
+
+    def unsolicited_pong(self, data: bytes) -> None:
+        """A pong arrived that answers no ping of ours."""
+
+
+class Transport(Protocol):
+    """One connection, opened once, driven by the core on its loop."""
+
+    capabilities: Capabilities
+    subprotocol: str | None
+    """The subprotocol the server chose, once open."""
+    handshake: dict[str, object] | None
+    """The opening handshake described with secrets masked, once known (also after a refusal)."""
+
+    async def open(self) -> None:
+        """Open the connection.
+
+        Raises:
+            Exception: it could not open; ``explain()`` turns the exception into a line.
+            asyncio.CancelledError: :meth:`abandon` was called.
+        """
+
+    def start_delivering(self) -> None:
+        """From now on hand every received message to ``deliver`` (after Connected was emitted)."""
+
+    async def run(self) -> EndFacts:
+        """Receive until the connection has ended; return what was seen of the end."""
+
+    async def send(self, payload: str | bytes, fragments: int) -> None:
+        """Send one message, in ``fragments`` frames when more than one.
+
+        Raises:
+            ConnectionError: the connection closed first (the core reports it as not sent).
+        """
+
+    async def ping(self, data: bytes) -> Awaitable[float]:
+        """Send a ping; return an awaitable of the round-trip seconds once the pong arrives.
+
+        Raises:
+            ConnectionError: the connection closed first.
+        """
+
+    async def close(self, code: int, reason: str) -> None:
+        """Start the closing handshake; :meth:`run` returns once it is over."""
+
+    def abandon(self) -> None:
+        """Give up an ``open()`` in progress (the user closed before it opened)."""
+
+    def set_frame_log(self, on: bool) -> None:
+        """Start or stop recording every frame into the frames history."""
+
+    def is_closed_error(self, exc: BaseException) -> bool:
+        """Whether ``exc`` from send/ping means the connection had closed (not a real failure)."""
+
+
+class TransportFactory(Protocol):
+    """Makes the transport of one attempt."""
+
+    def __call__(
+        self,
+        target: Target,
+        options: Options,
+        *,
+        deliver: Deliver,
+        events: TransportEvents,
+        frames: History,
+        frame_log: bool,
+        debug: DebugLog,
+    ) -> Transport: ...

@@ -1,0 +1,78 @@
+"""The async face: ``await ws.aio.receive()`` and friends, awaitable from any event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+from ..core.attempts import Core
+from ..exceptions import NotConnectedError, WaitTimeoutError
+from ..pure.matching import Pattern, describe, matcher
+from ..pure.messages import check_close, check_ping_payload
+from .waiting import Waiting
+
+if TYPE_CHECKING:
+    from .websocket import WebSocket
+
+
+class AsyncFace:
+    """Async twins of the blocking calls of one :class:`WebSocket` (``ws.aio``)."""
+
+    __slots__ = ("_core", "_waiting", "_ws")
+
+    def __init__(self, ws: WebSocket, core: Core, waiting: Waiting):
+        self._ws, self._core, self._waiting = ws, core, waiting
+
+    async def wait_open(self, timeout: float | None = None) -> WebSocket:
+        """Wait until the current attempt is open; see :meth:`WebSocket.wait_open`."""
+        attempt = self._waiting.attempt("wait_open")
+        await self._waiting.wait(attempt.opened, timeout, "the connection to open")
+        return self._ws
+
+    async def wait_closed(self, timeout: float | None = None) -> None:
+        """Wait until the current attempt has ended."""
+        attempt = self._core.attempt
+        if attempt is not None:
+            await self._waiting.wait(attempt.finished, timeout, "the connection to close")
+
+    async def receive(self, timeout: float | None = None) -> str | bytes:
+        """Return the next incoming message; see :meth:`WebSocket.receive`."""
+        waiting = self._waiting
+        return waiting.take(await waiting.wait(waiting.next_message(), timeout, "a message"))
+
+    async def expect(self, pattern: Pattern, timeout: float | None = 10.0) -> str | bytes:
+        """Return the next incoming message matching ``pattern``; see :meth:`WebSocket.expect`."""
+        waiting = self._waiting
+        future = waiting.next_message(matcher(pattern))
+        return waiting.take(await waiting.wait(future, timeout, describe(pattern)))
+
+    async def wait_for(self, count: int, timeout: float | None = 10.0) -> list[str | bytes]:
+        """Return the next ``count`` incoming messages; see :meth:`WebSocket.wait_for`."""
+
+        async def collect() -> list[str | bytes]:
+            return [await self.receive() for _ in range(count)]
+
+        try:
+            return await asyncio.wait_for(collect(), timeout)
+        except asyncio.TimeoutError:
+            raise WaitTimeoutError(self._waiting.timeout_text(f"{count} messages", timeout)) from None
+
+    async def ping(self, payload: bytes | str | None = None, timeout: float | None = 10.0) -> float:
+        """Send a ping and return its round-trip time in seconds."""
+        return await self._waiting.wait(self._core.ping(check_ping_payload(payload)), timeout, "a pong")
+
+    async def close(self, code: int = 1000, reason: str = "", timeout: float | None = None) -> None:
+        """Close and wait until the closing handshake is over."""
+        attempt = self._core.close(*check_close(code, reason))
+        if attempt is not None:
+            wait = self._waiting.close_wait(attempt, timeout)
+            await self._waiting.wait(attempt.finished, wait, "the closing handshake")
+
+    async def messages(self) -> AsyncIterator[str | bytes]:
+        """Yield incoming messages until the connection closes."""
+        while True:
+            try:
+                yield await self.receive()
+            except NotConnectedError:
+                return

@@ -52,7 +52,10 @@ _RENDER = """async ([path, code, timeoutMs]) => {
     };
     const observer = new MutationObserver(done);
     observer.observe(cell.node, { childList: true, subtree: true });
-    const timer = setTimeout(() => { observer.disconnect(); reject(new Error("render timed out")); }, timeoutMs);
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error("render timed out"));
+    }, timeoutMs);
   });
 }"""
 
@@ -76,7 +79,10 @@ _JUMP = """async ([where, seq, timeoutMs]) => {
     };
     const observer = new MutationObserver(check);
     observer.observe(cell, { childList: true, subtree: true, attributes: true });
-    const timer = setTimeout(() => { observer.disconnect(); reject(new Error("jump timed out")); }, timeoutMs);
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error("jump timed out"));
+    }, timeoutMs);
   });
 }"""
 

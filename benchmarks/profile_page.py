@@ -50,7 +50,7 @@ def main() -> None:
     nodes = {node["id"]: node for node in profile["nodes"]}
     parent = {child: node["id"] for node in profile["nodes"] for child in node.get("children", [])}
     own, inclusive = collections.Counter(), collections.Counter()
-    for sample, delta in zip(profile["samples"], profile["timeDeltas"]):
+    for sample, delta in zip(profile["samples"], profile["timeDeltas"], strict=True):
         own[name_of(nodes[sample])] += delta
         seen, node = set(), sample
         while node in nodes:

@@ -89,10 +89,10 @@ def bench_ingest(sender: Sender, quick: bool, reps: int) -> dict:
                 if base == "widget":
                     widget_comm = result.get("widget_comm")
         med = {v: median(r) for v, r in rates.items()}
-        paired = {
-            v: median([a / b for a, b in zip(rates[v], rates["raw" if "malloc" not in v else "raw+malloc"])])
-            for v in VARIANTS
-        }
+        paired = {}
+        for v in VARIANTS:  # each round ran every variant once: the lists pair up
+            raw = rates["raw" if "malloc" not in v else "raw+malloc"]
+            paired[v] = median([a / b for a, b in zip(rates[v], raw, strict=True)])
         out[str(size)] = {
             "messages": n,
             "kind": "binary" if binary else "text",
@@ -359,7 +359,8 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
         )
         rows.append(
             (
-                f"7. {ws['connections']:,} connections x {ws['rate']} msg/s: messages missing or out of order",
+                f"7. {ws['connections']:,} connections x {ws['rate']} msg/s: messages missing or out of "
+                "order",
                 f"{lost}",
                 "0",
                 "met" if lost == 0 and ws["failed_to_open"] == 0 else "**MISSED**",
@@ -384,11 +385,13 @@ def markdown(results: dict) -> str:
         "",
         f"Run {m['date']}{' (QUICK: tiny sizes, figures meaningless)' if results['quick'] else ''}"
         f"{' of ws_widget from ' + results['checkout'] if results.get('checkout') else ''}; "
-        f"{results['seconds']:.0f} s; load average {results['load_before']} before, {results['load_after']} after.",
+        f"{results['seconds']:.0f} s; load average {results['load_before']} before, "
+        f"{results['load_after']} after.",
         "",
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB, {m['os']}, {m['libc']}; "
         f"Python {m['python']}, websockets {m['websockets']}, ipykernel {m['ipykernel']}, "
-        f"JupyterLab {m['jupyterlab']}, anywidget {m['anywidget']}; Node {m['node']} with ws {m['ws (node)']}; "
+        f"JupyterLab {m['jupyterlab']}, anywidget {m['anywidget']}; Node {m['node']} with ws "
+        f"{m['ws (node)']}; "
         f"{m['chromium']}.",
         "",
         "Sender: Node's `ws` (benchmarks/server.js) in its own process on 127.0.0.1, pre-framed writes. "
@@ -423,9 +426,12 @@ def markdown(results: dict) -> str:
                 f"| {size} B {r['kind']} | {(s and f'{s:,.0f}') or '-'} | {med['raw']:,.0f} | "
                 f"{med['history']:,.0f} ({r['ratio']['history']:.2f}) | {med['callback']:,.0f} "
                 f"({r['ratio']['callback']:.2f}) | {med['widget']:,.0f} ({r['ratio']['widget']:.2f}) | "
-                f"{med['full']:,.0f} ({r['ratio']['full']:.2f} of raw's last quarter, {r['raw_window_rate']:,.0f}) | "
-                f"{med['raw+malloc']:,.0f} (x{r['malloc']['raw_speedup']:.2f}) | {med['history+malloc']:,.0f} "
-                f"(x{r['malloc']['history_speedup']:.2f}; {r['malloc']['history_ratio']:.2f} of raw + malloc) |"
+                f"{med['full']:,.0f} ({r['ratio']['full']:.2f} of raw's last quarter, "
+                f"{r['raw_window_rate']:,.0f}) | "
+                f"{med['raw+malloc']:,.0f} (x{r['malloc']['raw_speedup']:.2f}) | "
+                f"{med['history+malloc']:,.0f} "
+                f"(x{r['malloc']['history_speedup']:.2f}; {r['malloc']['history_ratio']:.2f} of raw + "
+                "malloc) |"
             )
         if ingest:
             lines += [
@@ -463,7 +469,8 @@ def markdown(results: dict) -> str:
             "",
             "| | p50 | p90 | p99 |",
             "| --- | --- | --- | --- |",
-            f"| raw `send` then `recv` | {mu['raw']['p50']:.0f} | {mu['raw']['p90']:.0f} | {mu['raw']['p99']:.0f} |",
+            f"| raw `send` then `recv` | {mu['raw']['p50']:.0f} | {mu['raw']['p90']:.0f} | "
+            f"{mu['raw']['p99']:.0f} |",
             f"| `Write` to `Data` callback | {mu['ws_widget']['p50']:.0f} | {mu['ws_widget']['p90']:.0f} | "
             f"{mu['ws_widget']['p99']:.0f} |",
             f"| ratio | {rt['ratio']['p50']:.2f} | {rt['ratio']['p90']:.2f} | {rt['ratio']['p99']:.2f} |",
@@ -506,7 +513,8 @@ def markdown(results: dict) -> str:
             "## 4. Memory",
             "",
             f"{nw['records']:,} records of 64 B received through a connection: RSS grew "
-            f"{(nw['rss_after'] - nw['rss_before']) / 2**20:.0f} MiB = {nw['rss_per_record']:.0f} B per record, "
+            f"{(nw['rss_after'] - nw['rss_before']) / 2**20:.0f} MiB = {nw['rss_per_record']:.0f} B per "
+            "record, "
             f"**{nw['beyond_payload_per_record']:.0f} B beyond the payload**. `History.add` alone with "
             f"distinct str payloads: {di['beyond_payload_per_record']:.0f} B beyond the payload.",
             "",
@@ -549,7 +557,8 @@ def markdown(results: dict) -> str:
             "",
             f"## 7. Scale: {ws['connections']:,} concurrent connections",
             "",
-            f"{ws['connections']:,} connections in one process, each receiving {ws['rate']} numbered messages/s "
+            f"{ws['connections']:,} connections in one process, each receiving {ws['rate']} numbered "
+            "messages/s "
             f"for {ws['seconds']:g} s ({ws['aggregate_rate']:,} msg/s in all) from `server.js /ticks`; "
             "ws_widget with a counting `Data` callback per socket, raw = websockets' asyncio client "
             "(`async for`, payloads kept in a list); `scale.py`, each in a fresh interpreter. CPU is "
@@ -561,7 +570,8 @@ def markdown(results: dict) -> str:
         ]
         for name, r in (("ws_widget", ws), ("raw websockets", raw)):
             lines.append(
-                f"| {name} | {r['connect_s']:.1f} | {r['connect_cpu'] * 100:.0f}% | {r['steady_cpu'] * 100:.0f}% | "
+                f"| {name} | {r['connect_s']:.1f} | {r['connect_cpu'] * 100:.0f}% | "
+                f"{r['steady_cpu'] * 100:.0f}% | "
                 f"{r['total_cpu'] * 100:.0f}% | {r['rss_open'] / mib:.0f} / {r['rss_end'] / mib:.0f} | "
                 f"{r['rss_per_connection_open'] / 1024:.0f} | {r['received']:,} of {r['expected']:,} | "
                 f"{r['missing']} | {r['closed_clean']:,} |"

@@ -133,7 +133,7 @@ async def _raw(url: str, connections: int, rate: int, seconds: float, n: int) ->
             if len(stream) >= n:
                 return
 
-    readers = asyncio.gather(*(read(c, s) for c, s in zip(clients, streams)))
+    readers = asyncio.gather(*(read(c, s) for c, s in zip(clients, streams, strict=True)))
     await asyncio.sleep(max(0.0, seconds - (marks["open"][0] - t0) - 1.0))
     marks["steady"] = (time.monotonic(), cpu(), rss())
     try:
@@ -210,10 +210,14 @@ def result(
 def summary(r: dict) -> str:
     mib = 2**20
     return (
-        f"{r['variant']}: {r['connections']:,} connections x {r['rate']} msg/s for {r['seconds']:g} s: opened in "
-        f"{r['connect_s']:.1f} s ({r['failed_to_open']} failed); steady CPU {r['steady_cpu'] * 100:.0f}% of a core "
-        f"over {r['steady_s']:.1f} s at {r['aggregate_rate']:,} msg/s, whole run {r['total_cpu'] * 100:.0f}%; RSS "
-        f"{r['rss_before'] / mib:.0f} -> {r['rss_open'] / mib:.0f} (open) -> {r['rss_end'] / mib:.0f} MiB (end), "
+        f"{r['variant']}: {r['connections']:,} connections x {r['rate']} msg/s for {r['seconds']:g} s: "
+        "opened in "
+        f"{r['connect_s']:.1f} s ({r['failed_to_open']} failed); steady CPU {r['steady_cpu'] * 100:.0f}% "
+        "of a core "
+        f"over {r['steady_s']:.1f} s at {r['aggregate_rate']:,} msg/s, whole run "
+        f"{r['total_cpu'] * 100:.0f}%; RSS "
+        f"{r['rss_before'] / mib:.0f} -> {r['rss_open'] / mib:.0f} (open) -> {r['rss_end'] / mib:.0f} MiB "
+        "(end), "
         f"{r['rss_per_connection_open'] / 1024:.0f} KiB per connection; received {r['received']:,} of "
         f"{r['expected']:,}, callbacks {r['callbacks']}, missing {r['missing']}, out of order "
         f"{r['connections_out_of_order']}; {r['closed_clean']} clean closes in {r['close_s']:.1f} s"

@@ -144,11 +144,13 @@ def markdown(result: dict) -> str:
         "",
         f"Run {m['date']}: {result['minutes']:g} min, {result['rate']:,} messages/s of {result['size']} B "
         f"(`/flood?rate=`), history capped at {result['max_records']:,} records / "
-        f"{result['max_bytes'] / mib:g} MiB; Data callback {'on' if result['callback'] else 'off'}, widget model "
+        f"{result['max_bytes'] / mib:g} MiB; Data callback {'on' if result['callback'] else 'off'}, widget "
+        "model "
         f"{'on' if result['widget'] else 'off'}. {m['cpu']}, {m['cores']} cores, Python {m['python']}, "
         f"websockets {m['websockets']}. Process CPU {result['cpu_per_wall'] * 100:.0f}% of one core.",
         "",
-        "| time (s) | RSS (MiB) | received | history records | history (MiB) | dropped | callbacks run | pending |",
+        "| time (s) | RSS (MiB) | received | history records | history (MiB) | dropped | callbacks run "
+        "| pending |",
         "| --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     lines += [

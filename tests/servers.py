@@ -10,9 +10,9 @@ independent implementations:
 - ``/forbidden`` answers HTTP 403 (websockets server only); any other path answers HTTP 404.
 
 The websockets server also has ``/big?size=`` (one binary message of that size), ``/ping``
-(the server pings once), ``/silent`` (never answers anything), ``/flood?n=&size=`` (n messages as fast as it can), ``/mixed?n=`` (text, binary and
-fragmented messages in turn) and ``/count?n=&close=1`` (sends n
-numbered messages, then closes if asked).
+(the server pings once), ``/silent`` (never answers anything), ``/flood?n=&size=`` (n messages
+as fast as it can), ``/mixed?n=`` (text, binary and fragmented messages in turn) and
+``/count?n=&close=1`` (sends n numbered messages, then closes if asked).
 """
 
 from __future__ import annotations

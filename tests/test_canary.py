@@ -175,7 +175,7 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
     ws.wait_closed(10)
     with pytest.raises(NotConnectedError) as not_connected:
         ws.send("after close")
-    assert [r.kind for r in ws.history][0] == "open" and ws.close_code == 1000
+    assert next(r.kind for r in ws.history) == "open" and ws.close_code == 1000
     cassette = ws.save_cassette(tmp_path / "qrc.cassette.jsonl")
 
     # 2. The same secrets against a path with no endpoint: HTTP 404, through the seed API ...
@@ -272,7 +272,7 @@ NOTEBOOK_SECRETS = ("CANARY5", "CANARY6", "CANARY7", "CANARY8", "CANARY9")
 
 @pytest.mark.kernel
 def test_a_saved_notebook_holds_secrets_only_in_the_cells_typed(tmp_path):
-    """An executed and saved notebook holds the canaries in cell sources only, not in outputs or widget state."""
+    """A saved executed notebook holds the canaries in cell sources only, not in outputs or widget state."""
     import nbformat
     from nbclient import NotebookClient
 

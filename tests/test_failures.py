@@ -142,7 +142,7 @@ def tls():
 
 def test_tls_self_signed_fails_by_default(tls, recorder):
     """By default a self-signed certificate is refused, suggesting verify=False or ca=."""
-    ca, server = tls
+    _ca, server = tls
     ws = run_attempt(recorder, "wss", "127.0.0.1", "/echo", server.port)
     text = error_text(recorder)
     assert text.startswith("TLS certificate verification failed")
@@ -152,7 +152,7 @@ def test_tls_self_signed_fails_by_default(tls, recorder):
 
 def test_tls_verify_false_connects(tls):
     """verify=False connects to a self-signed server, warning once per connection."""
-    ca, server = tls
+    _ca, server = tls
     with pytest.warns(InsecureConnectionWarning, match="NOT verified") as warned:
         ws = connect(server.url("/echo"), verify=False)
         ws.reconnect().wait_open(5)
@@ -291,7 +291,7 @@ def test_keepalive_timeout_is_explained(recorder):
 
 
 def test_invalid_utf8_in_a_text_frame_closes_with_1007(recorder):
-    """A text frame with invalid UTF-8 after a good one gives Error (1007) then Closed; the good one is kept."""
+    """Invalid UTF-8 in a text frame after a good one gives Error (1007), then Closed; the good one stays."""
 
     def respond(client):
         accept_upgrade(client)
@@ -307,5 +307,5 @@ def test_invalid_utf8_in_a_text_frame_closes_with_1007(recorder):
     assert recorder.names() == ["Connected", "Data", "Error", "Closed"]
     assert recorder.data() == ["ok"]
     assert "1007" in error_text(recorder)
-    sent_close = [r for r in ws.history if r.kind == "close"][0]
+    sent_close = next(r for r in ws.history if r.kind == "close")
     assert sent_close.info["initiator"] == "client"

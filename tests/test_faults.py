@@ -140,7 +140,7 @@ def assert_no_gaps(got: list[int], first: int = 0) -> None:
     """``got`` is first, first+1, ... with nothing missing, repeated or out of order."""
     expected = list(range(first, first + len(got)))
     if got != expected:
-        at = next(i for i, (a, b) in enumerate(zip(got, expected)) if a != b)
+        at = next(i for i, (a, b) in enumerate(zip(got, expected, strict=True)) if a != b)
         pytest.fail(f"sequence broken at index {at}: ... {got[max(0, at - 3) : at + 3]} ...")
 
 

@@ -13,8 +13,8 @@ violation; a peer that ignores the close frame after a protocol error is tested 
 
 Figures (one run on the development machine): the bystander's echo round trip took about 1 ms
 (median; at most 10 ms) in every case, and at most 0.33 s during the 20,000-ping flood (median
-20 ms); the tests allow ``BYSTANDER_RTT_LIMIT`` (``conftest.py``, with the ``bystander`` fixture). A peer that never finishes closing costs
-``close_timeout`` and no more.
+20 ms); the tests allow ``BYSTANDER_RTT_LIMIT`` (``conftest.py``, with the ``bystander``
+fixture). A peer that never finishes closing costs ``close_timeout`` and no more.
 """
 
 from __future__ import annotations

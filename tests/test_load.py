@@ -183,7 +183,7 @@ def test_sleeping_callback_does_not_delay_other_connections_callbacks(sender):
     for number in range(5):
         echo.Write(f"b{number}")
         with arrived:
-            assert arrived.wait_for(lambda: len(replies) > number, 30), "no echo callback within 30 s"
+            assert arrived.wait_for(lambda number=number: len(replies) > number, 30), "no echo within 30 s"
     echo.close()
     wait_until(lambda: slow.pending_callbacks == 0, 60, "the slow connection's backlog drained")
     assert ran == [str(number) for number in range(30)]

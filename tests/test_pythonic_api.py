@@ -36,7 +36,7 @@ def test_each_message_is_received_once(server):
     ws = ws_widget.connect(server.url("/count?n=5"))
     ws.wait_open()
     assert [ws.receive(timeout=5) for _ in range(5)] == ["0", "1", "2", "3", "4"]
-    with pytest.raises(WaitTimeoutError, match="timed out after 0.2 s waiting for a message"):
+    with pytest.raises(WaitTimeoutError, match=r"timed out after 0\.2 s waiting for a message"):
         ws.receive(timeout=0.2)
     ws.close()
 
@@ -122,7 +122,7 @@ def test_async_face_from_another_thread_loop(server):
 
 def test_unknown_option_is_named():
     """An unknown keyword option is refused with the list of known ones."""
-    with pytest.raises(TypeError, match="unknown option 'timeout'; known options: .*open_timeout"):
+    with pytest.raises(TypeError, match=r"unknown option 'timeout'; known options: .*open_timeout"):
         ws_widget.connect("ws://127.0.0.1:1/", timeout=3)
 
 

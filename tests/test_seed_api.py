@@ -209,7 +209,7 @@ def test_server_close_with_code_and_reason(any_server, recorder):
     assert recorder.names() == ["Connected", "Closed"]
     assert (ws.close_code, ws.close_reason) == (4001, "bye now")
     assert ws.state is State.CLOSED
-    close = [r for r in ws.history if r.kind == "close"][0]
+    close = next(r for r in ws.history if r.kind == "close")
     assert close.info["code"] == 4001 and close.info["initiator"] == "server"
 
 
@@ -244,7 +244,7 @@ def test_write_after_close_raises(server, recorder):
 def test_write_checks_its_input(server):
     """Write rejects invalid UTF-8 as text and unsupported types, clearly."""
     ws = WebSocket.New()
-    with pytest.raises(ValueError, match="not valid UTF-8.*isBinary=True"):
+    with pytest.raises(ValueError, match=r"not valid UTF-8.*isBinary=True"):
         ws.Write(b"\xff\xfe")
     with pytest.raises(TypeError, match="must be str or bytes, got dict"):
         ws.Write({"a": 1})

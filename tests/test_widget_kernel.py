@@ -60,7 +60,8 @@ def test_flood_stays_within_iopub_limits(kernel, server):
     )
     comm = kernel.widget_comms()[-1]
     done = kernel.run(
-        "ws.wait_open(10)\nimport time\nwhile len(ws.history.messages()) < 200000: time.sleep(0.1)\nprint('done')",
+        "ws.wait_open(10)\nimport time\n"
+        "while len(ws.history.messages()) < 200000: time.sleep(0.1)\nprint('done')",
         timeout=120,
     )
     assert done.stdout == "done\n"
@@ -88,9 +89,11 @@ def test_batches_carry_the_callbacks_behind(kernel, server):
         """
     )
     comm = kernel.widget_comms()[-1]
-    behind = lambda: [
-        c["stats"].get("callbacks_behind") for _, c, _ in kernel.custom_messages(comm) if c["type"] == "batch"
-    ]
+
+    def behind():
+        batches = (c for _, c, _ in kernel.custom_messages(comm) if c["type"] == "batch")
+        return [c["stats"].get("callbacks_behind") for c in batches]
+
     kernel.pump_until(lambda: 5 in behind(), 30)
     kernel.run("gate.set()")
     kernel.pump_until(lambda: behind()[-1] == 0, 30)

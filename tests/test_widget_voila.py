@@ -79,7 +79,8 @@ def test_widget_renders_in_voila(chromium, voila):
         page.goto(voila, timeout=60_000)
         page.wait_for_selector(".wsw-root [data-role=state]:text('OPEN')", timeout=60_000)
         page.wait_for_function(
-            "() => [...document.querySelectorAll('.wsw-row.wsw-in')].some(r => r.textContent.includes('from voila'))",
+            "() => [...document.querySelectorAll('.wsw-row.wsw-in')]"
+            ".some(r => r.textContent.includes('from voila'))",
             timeout=30_000,
         )
         assert page.locator(".wsw-root img").count() == 0

@@ -244,7 +244,8 @@ def memory(warm_url: str, url: str, n: int) -> dict:
 
 def memory_direct(n: int, size: int) -> dict:
     """The same with ``History.add`` alone: distinct str payloads as websockets makes them."""
-    from ws_widget.pure.history import IN, TEXT, History
+    from ws_widget.pure.history import History
+    from ws_widget.pure.kinds import IN, TEXT
 
     gc.collect()
     before = rss()

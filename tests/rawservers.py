@@ -15,7 +15,7 @@ import socket
 import struct
 import threading
 
-from ws_widget.pure.protocol import accept_steps
+from ws_widget.pure.handshake import accept_steps
 
 _SWITCHING = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 

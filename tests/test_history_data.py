@@ -49,7 +49,7 @@ def recorded(tmp_path_factory):
 
 def test_cassette_is_versioned_and_holds_no_secret(recorded):
     """The cassette starts with a versioned header, and no canary appears in it."""
-    ws, path = recorded
+    _ws, path = recorded
     text = path.read_text()
     header = json.loads(text.splitlines()[0])
     assert header["cassette"] == "ws_widget" and header["version"] == 1 and header["status"] == 101
@@ -58,7 +58,7 @@ def test_cassette_is_versioned_and_holds_no_secret(recorded):
     assert not any(canary in text for canary in CANARIES)
     loaded = cassette.load(path)
     assert [f.kind for f in loaded.frames].count("text") == 7 and loaded.close.info["code"] == 1000
-    assert all(b.t >= a.t for a, b in zip(loaded.frames, loaded.frames[1:]))
+    assert all(b.t >= a.t for a, b in zip(loaded.frames, loaded.frames[1:], strict=False))
 
 
 def test_offline_replay_gives_the_same_history_and_callbacks(recorded):
@@ -159,7 +159,7 @@ def test_chrome_har_round_trip(tmp_path):
     masked = {h["name"]: h["value"] for h in exported["request"]["headers"]}
     assert masked["Cookie"] == "****" and masked["Origin"] == "http://127.0.0.1:8000"
     assert len(exported["_webSocketMessages"]) == len(original["_webSocketMessages"])
-    for ours, theirs in zip(exported["_webSocketMessages"], original["_webSocketMessages"]):
+    for ours, theirs in zip(exported["_webSocketMessages"], original["_webSocketMessages"], strict=True):
         assert ours["type"] == theirs["type"]
         assert ours["opcode"] == theirs["opcode"]
         assert ours["data"] == theirs["data"]

@@ -17,8 +17,7 @@ from hypothesis import strategies as st
 
 from ws_widget import History, from_har
 from ws_widget.exceptions import HistoryFormatError
-from ws_widget.pure import cassette
-from ws_widget.pure import history as history_module
+from ws_widget.pure import cassette, kinds
 
 FUZZ = settings(
     max_examples=int(os.environ.get("FUZZ_EXAMPLES", 200)),
@@ -147,11 +146,21 @@ def test_from_jsonl_refuses_bytes_that_are_not_utf8(tmp_path):
 
 def test_from_jsonl_unknown_kinds_leave_the_kind_table_alone(tmp_path):
     """Three hundred unknown kinds are refused at the first; the process-wide kind table is unchanged."""
-    before = list(history_module._KINDS)
+    before = dict(kinds.CODES)
     path = tmp_path / "h.jsonl"
     path.write_text("".join(record(kind=f"k{i}") + "\n" for i in range(300)))
     refused(History.from_jsonl, path, "line 1: kind must be one of")
-    assert before == history_module._KINDS
+    assert before == kinds.CODES and len(kinds.PAIRS) == len(kinds.CODES)
+
+
+def test_history_add_refuses_a_kind_outside_the_table():
+    """History.add refuses an unknown direction or kind, naming it and what is allowed."""
+    history = History()
+    with pytest.raises(ValueError, match=r"kind must be one of text, binary.*got '<script>'"):
+        history.add("in", "<script>")
+    with pytest.raises(ValueError, match="direction must be one of in, out, event, got 'sideways'"):
+        history.add("sideways", "text")
+    assert len(history) == 0 and history.last_seq == 0
 
 
 def test_from_jsonl_reads_what_to_jsonl_wrote_with_hostile_strings(tmp_path):

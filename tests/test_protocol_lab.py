@@ -6,7 +6,8 @@ import pytest
 from servers import NodeServer
 
 import ws_widget
-from ws_widget.pure.protocol import accept_steps, close_code_name, explain_close_code
+from ws_widget.pure.closecodes import close_code_name, explain_close_code
+from ws_widget.pure.handshake import accept_steps
 
 
 def test_accept_check_on_rfc_6455_example():
@@ -71,7 +72,7 @@ def test_handshake_record_of_a_server_answering_403(server):
     assert (shake["status"], shake["reason"]) == (403, "Forbidden")
     assert ("WWW-Authenticate", 'Bearer realm="device"') in shake["response_headers"]
     assert shake["body"] == "forbidden: bad token\n"
-    error = [r for r in ws.history if r.kind == "error"][0]
+    error = next(r for r in ws.history if r.kind == "error")
     assert error.info["handshake"]["status"] == 403
     assert "HTTP 403 Forbidden" in error.info["message"] and "credentials" in error.info["message"]
 

@@ -10,7 +10,8 @@ import pytest
 
 from ws_widget.pure.callbacks import adapt
 from ws_widget.pure.debuglog import DebugLog, format_line
-from ws_widget.pure.history import EVENT, IN, OUT, TEXT, History
+from ws_widget.pure.history import History
+from ws_widget.pure.kinds import EVENT, IN, OUT, TEXT
 from ws_widget.pure.messages import check_close, check_ping_payload, encode_any, encode_message
 from ws_widget.pure.options import Options
 from ws_widget.pure.redact import mask_headers, mask_url

@@ -55,7 +55,7 @@ print("extensions:", shake["extensions"])
 RFC 6455's own example, computed by the same function:
 """),
     code("""
-from ws_widget.pure.protocol import accept_steps
+from ws_widget.pure.handshake import accept_steps
 accept_steps("dGhlIHNhbXBsZSBub25jZQ==")["accept"]   # s3pPLMBiTxaQ9kYGzzhZRbK+xOo=
 """),
     md("""

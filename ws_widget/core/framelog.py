@@ -13,8 +13,9 @@ import logging
 from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 from websockets.frames import Frame
 
-from ..pure.history import IN, OUT, History
-from ..pure.protocol import frame_info
+from ..pure.frames import frame_info
+from ..pure.history import History
+from ..pure.kinds import IN, OUT
 
 
 class FrameRecorder(logging.Handler):

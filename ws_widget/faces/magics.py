@@ -26,8 +26,8 @@ from IPython.display import display
 from websockets.protocol import State
 
 from ..exceptions import WsWidgetError
+from ..pure.closecodes import close_code_name
 from ..pure.messages import parse_composed
-from ..pure.protocol import close_code_name
 from ..pure.redact import MASK, mask_subprotocols
 from .websocket import WebSocket, connect
 

@@ -24,8 +24,8 @@ import traitlets
 from ..core import ioloop
 from ..exceptions import WsWidgetError
 from ..pure.browse import Browser, RecordFilter, encode_detail, encode_records
+from ..pure.closecodes import close_code_name
 from ..pure.messages import parse_composed
-from ..pure.protocol import close_code_name
 from ..pure.redact import mask_subprotocols
 from .websocket import WebSocket
 

@@ -1,28 +1,31 @@
 """Browsing the history from the widget: filters, pages and the wire form of records.
 
 Records travel to the browser as short lists ``[seq, time_ms, direction, kind, size, preview,
-info, buffer]``: text previews are cut to ``PREVIEW_CHARS``, binary previews are the first
-``PREVIEW_BYTES`` bytes in a separate buffer (``buffer`` is its index), never inside JSON.
+info, buffer]``: text previews are cut to ``ROW_PREVIEW_CHARS``, binary previews are the first
+``ROW_PREVIEW_BYTES`` bytes in a separate buffer (``buffer`` is its index), never inside JSON.
+The detail pane gets one record's payload, cut at ``DETAIL_CHARS`` or ``DETAIL_BYTES``.
 """
 
 from __future__ import annotations
 
 import re
 from array import array
+from typing import Any
 
-from .history import BINARY, CLOSE, MESSAGE_KINDS, PING, PONG, History, Record
+from .history import History, Info, Record
+from .kinds import BINARY, CLOSE, DIRECTIONS, ERROR, MESSAGE_KINDS, OPEN, PING, PONG, TEXT
 
-PREVIEW_CHARS = 240
-PREVIEW_BYTES = 48
+ROW_PREVIEW_CHARS = 240  # of a text payload, in one row of the history list
+ROW_PREVIEW_BYTES = 48  # of a binary payload, in one row of the history list (a hex dump line or three)
 DETAIL_CHARS = 1_000_000
 DETAIL_BYTES = 65_536
-KIND_GROUPS = {
+KIND_GROUPS: dict[str, frozenset[str] | None] = {
     "all": None,
     "messages": frozenset(MESSAGE_KINDS),
-    "text": frozenset({"text"}),
+    "text": frozenset({TEXT}),
     "binary": frozenset({BINARY}),
     "control": frozenset({PING, PONG}),
-    "events": frozenset({"open", CLOSE, "error"}),
+    "events": frozenset({OPEN, CLOSE, ERROR}),
 }
 
 
@@ -33,9 +36,11 @@ class RecordFilter:
         ValueError: an invalid regex, direction or kind group; the message says which.
     """
 
-    def __init__(self, text: str = "", regex: bool = False, direction: str = "all", kinds: str = "all"):
-        if direction not in ("all", "in", "out", "event"):
-            raise ValueError(f"direction must be all, in, out or event, got {direction!r}")
+    def __init__(
+        self, text: str = "", regex: bool = False, direction: str = "all", kinds: str = "all"
+    ) -> None:
+        if direction != "all" and direction not in DIRECTIONS:
+            raise ValueError(f"direction must be all, {', '.join(DIRECTIONS)}, got {direction!r}")
         if kinds not in KIND_GROUPS:
             raise ValueError(f"kinds must be one of {', '.join(KIND_GROUPS)}, got {kinds!r}")
         try:
@@ -77,7 +82,7 @@ def searchable_text(record: Record) -> str:
 class FilteredIndex:
     """The sequence numbers of the records passing one filter, extended as records arrive."""
 
-    def __init__(self, record_filter: RecordFilter):
+    def __init__(self, record_filter: RecordFilter) -> None:
         self.filter = record_filter
         self.seqs = array("q")
         self.scanned_to = 0
@@ -98,12 +103,14 @@ class FilteredIndex:
 class Browser:
     """Answers page requests for one history, caching the index of recent filters."""
 
-    def __init__(self, history: History, cached_filters: int = 4):
+    def __init__(self, history: History, cached_filters: int = 4) -> None:
         self.history = history
-        self._indexes: dict[tuple, FilteredIndex] = {}
+        self._indexes: dict[tuple[str, bool, str, str], FilteredIndex] = {}
         self._cached_filters = cached_filters
 
-    def page(self, offset: int, count: int, record_filter: RecordFilter) -> tuple[dict, list[bytes]]:
+    def page(
+        self, offset: int, count: int, record_filter: RecordFilter
+    ) -> tuple[dict[str, Any], list[bytes]]:
         """Return ``count`` records from position ``offset`` of the filtered history.
 
         A negative offset counts from the end (``-count`` gives the newest page).
@@ -152,18 +159,20 @@ def _clamp(offset: int, total: int, count: int) -> int:
 
 def encode_records(
     records: list[Record], buffers: list[bytes] | None = None
-) -> tuple[list[list], list[bytes]]:
+) -> tuple[list[list[Any]], list[bytes]]:
     """Return the wire rows of ``records`` and the buffers holding their binary previews
     (appended to ``buffers`` when given, so that one message can carry several lists)."""
-    rows, buffers = [], [] if buffers is None else buffers
+    rows: list[list[Any]] = []
+    buffers = [] if buffers is None else buffers
     for record in records:
         payload, buffer_index = record.payload, None
+        preview: str | None
         if isinstance(payload, bytes):
             buffer_index = len(buffers)
-            buffers.append(payload[:PREVIEW_BYTES])
+            buffers.append(payload[:ROW_PREVIEW_BYTES])
             preview = None
         elif isinstance(payload, str):
-            preview = payload[:PREVIEW_CHARS]
+            preview = payload[:ROW_PREVIEW_CHARS]
         else:
             preview = None
         rows.append(
@@ -181,15 +190,20 @@ def encode_records(
     return rows, buffers
 
 
-def event_info(record: Record) -> dict | None:
+def event_info(record: Record) -> Info | None:
     """Details of a record for display (a copy)."""
     return dict(record.info) if record.info else None
 
 
-def encode_detail(record: Record) -> tuple[dict, list[bytes]]:
+def encode_detail(record: Record) -> tuple[dict[str, Any], list[bytes]]:
     """Return the full payload of one record for the detail pane (cut at generous limits)."""
     payload = record.payload
-    content = {"seq": record.seq, "kind": record.kind, "size": record.size, "info": event_info(record)}
+    content: dict[str, Any] = {
+        "seq": record.seq,
+        "kind": record.kind,
+        "size": record.size,
+        "info": event_info(record),
+    }
     if isinstance(payload, bytes):
         content["truncated"] = len(payload) > DETAIL_BYTES
         return content, [payload[:DETAIL_BYTES]]

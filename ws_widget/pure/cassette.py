@@ -16,7 +16,9 @@ import dataclasses
 import datetime
 import json
 import os
+from typing import Any
 
+from .closecodes import FIRST_USED_CODE, LAST_CLOSE_CODE
 from .fileformat import (
     Reader,
     need_base64,
@@ -27,26 +29,11 @@ from .fileformat import (
     need_object,
     need_text,
 )
-from .history import (
-    BINARY,
-    CLOSE,
-    ERROR,
-    EVENT,
-    IN,
-    MESSAGE_KINDS,
-    OPEN,
-    OUT,
-    PING,
-    PONG,
-    RECONNECT,
-    TEXT,
-    History,
-    Record,
-)
+from .history import History, Info, Payload, Record
+from .kinds import BINARY, CLOSE, DIRECTIONS, MESSAGE_KINDS, OPEN, RECORD_KINDS, TEXT
 
 FORMAT, VERSION = "ws_widget", 1
 MAX_T = 1e9  # seconds since open (31 years): later is damage, and a replay would wait for it
-_KINDS = (TEXT, BINARY, PING, PONG, CLOSE, ERROR, RECONNECT, OPEN)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,8 +43,8 @@ class Frame:
     t: float
     direction: str
     kind: str
-    payload: str | bytes | None = None
-    info: dict | None = None
+    payload: Payload = None
+    info: Info | None = None
 
     @property
     def is_message(self) -> bool:
@@ -69,7 +56,7 @@ class Frame:
 class Cassette:
     """A recorded connection: its description (``header``) and its frames in order."""
 
-    header: dict
+    header: dict[str, Any]
     frames: tuple[Frame, ...]
 
     @property
@@ -165,9 +152,10 @@ def _read_frame(reader: Reader, number: int, line: str) -> Frame:
         reader, need_field(reader, row, "t", at, number), "t (seconds since open)", 0, MAX_T, at, number
     )
     direction = need_choice(
-        reader, need_field(reader, row, "direction", at, number), "direction", (IN, OUT, EVENT), at, number
+        reader, need_field(reader, row, "direction", at, number), "direction", DIRECTIONS, at, number
     )
-    kind = need_choice(reader, need_field(reader, row, "kind", at, number), "kind", _KINDS, at, number)
+    kind = need_choice(reader, need_field(reader, row, "kind", at, number), "kind", RECORD_KINDS, at, number)
+    payload: Payload
     if "base64" in row:
         payload = need_base64(reader, row["base64"], "base64", at, number)
     else:
@@ -181,7 +169,9 @@ def _read_frame(reader: Reader, number: int, line: str) -> Frame:
         need_object(reader, info, "info", at, number)
     if kind == CLOSE and info:
         if info.get("code") is not None:
-            need_int(reader, info["code"], "info.code (a close code)", 1000, 4999, at, number)
+            need_int(
+                reader, info["code"], "info.code (a close code)", FIRST_USED_CODE, LAST_CLOSE_CODE, at, number
+            )
         need_text(reader, info.get("reason"), "info.reason", at, number, optional=True)
     return Frame(t, direction, kind, payload, info)
 
@@ -190,8 +180,8 @@ def _frame(rec: Record, opened: float) -> Frame:
     return Frame(round(rec.time - opened, 6), rec.direction, rec.kind, rec.payload, rec.info)
 
 
-def _row(frame: Frame) -> dict:
-    row = {"t": frame.t, "direction": frame.direction, "kind": frame.kind}
+def _row(frame: Frame) -> dict[str, Any]:
+    row: dict[str, Any] = {"t": frame.t, "direction": frame.direction, "kind": frame.kind}
     if isinstance(frame.payload, bytes):
         row["base64"] = base64.b64encode(frame.payload).decode()
     elif frame.payload is not None:
@@ -201,6 +191,6 @@ def _row(frame: Frame) -> dict:
     return row
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 20 else text[:17] + "..."

@@ -90,7 +90,8 @@ def _explain(exc: BaseException, address: str) -> str:
             what, variable = f"more than {http11.MAX_NUM_HEADERS} headers", "MAX_NUM_HEADERS"
         return (
             f"the server's HTTP response from{where} has {what}, which websockets refuses: "
-            f"if that is expected, set the environment variable WEBSOCKETS_{variable} before importing ws_widget"
+            f"if that is expected, set the environment variable WEBSOCKETS_{variable} "
+            "before importing ws_widget"
         )
     if isinstance(exc, StatusLineTooLong):
         return (

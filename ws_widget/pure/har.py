@@ -24,7 +24,8 @@ from .fileformat import (
     need_object,
     need_text,
 )
-from .history import BINARY, CLOSE, EVENT, IN, OPEN, OUT, TEXT, History, Record
+from .history import History, Record
+from .kinds import BINARY, CLOSE, EVENT, IN, OPEN, OUT, TEXT
 from .redact import mask_headers, mask_subprotocols, mask_url
 
 _OPCODES = {TEXT: 1, BINARY: 2}

@@ -1,19 +1,28 @@
-"""The history: every frame and event of a WebSocket, numbered, bounded and thread-safe."""
+"""The history: every frame and event of a WebSocket, numbered, bounded and thread-safe.
+
+The store only; its file formats live in :mod:`.jsonl` (JSON lines) and :mod:`.tables`
+(pandas and Parquet), and its kinds in :mod:`.kinds`.
+"""
 
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
 from array import array
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
-IN, OUT, EVENT = "in", "out", "event"
-TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR = "text", "binary", "ping", "pong", "open", "close", "error"
-RECONNECT = "reconnect"
-MESSAGE_KINDS = (TEXT, BINARY)
-_COLUMNS = ["seq", "time", "mono", "direction", "kind", "size", "payload"]
+from . import jsonl, tables
+from .kinds import CODES, MESSAGE_KINDS, PAIRS, code_of
+
+if TYPE_CHECKING:
+    import pandas
+
+Payload = str | bytes | None
+"""A record's payload: str for text, bytes for binary and control frames, None for events."""
+Info = dict[str, Any]
+"""A record's details: JSON values whose type depends on the key (``code`` int, ``reason`` str...)."""
 
 # Wall-clock time of a record is derived from its monotonic time, which saves a float each.
 _WALL_MINUS_MONOTONIC = time.time() - time.monotonic()
@@ -26,7 +35,8 @@ class Record:
         seq: sequence number, 1 for the first record of a WebSocket, never reused.
         mono: ``time.monotonic()`` when it was recorded.
         direction: ``"in"``, ``"out"`` or ``"event"``.
-        kind: ``text``, ``binary``, ``ping``, ``pong``, ``open``, ``close`` or ``error``.
+        kind: ``text``, ``binary``, ``ping``, ``pong``, ``open``, ``close``, ``error`` or
+            ``reconnect``; in the frame log, the opcode name (``TEXT``, ``PING``...).
         size: payload size in bytes (UTF-8 for text).
         payload: str for text, bytes for binary and pings, None for events.
         info: details of events: close ``code``/``reason``, pong ``rtt``, error ``message``.
@@ -34,7 +44,16 @@ class Record:
 
     __slots__ = ("direction", "info", "kind", "mono", "payload", "seq", "size")
 
-    def __init__(self, seq, mono, direction, kind, size, payload, info):
+    def __init__(
+        self,
+        seq: int,
+        mono: float,
+        direction: str,
+        kind: str,
+        size: int,
+        payload: Payload,
+        info: Info | None,
+    ) -> None:
         self.seq, self.mono, self.direction, self.kind = seq, mono, direction, kind
         self.size, self.payload, self.info = size, payload, info
 
@@ -48,7 +67,7 @@ class Record:
         """Whether this is a text or binary message."""
         return self.kind in MESSAGE_KINDS
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """Return a JSON-friendly dict (binary payloads as hex)."""
         payload = self.payload.hex() if isinstance(self.payload, bytes) else self.payload
         return {
@@ -70,26 +89,7 @@ class Record:
         return f"<Record #{self.seq} {self.direction} {self.kind} {self.size} B {text}>"
 
 
-# Each record stores (direction, kind) as one byte: an index into _KINDS, which grows on demand
-# (the frame log's kinds are opcode names).
-_KINDS = [(d, k) for d in (IN, OUT, EVENT) for k in (TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR, RECONNECT)]
-_CODE = {pair: code for code, pair in enumerate(_KINDS)}
-_KINDS_LOCK = threading.Lock()
-IN_TEXT, IN_BINARY = _CODE[IN, TEXT], _CODE[IN, BINARY]
 _monotonic = time.monotonic
-
-
-def _code(direction: str, kind: str) -> int:
-    code = _CODE.get((direction, kind))
-    if code is None:
-        with _KINDS_LOCK:
-            code = _CODE.get((direction, kind))
-            if code is None:
-                if len(_KINDS) >= 256:
-                    raise ValueError(f"too many kinds of record to store {direction}/{kind}")
-                code = _CODE[direction, kind] = len(_KINDS)
-                _KINDS.append((direction, kind))
-    return code
 
 
 class History:
@@ -98,7 +98,12 @@ class History:
     Written by the I/O thread, readable from any thread: reads return snapshots.
     """
 
-    def __init__(self, max_records: int = 1_000_000, max_bytes: int = 512 * 2**20):
+    def __init__(self, max_records: int = 1_000_000, max_bytes: int = 512 * 2**20) -> None:
+        """Make an empty history that keeps at most ``max_records`` records and ``max_bytes``.
+
+        Raises:
+            ValueError: a limit is not positive.
+        """
         if max_records < 1 or max_bytes < 1:
             raise ValueError("max_records and max_bytes must be positive")
         self.max_records = max_records
@@ -106,30 +111,45 @@ class History:
         self.dropped = 0
         self._lock = threading.Lock()
         # Columns, one entry per record: no Python object per record but the payload itself.
-        self._payloads: list = []
+        self._payloads: list[Payload] = []
         self._mono = array("d")
         self._sizes = array("q")
-        self._codes = bytearray()  # _CODES index of (direction, kind)
-        self._info: dict[int, dict] = {}  # seq -> info, for the few records that have one
+        self._codes = bytearray()  # kinds.CODES of (direction, kind)
+        self._info: dict[int, Info] = {}  # seq -> info, for the few records that have one
         self._start = 0  # index of the oldest kept record in the columns
         self._base = 1  # seq of column index 0
         self._bytes = 0
         self._next_seq = 1
 
     def add(
-        self, direction: str, kind: str, payload=None, size: int = 0, info=None, at: float | None = None
+        self,
+        direction: str,
+        kind: str,
+        payload: Payload = None,
+        size: int = 0,
+        info: Info | None = None,
+        at: float | None = None,
     ) -> Record:
         """Append a record and return it, dropping the oldest beyond the limits.
 
         ``at`` is a wall-clock time (epoch seconds) for imported records; default now.
+
+        Raises:
+            ValueError: the direction or kind is not one of :mod:`.kinds`.
         """
+        code = CODES.get((direction, kind))
+        if code is None:
+            code = code_of(direction, kind)  # raises, naming what is wrong
         mono = time.monotonic() if at is None else at - _WALL_MINUS_MONOTONIC
         with self._lock:
-            seq = self._append(_code(direction, kind), payload, size, mono, info)
+            seq = self._append(code, payload, size, mono, info)
         return Record(seq, mono, direction, kind, size, payload, info)
 
-    def add_message(self, code: int, payload, size: int) -> int:
-        """The I/O loop's fast path for a message: no Record is built; return its seq."""
+    def add_message(self, code: int, payload: str | bytes, size: int) -> int:
+        """The I/O loop's fast path for a message: no Record is built; return its seq.
+
+        ``code`` is :data:`.kinds.IN_TEXT` or :data:`.kinds.IN_BINARY`, unchecked.
+        """
         with self._lock:
             self._payloads.append(payload)
             self._mono.append(_monotonic())
@@ -142,7 +162,7 @@ class History:
                 self._trim()
         return seq
 
-    def _append(self, code, payload, size, mono, info) -> int:
+    def _append(self, code: int, payload: Payload, size: int, mono: float, info: Info | None) -> int:
         seq = self._next_seq
         self._payloads.append(payload)
         self._mono.append(mono)
@@ -174,7 +194,7 @@ class History:
             self._start = 0
 
     def _record(self, index: int) -> Record:
-        direction, kind = _KINDS[self._codes[index]]
+        direction, kind = PAIRS[self._codes[index]]
         seq = self._base + index
         return Record(
             seq,
@@ -205,6 +225,7 @@ class History:
         return self._base + self._start
 
     def __len__(self) -> int:
+        """The number of records held."""
         return self._next_seq - self._base - self._start
 
     def __iter__(self) -> Iterator[Record]:
@@ -238,8 +259,12 @@ class History:
             return self._records(index, end)
 
     def first_message_after(self, seq: int, direction: str) -> Record | None:
-        """Return the first text or binary message in ``direction`` after ``seq``, or None."""
-        wanted = {_code(direction, kind) for kind in MESSAGE_KINDS}
+        """Return the first text or binary message in ``direction`` after ``seq``, or None.
+
+        Raises:
+            ValueError: ``direction`` is not ``in``, ``out`` or ``event``.
+        """
+        wanted = {code_of(direction, kind) for kind in MESSAGE_KINDS}
         with self._lock:
             codes = self._codes
             for index in range(max(self._start, seq + 1 - self._base), len(codes)):
@@ -263,8 +288,9 @@ class History:
         """Return the text and binary messages held, both directions."""
         return [record for record in self.snapshot() if record.kind in MESSAGE_KINDS]
 
-    def to_pandas(self, flatten_json: bool = False):
-        """Return a ``pandas.DataFrame`` with one row per record, indexed by ``seq``.
+    def to_pandas(self, flatten_json: bool = False) -> pandas.DataFrame:
+        """Return a ``pandas.DataFrame`` with one row per record, indexed by ``seq``
+        (see :func:`.tables.to_pandas`).
 
         Args:
             flatten_json: parse text payloads that are JSON objects into columns named
@@ -273,31 +299,30 @@ class History:
         Raises:
             ImportError: pandas is not installed (``pip install 'ws-widget[pandas]'``).
         """
-        pd = _pandas()
-        rows = [{**record.to_dict(), "payload": record.payload} for record in self.snapshot()]
-        frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=_COLUMNS)
-        frame["time"] = pd.to_datetime(frame["time"], unit="s", utc=True)
-        frame = frame.set_index("seq")
-        if flatten_json and len(frame):
-            parsed = frame["payload"].map(_json_object)
-            present = parsed.notna()
-            if present.any():
-                flat = pd.json_normalize(parsed[present].tolist()).add_prefix("json.")
-                flat.index = frame.index[present]
-                frame = frame.join(flat)
-        return frame
+        return tables.to_pandas(self.snapshot(), flatten_json)
 
-    def to_jsonl(self, path: str | os.PathLike) -> int:
-        """Write one JSON object per record (binary payloads as hex); return the count."""
-        records = self.snapshot()
-        with open(path, "w", encoding="utf-8") as file:
-            for record in records:
-                file.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
-        return len(records)
+    def to_parquet(self, path: str | os.PathLike[str]) -> None:
+        """Write the records as Parquet, binary payloads as bytes (see :func:`.tables.to_parquet`).
+
+        Raises:
+            ImportError: pandas or pyarrow is missing.
+            OSError: the file cannot be written.
+        """
+        tables.to_parquet(self.snapshot(), path)
+
+    def to_jsonl(self, path: str | os.PathLike[str]) -> int:
+        """Write one JSON object per record (binary payloads as hex); return the count
+        (see :func:`.jsonl.write`).
+
+        Raises:
+            OSError: the file cannot be written.
+        """
+        return jsonl.write(self.snapshot(), path)
 
     @classmethod
-    def from_jsonl(cls, path: str | os.PathLike, **limits) -> History:
-        """Read a file written by :meth:`to_jsonl` into a new history (numbered afresh).
+    def from_jsonl(cls, path: str | os.PathLike[str], **limits: int) -> History:
+        """Read a file written by :meth:`to_jsonl` into a new history (numbered afresh)
+        made with ``limits`` (``max_records``, ``max_bytes``); see :func:`.jsonl.read`.
 
         Each line is checked before anything is added: a JSON object with ``time`` (epoch
         seconds), ``direction``, a known ``kind``, an integer ``size`` and a ``payload`` of the
@@ -306,96 +331,9 @@ class History:
         Raises:
             HistoryFormatError: (a ValueError) the file is not such a file; the message names
                 the line, what is wrong and what to do.
+            OSError: the file cannot be read.
         """
-        from .fileformat import (
-            EPOCH_MAX,
-            EPOCH_SPAN,
-            Reader,
-            need_choice,
-            need_field,
-            need_hex,
-            need_info,
-            need_int,
-            need_number,
-            need_object,
-            need_text,
-        )
-
-        # The history's kinds and the frame log's (websockets' opcode names); kinds with text payloads.
-        kinds = (
-            TEXT,
-            BINARY,
-            PING,
-            PONG,
-            OPEN,
-            CLOSE,
-            ERROR,
-            RECONNECT,
-            "CONT",
-            "TEXT",
-            "BINARY",
-            "CLOSE",
-            "PING",
-            "PONG",
-        )
-        text_kinds = (TEXT, OPEN, CLOSE, ERROR, RECONNECT)
-        fixed = ("seq", "mono", "time", "direction", "kind", "size", "payload")
-        reader = Reader(
-            path, "History.from_jsonl reads what History.to_jsonl writes: fix or delete that line"
-        )
-        history = cls(**limits)
-        for number, line in reader.lines():
-            at = f"line {number}"
-            row = need_object(reader, reader.json(line, at, number), "a record", at, number)
-            fields = {
-                name: need_field(reader, row, name, at, number)
-                for name in ("time", "direction", "kind", "size", "payload")
-            }
-            when = need_number(reader, fields["time"], "time", 0, EPOCH_MAX, at, number, EPOCH_SPAN)
-            direction = need_choice(reader, fields["direction"], "direction", (IN, OUT, EVENT), at, number)
-            kind = need_choice(reader, fields["kind"], "kind", kinds, at, number)
-            size = need_int(reader, fields["size"], "size", 0, 2**62, at, number)
-            payload = fields["payload"]
-            if kind in text_kinds:
-                payload = need_text(reader, payload, "payload", at, number, optional=True)
-            elif payload is not None:
-                payload = need_hex(reader, payload, "payload", at, number)
-            info = {key: value for key, value in row.items() if key not in fixed}
-            need_info(reader, info, at, number)  # the fields the widget shows have their types
-            history.add(direction, kind, payload, size, info or None, at=when)
-        return history
-
-    def to_parquet(self, path: str | os.PathLike) -> None:
-        """Write the records as Parquet (binary payloads as bytes).
-
-        Raises:
-            ImportError: pandas or pyarrow is missing.
-        """
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError as exc:
-            raise ImportError("to_parquet needs pyarrow: pip install pyarrow") from exc
-        frame = self.to_pandas()
-        frame["payload"] = frame["payload"].map(lambda p: p.encode() if isinstance(p, str) else p)
-        frame.to_parquet(path)
+        return jsonl.read(path, cls(**limits))
 
     def __repr__(self) -> str:
         return f"<History {len(self)} records, {self._bytes} B, {self.dropped} dropped>"
-
-
-def _pandas():
-    try:
-        import pandas as pd
-    except ImportError as exc:
-        raise ImportError("this needs pandas: pip install 'ws-widget[pandas]'") from exc
-    return pd
-
-
-def _json_object(payload):
-    if not isinstance(payload, str) or not payload.lstrip().startswith("{"):
-        return None
-    try:
-        value = json.loads(payload)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None

@@ -33,7 +33,8 @@ def matcher(pattern) -> Callable[[str | bytes], bool]:
     if isinstance(pattern, (dict, list)):
         return lambda payload: json_contains(_parse(payload), pattern)
     raise TypeError(
-        f"pattern must be a regex str, bytes, a dict/list (JSON subset) or a function, got {type(pattern).__name__}"
+        "pattern must be a regex str, bytes, a dict/list (JSON subset) or a function, "
+        f"got {type(pattern).__name__}"
     )
 
 
@@ -54,7 +55,7 @@ def json_contains(value, expected) -> bool:
         return (
             isinstance(value, list)
             and len(value) == len(expected)
-            and all(json_contains(v, e) for v, e in zip(value, expected))
+            and all(json_contains(v, e) for v, e in zip(value, expected, strict=True))
         )
     return value == expected
 

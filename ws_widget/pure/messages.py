@@ -7,7 +7,7 @@ import binascii
 import json
 import re
 
-from websockets.frames import EXTERNAL_CLOSE_CODES
+from .closecodes import APPLICATION_SPAN, may_send
 
 
 def encode_message(message, is_binary: bool = False) -> str | bytes:
@@ -76,10 +76,10 @@ def check_close(code, reason) -> tuple[int, str]:
         code = int(code)
     if isinstance(code, bool) or not isinstance(code, int):
         raise TypeError(f"code must be an int such as 1000, got {code!r}")
-    if code not in EXTERNAL_CLOSE_CODES and not 3000 <= code <= 4999:
+    if not may_send(code):
         raise ValueError(
             f"close code {code} may not be sent: use 1000 (normal), 1001 (going away), "
-            "another code from RFC 6455 section 7.4.1, or 3000-4999"
+            f"another code from RFC 6455 section 7.4.1, or {APPLICATION_SPAN}"
         )
     reason = "" if reason is None else reason
     if not isinstance(reason, str):

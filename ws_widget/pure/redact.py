@@ -89,7 +89,7 @@ def _mask_entry(word: str) -> str:
     kept = 0
     while kept < len(parts) - 1 and _PLAIN_PART.fullmatch(parts[kept]):
         kept += 1
-    return ".".join(parts[:kept] + [MASK])
+    return ".".join([*parts[:kept], MASK])
 
 
 def mask_url(url: str) -> str:

@@ -19,16 +19,16 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from websockets.protocol import State
 
 from ..exceptions import ConnectFailedError, NotConnectedError
 from ..pure import outcome
+from ..pure.closecodes import close_code_name
 from ..pure.commands import Close, Command, Ping, Send
 from ..pure.debuglog import DebugLog
 from ..pure.explain import explain
-from ..pure.closecodes import close_code_name
 from ..pure.history import History, Record
 from ..pure.kinds import (
     BINARY,
@@ -218,7 +218,12 @@ class Core:
         self._frame_log = on
         attempt = self.attempt
         if attempt is not None:
-            ioloop.call_soon(lambda: attempt.transport is not None and attempt.transport.set_frame_log(on))
+            ioloop.call_soon(self._apply_frame_log, attempt, on)
+
+    @staticmethod
+    def _apply_frame_log(attempt: Attempt, on: bool) -> None:
+        if attempt.transport is not None:
+            attempt.transport.set_frame_log(on)
 
     def next_message(
         self, after_seq: int, match: Callable[[str | bytes], bool] | None = None
@@ -348,7 +353,7 @@ class Core:
 
         def receive(message: str | bytes) -> None:
             if message.__class__ is str:
-                size = len(message) if message.isascii() else len(message.encode())  # type: ignore[union-attr]
+                size = len(message) if message.isascii() else len(message.encode())
                 add_message(IN_TEXT, message, size)
             else:
                 size = len(message)
@@ -421,7 +426,7 @@ class Core:
             await transport.close(code, reason)
 
     async def _await_pong(
-        self, attempt: Attempt, transport: Transport, data: bytes, waiter, command: Ping
+        self, attempt: Attempt, transport: Transport, data: bytes, waiter: Awaitable[float], command: Ping
     ) -> None:
         result = command.result
         try:
@@ -532,7 +537,7 @@ class Core:
     async def _next_message(self, after_seq: int, match: Callable[[str | bytes], bool] | None) -> Record:
         while True:
             record = self.history.first_message_after(after_seq, IN)
-            while record is not None and match is not None and not match(record.payload):
+            while record is not None and match is not None and not match(record.payload or b""):
                 record = self.history.first_message_after(record.seq, IN)
             if record is not None:
                 return record

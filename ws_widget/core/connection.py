@@ -14,6 +14,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection
 from websockets.client import ClientProtocol
 from websockets.frames import Frame, Opcode
+from websockets.protocol import Event
 
 from .transport import Deliver, TransportEvents
 
@@ -74,7 +75,7 @@ class RecordingConnection(ClientConnection):
             self.set_connection_exc(TimeoutError("timed out while closing connection"))
             self.transport.abort()
 
-    def process_event(self, event) -> None:
+    def process_event(self, event: Event) -> None:
         if event.__class__ is not Frame:  # the handshake's response
             super().process_event(event)
             return
@@ -86,10 +87,12 @@ class RecordingConnection(ClientConnection):
             if opcode is not Opcode.CONT:
                 self._parts = (opcode, bytearray(event.data))
                 return
-            self._parts[1].extend(event.data)
+            parts = self._parts
+            assert parts is not None  # the parser refuses a CONT with no message started
+            parts[1].extend(event.data)
             if not event.fin:
                 return
-            (opcode, data), self._parts = self._parts, None
+            (opcode, data), self._parts = parts, None
             event = Frame(opcode, bytes(data))
         if opcode in _DATA:
             deliver = self.deliver
@@ -98,7 +101,7 @@ class RecordingConnection(ClientConnection):
                     deliver(bytes(event.data))
                     return
                 try:
-                    text = event.data.decode()
+                    text = event.data.decode()  # type: ignore[union-attr]  # the parser gives bytes
                 except UnicodeDecodeError:
                     pass  # the Assembler raises it and the connection closes with 1007
                 else:

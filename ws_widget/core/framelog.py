@@ -9,12 +9,17 @@ permessage-deflate extension, which sees each frame on the wire side.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
+from websockets.extensions.base import Extension
 from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory
 from websockets.frames import Frame
+from websockets.protocol import Protocol
+from websockets.typing import ExtensionParameter
 
 from ..pure.frames import frame_info
-from ..pure.history import History
+from ..pure.history import History, Record
 from ..pure.kinds import IN, OUT
 
 
@@ -25,13 +30,13 @@ class FrameRecorder(logging.Handler):
         super().__init__(logging.DEBUG)
         self.frames = frames
         self._wire_in: tuple[bool, int] | None = None  # RSV1 and length of the frame being decoded
-        self._last_out = None  # the record of the frame being encoded
+        self._last_out: Record | None = None  # the record of the frame being encoded
         self.logger = logging.Logger("ws_widget.frames", logging.DEBUG)  # not in the global tree
         self.logger.addHandler(self)
-        self.protocol = None
+        self.protocol: Protocol | None = None
         self.enabled = enabled
 
-    def attach(self, protocol) -> None:
+    def attach(self, protocol: Protocol) -> None:
         """Follow a connection's Sans-I/O protocol; it logs frames only while enabled."""
         self.protocol = protocol
         protocol.debug = self.enabled
@@ -43,9 +48,12 @@ class FrameRecorder(logging.Handler):
             self.protocol.debug = on  # websockets checks it before logging each frame
 
     def emit(self, record: logging.LogRecord) -> None:
-        if not self.enabled or record.msg not in ("< %s", "> %s") or not isinstance(record.args[0], Frame):
+        args = record.args
+        if not self.enabled or record.msg not in ("< %s", "> %s") or not isinstance(args, tuple):
+            return
+        frame = args[0]
+        if not isinstance(frame, Frame):
             return  # handshake lines and state changes are not frames (and may hold secrets)
-        frame = record.args[0]
         if record.msg == "< %s":
             rsv1, length = self._wire_in or (frame.rsv1, len(frame.data))
             self._wire_in = None
@@ -59,36 +67,41 @@ class FrameRecorder(logging.Handler):
 
     def encoded(self, wire_frame: Frame) -> None:
         """Correct the last sent frame's record with its wire form (after compression)."""
-        if self._last_out is not None:
-            self._last_out.info["rsv1"] = wire_frame.rsv1  # the record shares this dict
-            self._last_out.info["length"] = len(wire_frame.data)
-            self._last_out = None
+        last = self._last_out
+        if last is not None and last.info is not None:
+            last.info["rsv1"] = wire_frame.rsv1  # the record shares this dict
+            last.info["length"] = len(wire_frame.data)
+        self._last_out = None
 
     def deflate_factory(self) -> ClientPerMessageDeflateFactory:
         """A permessage-deflate offer, with websockets' default settings, that reports to us."""
         return _ObservedDeflateFactory(self, compress_settings={"memLevel": 5})
 
 
-def _record_fields(frame: Frame, direction: str, rsv1: bool, length: int):
+def _record_fields(
+    frame: Frame, direction: str, rsv1: bool, length: int
+) -> tuple[str, bytes, int, dict[str, Any]]:
     kind, preview, info = frame_info(frame, direction, rsv1, length)
     return kind, preview, length, info
 
 
 class _ObservedDeflateFactory(ClientPerMessageDeflateFactory):
-    def __init__(self, recorder: FrameRecorder, **kwargs):
+    def __init__(self, recorder: FrameRecorder, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._recorder = recorder
 
-    def process_response_params(self, params, accepted_extensions):
+    def process_response_params(  # type: ignore[override]  # returns a wrapper, not a PerMessageDeflate
+        self, params: Sequence[ExtensionParameter], accepted_extensions: Sequence[Extension]
+    ) -> Extension:
         return _ObservedExtension(
             super().process_response_params(params, accepted_extensions), self._recorder
         )
 
 
-class _ObservedExtension:
+class _ObservedExtension(Extension):
     """Delegates to the real extension and shows the recorder each frame's wire form."""
 
-    def __init__(self, extension, recorder: FrameRecorder):
+    def __init__(self, extension: Extension, recorder: FrameRecorder) -> None:
         self._extension, self._recorder = extension, recorder
         self.name = extension.name
 

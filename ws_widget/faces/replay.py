@@ -14,10 +14,12 @@ import asyncio
 import os
 import threading
 import time
+from collections.abc import Sequence
 
-from websockets.asyncio.server import serve
+from websockets.asyncio.server import Server, ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
+from websockets.typing import Subprotocol
 
 from ..pure.cassette import Cassette, load
 from ..pure.kinds import IN, OUT
@@ -54,11 +56,11 @@ class ReplayServer:
         path = self.cassette.url.split("//", 1)[-1].partition("/")[2]
         return f"ws://127.0.0.1:{self.port}/{path}"
 
-    async def _start(self, port: int):
+    async def _start(self, port: int) -> Server:
         recorded = self.cassette.subprotocol
 
-        def choose(connection, offered):
-            return recorded if recorded in offered else None
+        def choose(connection: ServerConnection, offered: Sequence[Subprotocol]) -> Subprotocol | None:
+            return Subprotocol(recorded) if recorded is not None and recorded in offered else None
 
         return await serve(
             self._play,
@@ -69,7 +71,7 @@ class ReplayServer:
             ping_interval=None,
         )
 
-    async def _play(self, connection) -> None:
+    async def _play(self, connection: ServerConnection) -> None:
         loop = asyncio.get_running_loop()
         arrived: list[float] = []  # loop times of the client's messages
         changed = asyncio.Event()
@@ -103,7 +105,7 @@ class ReplayServer:
                     delay = (frame.t - anchor_t) / self.speed - (loop.time() - anchor_clock)
                     if delay > 0:
                         await asyncio.sleep(delay)
-                await connection.send(frame.payload)
+                await connection.send(frame.payload or b"")  # a message's payload is never None
             close = self.cassette.close
             if close is not None and (close.info or {}).get("initiator") == "server":
                 await connection.close(
@@ -118,7 +120,7 @@ class ReplayServer:
     def stop(self) -> None:
         """Stop serving and end the server's thread."""
 
-        async def close():
+        async def close() -> None:
             self._server.close()
             await self._server.wait_closed()
 
@@ -130,7 +132,7 @@ class ReplayServer:
     def __enter__(self) -> ReplayServer:
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     def __repr__(self) -> str:

@@ -47,7 +47,9 @@ class Waiting:
     def take(self, record: Record) -> str | bytes:
         """Move the cursor past ``record`` and return its payload."""
         self.cursor = max(self.cursor, record.seq)
-        return record.payload
+        payload = record.payload
+        assert payload is not None  # a message's payload is never None
+        return payload
 
     def block(
         self, future: concurrent.futures.Future[T], timeout: float | None, what: str, owned: bool = False

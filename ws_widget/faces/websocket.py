@@ -198,7 +198,8 @@ class WebSocket:
         return self._widget
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        data, metadata = self.widget._repr_mimebundle_(**kwargs)
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if bundle is not None else ({}, {})
         return {**data, "text/plain": repr(self)}, metadata
 
     def send(self, data: object, fragments: int = 1) -> None:

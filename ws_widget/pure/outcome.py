@@ -20,7 +20,7 @@ from websockets.frames import Close
 
 from .explain import explain
 from .options import ReconnectPolicy
-from .protocol import close_code_name
+from .closecodes import close_code_name
 
 _NORMAL_CODES = (1000, 1001)  # codes this side sends when nothing went wrong
 

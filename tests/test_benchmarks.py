@@ -7,6 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# The quick run measures every section, the front end in a real kernel and the page in Chromium.
+pytestmark = [pytest.mark.kernel, pytest.mark.browser]
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

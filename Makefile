@@ -45,7 +45,7 @@ check: $(STAMP)
 	echo "== ruff check"; $(VENV)/bin/ruff check $(LINTED) || status=1; \
 	echo "== ruff format --check"; $(VENV)/bin/ruff format --check $(LINTED) || status=1; \
 	echo "== mypy"; $(VENV)/bin/mypy || status=1; \
-	echo "== lint-imports"; $(VENV)/bin/lint-imports || status=1; \
+	echo "== lint-imports"; $(VENV)/bin/lint-imports --no-cache --no-logo || status=1; \
 	echo "== node --test js/"; node --test js/ || status=1; \
 	exit $$status
 

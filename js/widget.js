@@ -223,6 +223,96 @@ export function sparkPoints(values, width, height) {
     .join(" ");
 }
 
+// ---------------------------------------------------------------- keyboard and colour helpers
+
+/** The tab a key moves to among `count` tabs (Left/Right wrap, Home, End); null for other keys. */
+export function tabKeyTarget(key, index, count) {
+  if (!count) return null;
+  if (key === "ArrowRight") return (index + 1) % count;
+  if (key === "ArrowLeft") return (index - 1 + count) % count;
+  if (key === "Home") return 0;
+  if (key === "End") return count - 1;
+  return null;
+}
+
+/**
+ * The row a key makes active in a list of `total` rows, or null for keys that do not move.
+ * `active` is the active row (null for none yet), `first` the first row in view and `page`
+ * the rows a viewport holds. With no active row, Down starts at the first row in view and Up
+ * at the last.
+ */
+export function rowKeyTarget(key, active, total, first, page) {
+  if (!total) return null;
+  const clamp = (row) => Math.max(0, Math.min(total - 1, row));
+  const step = Math.max(1, page);
+  if (key === "Home") return 0;
+  if (key === "End") return total - 1;
+  if (active === null || active === undefined || active >= total) {
+    if (key === "ArrowDown" || key === "PageDown") return clamp(first);
+    if (key === "ArrowUp" || key === "PageUp") return clamp(first + step - 1);
+    return null;
+  }
+  if (key === "ArrowDown") return clamp(active + 1);
+  if (key === "ArrowUp") return clamp(active - 1);
+  if (key === "PageDown") return clamp(active + step);
+  if (key === "PageUp") return clamp(active - step);
+  return null;
+}
+
+/** The scrollTop that brings `row` into view, or null when it is in view already. */
+export function scrollToShow(row, first, page, geometry) {
+  if (row < first) return geometry.scrollTopFor(row);
+  if (row >= first + Math.max(1, page)) return geometry.scrollTopFor(row - Math.max(1, page) + 1);
+  return null;
+}
+
+/** What the live region says for a state: "OPEN", "CLOSED 1000 (normal closure)", "ERROR refused". */
+export function stateAnnouncement(state, reason, reconnect) {
+  const parts = [state || "CLOSED"];
+  if (reconnect && reconnect.retry) parts.push(`attempt ${reconnect.retry}`);
+  if (reason) parts.push(reason);
+  return parts.join(" ");
+}
+
+/** Parse "#rgb", "#rrggbb", "rgb(r, g, b)" or "rgba(r, g, b, a)" into [r, g, b, a]; null if not. */
+export function parseColour(text) {
+  const value = String(text).trim();
+  let match = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value);
+  if (match) {
+    const digits = match[1].length === 3 ? [...match[1]].map((d) => d + d).join("") : match[1];
+    return [0, 2, 4].map((i) => parseInt(digits.slice(i, i + 2), 16)).concat(1);
+  }
+  match = /^rgba?\(\s*([\d.]+)[\s,]+([\d.]+)[\s,]+([\d.]+)(?:[\s,/]+([\d.]+%?))?\s*\)$/i.exec(value);
+  if (!match) return null;
+  const alpha = match[4] === undefined ? 1 : match[4].endsWith("%") ? parseFloat(match[4]) / 100 : Number(match[4]);
+  return [Number(match[1]), Number(match[2]), Number(match[3]), alpha];
+}
+
+/** A colour with alpha laid over an opaque background: [r, g, b]. */
+export function composite([r, g, b, a = 1], [br, bg, bb]) {
+  return [r * a + br * (1 - a), g * a + bg * (1 - a), b * a + bb * (1 - a)];
+}
+
+/** The WCAG 2 relative luminance of [r, g, b] (0-255 each). */
+export function relativeLuminance([r, g, b]) {
+  const channel = (v) => {
+    const c = v / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+}
+
+/** The WCAG 2 contrast ratio of a foreground (alpha allowed) over an opaque background, 1 to 21. */
+export function contrastRatio(foreground, background) {
+  const bg = typeof background === "string" ? parseColour(background) : background;
+  const fg = typeof foreground === "string" ? parseColour(foreground) : foreground;
+  if (!fg || !bg) throw new Error(`contrastRatio needs colours such as #1f2328 or rgb(31, 35, 40), got ${foreground} and ${background}`);
+  const lighter = relativeLuminance(composite(fg, bg));
+  const darker = relativeLuminance(bg.slice(0, 3));
+  const [hi, lo] = lighter > darker ? [lighter, darker] : [darker, lighter];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
 // ---------------------------------------------------------------- DOM helpers
 
 function h(tag, props = {}, children = []) {
@@ -230,7 +320,6 @@ function h(tag, props = {}, children = []) {
   for (const [key, value] of Object.entries(props)) {
     if (key === "text") node.textContent = value;
     else if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value);
   }
   for (const child of children) node.append(child);
@@ -252,443 +341,963 @@ function bytesFrom(buffer) {
   return buffer.buffer ? new Uint8Array(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength)) : new Uint8Array(buffer);
 }
 
+/** Listeners added through `listen` are removed together by `off()`. */
+class Listeners {
+  constructor() {
+    this.removers = [];
+  }
+
+  listen(target, type, handler) {
+    target.addEventListener(type, handler);
+    this.removers.push(() => target.removeEventListener(type, handler));
+  }
+
+  on(model, event, handler) {
+    model.on(event, handler);
+    this.removers.push(() => model.off(event, handler));
+  }
+
+  off() {
+    for (const remove of this.removers.splice(0)) remove();
+  }
+}
+
 /**
- * A virtualised list of records held in the kernel. Rows are fetched by page as they come
- * into view; `push` takes the newest records of a batch.
+ * Counters of live parts, for the leak checks of the browser tests. Off unless the page's
+ * <html> has a data-wsw-debug attribute; then they are `window.wswDebug` (shared by every copy
+ * of this module that anywidget loads), with a WeakRef to every row node made.
  */
-function createList({ source, request, rowCells, filterSpec, isUnfiltered, onSelect, follow, shown }) {
-  const spacer = h("div", { class: "wsw-spacer" });
-  const rowsBox = h("div", { class: "wsw-rows", "data-role": source === "messages" ? "rows" : `${source}-rows` });
-  const viewport = h("div", { class: "wsw-viewport", "data-role": source === "messages" ? "history" : source, tabindex: "0" }, [spacer, rowsBox]);
-  let total = 0;
-  let firstSeq = 1;
-  let cache = new Map(); // row index -> [record, bytes]
-  let selected = null;
-  let pageInFlight = false;
-  let pageWanted = false;
-  let lastAsked = null;
+function debugHook() {
+  const root = globalThis.document && globalThis.document.documentElement;
+  if (!root || !root.dataset || root.dataset.wswDebug === undefined) return null;
+  globalThis.wswDebug ||= { views: 0, lists: 0, rows: 0, observers: 0, renders: 0, rowRefs: [] };
+  return globalThis.wswDebug;
+}
 
-  // The viewport's height comes from a ResizeObserver: reading clientHeight on every batch
-  // forced a layout of the whole page. Renders are coalesced to one per animation frame.
-  let height = 300;
-  const resizes = new ResizeObserver((entries) => {
-    height = entries[entries.length - 1].contentRect.height || 300;
-    render();
-  });
-  resizes.observe(viewport);
-  const geometry = () => scrollGeometry(total, height);
-  let frameRequested = false;
-  let scrolledByUs = false;
+let viewCount = 0; // ids are unique per page: several views of one widget can be shown at once
 
-  function render() {
-    if (frameRequested) return;
-    frameRequested = true;
-    requestAnimationFrame(() => {
-      frameRequested = false;
-      renderNow();
+/** Requests to the kernel with their reply callbacks; `dispose` drops every pending one. */
+class Requests {
+  constructor(model) {
+    this.model = model;
+    this.lastId = 0;
+    this.pending = new Map(); // id -> callback
+    this.disposed = false;
+  }
+
+  send(content, callback) {
+    if (this.disposed) return null;
+    const id = ++this.lastId;
+    if (callback) this.pending.set(id, callback);
+    this.model.send({ ...content, id });
+    return id;
+  }
+
+  /** Call the callback waiting for this reply, if any. */
+  answer(message, buffers) {
+    if (message.id === undefined || !this.pending.has(message.id)) return;
+    const callback = this.pending.get(message.id);
+    this.pending.delete(message.id);
+    callback({ ...message, buffers }, buffers);
+  }
+
+  dispose() {
+    this.disposed = true;
+    this.pending.clear();
+  }
+}
+
+// ---------------------------------------------------------------- the record list
+
+/**
+ * A virtualised, keyboard-operable list of records held in the kernel (role listbox).
+ *
+ * Rows are fetched by page as they come into view; `push` takes the newest records of a
+ * batch. A pool of row nodes is reused on every render, with one delegated click listener.
+ * Up/Down, PageUp/PageDown, Home/End move the active row (aria-activedescendant); Enter opens
+ * it through `onOpen`. `destroy` disconnects the observer, cancels the animation frame and
+ * ignores page replies still on their way.
+ */
+class RecordList {
+  constructor({ source, label, requests, rowCells, filterSpec, isUnfiltered, follow, shown, onOpen, idPrefix }) {
+    Object.assign(this, { source, requests, rowCells, filterSpec, isUnfiltered, follow, shown, onOpen, idPrefix });
+    this.spacer = h("div", { class: "wsw-spacer" });
+    this.rowsBox = h("div", { class: "wsw-rows", role: "presentation", "data-role": source === "messages" ? "rows" : `${source}-rows` });
+    this.viewport = h("div", {
+      class: "wsw-viewport", "data-role": source === "messages" ? "history" : source, tabindex: "0",
+      role: "listbox", "aria-label": label,
+    }, [this.spacer, this.rowsBox]);
+    this.total = 0;
+    this.firstSeq = 1;
+    this.cache = new Map(); // row index -> [record, bytes]
+    this.selected = null; // seq of the record opened
+    this.active = null; // row index of the keyboard's active row
+    this.first = 0; // first row index in view
+    this.pool = []; // row nodes in use, in order
+    this.slots = new WeakMap(); // row node -> position in the pool
+    this.pageInFlight = false;
+    this.pageWanted = false;
+    this.lastAsked = null;
+    this.frame = null;
+    this.frameRequested = false;
+    this.scrolledByUs = false;
+    this.destroyed = false;
+    this.scrollCallback = null;
+    this.debug = debugHook();
+    if (this.debug) this.debug.lists++;
+
+    // The viewport's height comes from a ResizeObserver: reading clientHeight on every batch
+    // forced a layout of the whole page. Renders are coalesced to one per animation frame.
+    this.height = 300;
+    this.resizes = new ResizeObserver((entries) => {
+      this.height = entries[entries.length - 1].contentRect.height || 300;
+      this.render();
+    });
+    this.resizes.observe(this.viewport);
+    if (this.debug) this.debug.observers++;
+
+    this.listeners = new Listeners();
+    this.listeners.listen(this.rowsBox, "click", (event) => this.onClick(event));
+    this.listeners.listen(this.viewport, "keydown", (event) => this.onKey(event));
+    this.listeners.listen(this.viewport, "scroll", () => this.onScrolled());
+  }
+
+  geometry() {
+    return scrollGeometry(this.total, this.height);
+  }
+
+  /** Rows a viewport holds in full (the step of PageUp/PageDown). */
+  pageRows() {
+    return Math.max(1, Math.floor(this.height / ROW_HEIGHT));
+  }
+
+  render() {
+    if (this.frameRequested || this.destroyed) return;
+    this.frameRequested = true;
+    this.frame = requestAnimationFrame(() => {
+      this.frameRequested = false;
+      if (!this.destroyed) this.renderNow();
     });
   }
 
-  function renderNow() {
-    const geo = geometry();
-    spacer.style.height = `${geo.height}px`;
+  renderNow() {
+    const geo = this.geometry();
+    const { viewport } = this;
+    this.spacer.style.height = `${geo.height}px`;
     const first = geo.firstRow(viewport.scrollTop);
-    const last = Math.min(total, first + geo.visible);
-    rowsBox.style.top = `${geo.rowTop(first, viewport.scrollTop)}px`;
-    rowsBox.style.height = `${Math.min(height, geo.height)}px`;
-    rowsBox.replaceChildren();
+    const count = Math.max(0, Math.min(this.total, first + geo.visible) - first);
+    this.first = first;
+    this.rowsBox.style.top = `${geo.rowTop(first, viewport.scrollTop)}px`;
+    this.rowsBox.style.height = `${Math.min(this.height, geo.height)}px`;
+    this.fitPool(count);
     let missing = false;
-    for (let i = first; i < last; i++) {
-      const entry = cache.get(i);
+    let activeId = null;
+    for (let k = 0; k < count; k++) {
+      const row = first + k;
+      const entry = this.cache.get(row);
       if (!entry) missing = true;
-      rowsBox.append(rowNode(entry));
+      this.fill(this.pool[k], row, entry);
+      if (row === this.active) activeId = this.pool[k].rowId;
     }
-    if (shown) shown.textContent = isUnfiltered() ? `${total} records` : `${total} match`;
-    if (missing && first !== lastAsked) wantPage(first);
+    if (activeId) viewport.setAttribute("aria-activedescendant", activeId);
+    else viewport.removeAttribute("aria-activedescendant");
+    if (this.shown) this.shown.textContent = this.isUnfiltered() ? `${this.total} records` : `${this.total} match`;
+    if (this.debug) this.debug.renders++;
+    if (missing && first !== this.lastAsked) this.wantPage(first);
   }
 
-  function rowNode(entry) {
-    if (!entry) return h("div", { class: "wsw-row wsw-loading", text: "\u2026" });
+  /**
+   * Make the first `count` pooled row nodes shown, creating only those missing; the rest stay
+   * in the list, hidden, for the next render (the pool never outgrows the tallest viewport).
+   */
+  fitPool(count) {
+    while (this.pool.length < count) {
+      const position = this.pool.length;
+      const node = h("div", { id: `${this.idPrefix}-row-${position}`, role: "option" });
+      node.rowId = `${this.idPrefix}-row-${position}`;
+      node.cells = [];
+      this.slots.set(node, position);
+      this.pool.push(node);
+      this.rowsBox.append(node);
+      if (this.debug) {
+        this.debug.rows++;
+        if (globalThis.WeakRef) this.debug.rowRefs.push(new WeakRef(node));
+      }
+    }
+    this.pool.forEach((node, k) => {
+      if (node.hidden !== k >= count) node.hidden = k >= count;
+    });
+  }
+
+  /** Show `entry` (or a placeholder while its page is on its way) in a pooled row node. */
+  fill(node, row, entry) {
+    node.setAttribute("aria-posinset", String(row + 1));
+    node.setAttribute("aria-setsize", String(this.total));
+    if (!entry) {
+      node.className = `wsw-row wsw-loading${row === this.active ? " wsw-active" : ""}`;
+      node.removeAttribute("data-seq");
+      node.setAttribute("aria-selected", "false");
+      const blanks = Math.max(1, node.cells.length);
+      this.fillCells(node, Array.from({ length: blanks }, (_, i) => ["wsw-cell", i === blanks - 1 ? "\u2026" : ""]));
+      return;
+    }
     const [record, bytes] = entry;
     const [seq, , dir, kind] = record;
-    const row = h("div", { class: `wsw-row wsw-${dir} wsw-kind-${kind}`, "data-seq": String(seq) },
-      rowCells(record, bytes).map(([cls, text, title]) => h("span", title ? { class: cls, text, title } : { class: cls, text })));
-    if (selected === seq) row.classList.add("wsw-selected");
-    if (onSelect) row.addEventListener("click", () => { selected = seq; onSelect(seq); render(); });
-    return row;
+    const selected = this.selected === seq;
+    node.className = `wsw-row wsw-${dir} wsw-kind-${kind}${selected ? " wsw-selected" : ""}${row === this.active ? " wsw-active" : ""}`;
+    node.setAttribute("data-seq", String(seq));
+    node.setAttribute("aria-selected", selected ? "true" : "false");
+    this.fillCells(node, this.rowCells(record, bytes));
   }
 
-  function wantPage(first) {
-    if (pageInFlight) { pageWanted = true; return; }
-    pageInFlight = true;
-    lastAsked = first;
-    const offset = Math.max(0, first - Math.floor((PAGE_SIZE - geometry().visible) / 2));
-    request({ type: "page", source, offset, count: PAGE_SIZE, filter: filterSpec() }, (reply) => {
-      pageInFlight = false;
-      if (reply.type === "page") store(reply);
-      if (pageWanted) { pageWanted = false; lastAsked = null; render(); }
+  fillCells(node, cells) {
+    while (node.cells.length < cells.length) {
+      const span = h("span");
+      node.cells.push(span);
+      node.append(span);
+    }
+    while (node.cells.length > cells.length) node.cells.pop().remove();
+    cells.forEach(([cls, text, title], i) => {
+      const span = node.cells[i];
+      span.className = cls;
+      span.textContent = text;
+      if (title) span.setAttribute("title", title);
+      else span.removeAttribute("title");
     });
   }
 
-  function store(reply) {
-    if (reply.first_seq !== firstSeq && isUnfiltered()) cache = new Map();
-    firstSeq = reply.first_seq;
-    total = reply.total;
-    reply.records.forEach((record, i) => cache.set(reply.offset + i, [record, bytesOf(record, reply.buffers)]));
-    trim(reply.offset);
-    if (follow()) toEnd(); else render();
+  /** The row index of a node inside a row, or null. */
+  rowOf(target) {
+    for (let node = target; node && node !== this.rowsBox; node = node.parentNode) {
+      if (this.slots.has(node)) return node.hidden ? null : this.first + this.slots.get(node);
+    }
+    return null;
   }
 
-  function bytesOf(record, buffers) {
+  onClick(event) {
+    const row = this.rowOf(event.target);
+    if (row === null) return;
+    this.active = row;
+    this.open(row, false);
+    this.render();
+  }
+
+  onKey(event) {
+    if (event.key === "Enter") {
+      if (this.active !== null && this.open(this.active, true)) event.preventDefault();
+      return;
+    }
+    const row = rowKeyTarget(event.key, this.active, this.total, this.first, this.pageRows());
+    if (row === null) return;
+    event.preventDefault();
+    this.moveTo(row);
+  }
+
+  /** Make `row` the active row and scroll it into view. */
+  moveTo(row) {
+    this.active = row;
+    const top = scrollToShow(row, this.first, this.pageRows(), this.geometry());
+    if (top !== null) this.viewport.scrollTop = top;
+    if (this.scrollCallback) this.scrollCallback(row === this.total - 1);
+    this.render();
+  }
+
+  /** Open the record at `row` (when loaded) through onOpen; returns whether it did. */
+  open(row, fromKeyboard) {
+    const entry = this.cache.get(row);
+    if (!entry || !this.onOpen) return false;
+    this.selected = entry[0][0];
+    this.onOpen(this.selected, fromKeyboard);
+    this.render();
+    return true;
+  }
+
+  /** Forget the opened record (its detail was closed). */
+  unselect() {
+    this.selected = null;
+    this.render();
+  }
+
+  focus() {
+    this.viewport.focus();
+  }
+
+  wantPage(first) {
+    if (this.pageInFlight) {
+      this.pageWanted = true;
+      return;
+    }
+    this.pageInFlight = true;
+    this.lastAsked = first;
+    const offset = Math.max(0, first - Math.floor((PAGE_SIZE - this.geometry().visible) / 2));
+    this.requests.send({ type: "page", source: this.source, offset, count: PAGE_SIZE, filter: this.filterSpec() }, (reply) => {
+      if (this.destroyed) return;
+      this.pageInFlight = false;
+      if (reply.type === "page") this.store(reply);
+      if (this.pageWanted) {
+        this.pageWanted = false;
+        this.lastAsked = null;
+        this.render();
+      }
+    });
+  }
+
+  store(reply) {
+    if (reply.first_seq !== this.firstSeq && this.isUnfiltered()) this.cache = new Map();
+    this.firstSeq = reply.first_seq;
+    this.total = reply.total;
+    reply.records.forEach((record, i) => this.cache.set(reply.offset + i, [record, this.bytesOf(record, reply.buffers)]));
+    this.trim(reply.offset);
+    if (this.follow()) this.toEnd();
+    else this.render();
+  }
+
+  bytesOf(record, buffers) {
     const index = record[7];
     return index === null || index === undefined || !buffers ? null : bytesFrom(buffers[index]);
   }
 
-  function trim(center) {
-    if (cache.size <= CACHE_LIMIT) return;
-    for (const key of cache.keys()) if (Math.abs(key - center) > CACHE_LIMIT / 2) cache.delete(key);
+  trim(center) {
+    if (this.cache.size <= CACHE_LIMIT) return;
+    for (const key of this.cache.keys()) if (Math.abs(key - center) > CACHE_LIMIT / 2) this.cache.delete(key);
   }
 
-  function toEnd() {
-    const geo = geometry();
-    spacer.style.height = `${geo.height}px`;
-    if (viewport.scrollTop < geo.height - height) {
-      scrolledByUs = true; // the scroll event this causes is ours, not the user's
-      viewport.scrollTop = geo.height;
+  toEnd() {
+    const geo = this.geometry();
+    this.spacer.style.height = `${geo.height}px`;
+    if (this.viewport.scrollTop < geo.height - this.height) {
+      this.scrolledByUs = true; // the scroll event this causes is ours, not the user's
+      this.viewport.scrollTop = geo.height;
     }
-    render();
+    this.render();
   }
 
-  function refresh() {
-    cache = new Map();
-    total = 0;
-    lastAsked = null;
-    const filter = filterSpec();
-    request({ type: "page", source, offset: follow() ? -PAGE_SIZE : 0, count: PAGE_SIZE, filter }, (reply) => {
-      if (reply.type !== "page") return;
-      store(reply);
-      if (follow() && reply.offset > 0) { // also keep the head at hand for a jump to the top
-        request({ type: "page", source, offset: 0, count: PAGE_SIZE, filter }, (head) => {
-          if (head.type === "page" && head.first_seq === firstSeq) {
-            head.records.forEach((record, i) => cache.set(i, [record, bytesOf(record, head.buffers)]));
-          }
+  /** Drop the rows held and fetch the page in view again (filters changed, history cleared). */
+  refresh() {
+    this.cache = new Map();
+    this.total = 0;
+    this.lastAsked = null;
+    this.active = null;
+    const filter = this.filterSpec();
+    const { source } = this;
+    this.requests.send({ type: "page", source, offset: this.follow() ? -PAGE_SIZE : 0, count: PAGE_SIZE, filter }, (reply) => {
+      if (this.destroyed || reply.type !== "page") return;
+      this.store(reply);
+      if (this.follow() && reply.offset > 0) { // also keep the head at hand for a jump to the top
+        this.requests.send({ type: "page", source, offset: 0, count: PAGE_SIZE, filter }, (head) => {
+          if (this.destroyed || head.type !== "page" || head.first_seq !== this.firstSeq) return;
+          head.records.forEach((record, i) => this.cache.set(i, [record, this.bytesOf(record, head.buffers)]));
         });
       }
     });
   }
 
-  function push(part, buffers) {
-    if (part.first_seq !== firstSeq && isUnfiltered()) cache = new Map();
-    firstSeq = part.first_seq;
-    lastAsked = null;
-    if (isUnfiltered()) {
-      total = part.total;
-      for (const record of part.records) cache.set(record[0] - firstSeq, [record, bytesOf(record, buffers)]);
-      trim(total);
-      if (follow()) toEnd(); else render();
-    } else if (part.records.length && follow()) {
-      wantPage(Math.max(0, total - geometry().visible)); // the reply brings the new total
+  push(part, buffers) {
+    if (part.first_seq !== this.firstSeq && this.isUnfiltered()) this.cache = new Map();
+    this.firstSeq = part.first_seq;
+    this.lastAsked = null;
+    if (this.isUnfiltered()) {
+      this.total = part.total;
+      for (const record of part.records) this.cache.set(record[0] - this.firstSeq, [record, this.bytesOf(record, buffers)]);
+      this.trim(this.total);
+      if (this.follow()) this.toEnd();
+      else this.render();
+    } else if (part.records.length && this.follow()) {
+      this.wantPage(Math.max(0, this.total - this.geometry().visible)); // the reply brings the new total
     }
   }
 
-  const onScroll = (callback) => viewport.addEventListener("scroll", () => {
-    if (scrolledByUs) {
-      scrolledByUs = false;
+  /** Call `callback(atEnd)` when the user scrolls or moves the active row. */
+  onScroll(callback) {
+    this.scrollCallback = callback;
+  }
+
+  onScrolled() {
+    if (this.scrolledByUs) {
+      this.scrolledByUs = false;
       return;
     }
-    callback(viewport.scrollTop + height >= geometry().height - ROW_HEIGHT);
-    render();
-  });
+    if (this.scrollCallback) this.scrollCallback(this.viewport.scrollTop + this.height >= this.geometry().height - ROW_HEIGHT);
+    this.render();
+  }
 
-  return { viewport, render, refresh, push, onScroll };
+  destroy() {
+    this.destroyed = true;
+    this.listeners.off();
+    this.resizes.disconnect();
+    if (this.frameRequested) cancelAnimationFrame(this.frame);
+    this.frameRequested = false;
+    this.cache = new Map();
+    if (this.debug) {
+      this.debug.observers--;
+      this.debug.lists--;
+      this.debug.rows -= this.pool.length;
+    }
+    this.pool = [];
+    this.rowsBox.replaceChildren();
+  }
 }
 
-// ---------------------------------------------------------------- the view
+// ---------------------------------------------------------------- the parts of a view
 
-function render({ model, el }) {
-  let requestId = 0;
-  const pending = new Map(); // id -> callback
-  const request = (content, callback) => {
-    const id = ++requestId;
-    if (callback) pending.set(id, callback);
-    model.send({ ...content, id });
-    return id;
-  };
-  const button = (label, role, action) => h("button", { class: "wsw-button", "data-role": role, text: label, onclick: action });
+function button(label, role, extra = {}) {
+  return h("button", { class: "wsw-button", type: "button", "data-role": role, text: label, ...extra });
+}
 
-  // Header
-  const pill = h("span", { class: "wsw-pill", "data-role": "state" });
-  const reason = h("span", { class: "wsw-reason", "data-role": "reason" });
-  const urlText = h("span", { class: "wsw-url", "data-role": "url" });
-  const subprotocol = h("span", { class: "wsw-badge", "data-role": "subprotocol" });
-  const tls = h("span", { class: "wsw-badge", "data-role": "tls" });
-  const counters = h("span", { class: "wsw-counters", "data-role": "counters" });
-  const rtt = h("span", { class: "wsw-rtt", "data-role": "rtt" });
-  const reconnectText = h("span", { class: "wsw-reconnect", "data-role": "reconnect" });
-  const header = h("div", { class: "wsw-header" }, [pill, urlText, subprotocol, tls, counters, rtt, reconnectText, reason]);
-
-  // Controls
-  const urlInput = h("input", { class: "wsw-url-input", type: "text", placeholder: "ws://127.0.0.1:8765/echo", "aria-label": "URL", spellcheck: "false" });
-  const connectButton = button("Connect", "connect", () => request({ type: "connect", url: urlInput.value.trim() }));
-  const closeButton = button("Close", "close", () => request({ type: "close" }));
-  const pingButton = button("Ping", "ping", () => request({ type: "ping" }));
-  const clearButton = button("Clear", "clear", () => request({ type: "clear" }));
-  urlInput.addEventListener("keydown", (event) => { if (event.key === "Enter") connectButton.click(); });
-  const controls = h("div", { class: "wsw-controls" }, [urlInput, connectButton, closeButton, pingButton, clearButton]);
-
-  // Messages tab: filters, list, detail, composer
-  const filterText = h("input", { class: "wsw-filter", type: "search", placeholder: "filter", "aria-label": "filter", "data-role": "filter" });
-  const regex = h("input", { type: "checkbox", "data-role": "regex" });
-  const direction = h("select", { "data-role": "direction", "aria-label": "direction" },
-    [option("all", "in + out"), option("in", "in"), option("out", "out"), option("event", "events")]);
-  const kinds = h("select", { "data-role": "kinds", "aria-label": "kind" },
-    [option("all", "all kinds"), option("messages", "messages"), option("text", "text"), option("binary", "binary"),
-     option("control", "ping/pong"), option("events", "open/close/error")]);
-  const follow = h("input", { type: "checkbox", "data-role": "follow" });
-  follow.checked = true;
-  const shown = h("span", { class: "wsw-shown", "data-role": "shown" });
-  const filterBar = h("div", { class: "wsw-filters" }, [
-    filterText, h("label", {}, [regex, " regex"]), direction, kinds, h("label", {}, [follow, " follow"]), shown,
-  ]);
-  const detail = h("pre", { class: "wsw-detail", "data-role": "detail" });
-  const filterSpec = () => ({ text: filterText.value, regex: regex.checked, direction: direction.value, kinds: kinds.value });
-  const unfiltered = () => !filterText.value && direction.value === "all" && kinds.value === "all";
-  let selected = null;
-  const messages = createList({
-    source: "messages", request, filterSpec, isUnfiltered: unfiltered, follow: () => follow.checked, shown,
-    rowCells: (record, bytes) => [
-      ["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", Object.hasOwn(ARROWS, record[2]) ? ARROWS[record[2]] : String(record[2]), record[2]],
-      ["wsw-kind", record[3]], ["wsw-size", formatBytes(record[4])], ["wsw-preview", previewText(record, bytes)],
-    ],
-    onSelect: (seq) => { selected = seq; detail.textContent = "loading\u2026"; request({ type: "get", seq }); },
-  });
-
-  const mode = h("select", { "data-role": "mode", "aria-label": "mode" },
-    [option("text", "Text"), option("json", "JSON"), option("hex", "Binary (hex)"), option("base64", "Binary (base64)")]);
-  const composer = h("textarea", { class: "wsw-composer", rows: "2", placeholder: "message \u2014 Ctrl+Enter sends, \u2191 recalls", "data-role": "composer", spellcheck: "false" });
-  const composeError = h("span", { class: "wsw-compose-error", "data-role": "compose-error" });
-  const sendButton = button("Send", "send", () => send());
-  const composeBox = h("div", { class: "wsw-compose" }, [mode, composer, sendButton, composeError]);
-  const messagesTab = h("div", { class: "wsw-tab-body" }, [filterBar, messages.viewport, detail, composeBox]);
-
-  // Frames tab
-  const frameFollow = h("input", { type: "checkbox", "data-role": "frames-follow" });
-  frameFollow.checked = true;
-  const frameToggle = h("input", { type: "checkbox", "data-role": "frame-log" });
-  const frameShown = h("span", { class: "wsw-shown", "data-role": "frames-shown" });
-  const frames = createList({
-    source: "frames", request, filterSpec: () => ({}), isUnfiltered: () => true, follow: () => frameFollow.checked, shown: frameShown,
-    rowCells: (record, bytes) => {
-      const { bits, preview } = frameColumns(record, bytes);
-      return [["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", Object.hasOwn(ARROWS, record[2]) ? ARROWS[record[2]] : String(record[2]), record[2]],
-        ["wsw-kind", record[3]], ["wsw-bits", bits], ["wsw-size", formatBytes((record[6] || {}).length ?? record[4]), "length on the wire"],
-        ["wsw-preview", preview]];
-    },
-  });
-  frameToggle.addEventListener("change", () => request({ type: "frame_log", on: frameToggle.checked }));
-  const framesTab = h("div", { class: "wsw-tab-body", hidden: "" }, [
-    h("div", { class: "wsw-filters" }, [h("label", {}, [frameToggle, " record frames"]), h("label", {}, [frameFollow, " follow"]), frameShown]),
-    frames.viewport,
-  ]);
-
-  // Handshake, Debug Output and Stats tabs
-  const handshakePre = h("pre", { class: "wsw-debug", "data-role": "handshake" });
-  const handshakeTab = h("div", { class: "wsw-tab-body", hidden: "" }, [handshakePre]);
-  const debugPre = h("pre", { class: "wsw-debug", "data-role": "debug" });
-  const debugTab = h("div", { class: "wsw-tab-body", hidden: "" }, [debugPre]);
-  const charts = {
-    rate: { label: "messages/s (in, out)", series: [1, 2] },
-    bytes: { label: "bytes/s (in, out)", series: [3, 4] },
-    rtt: { label: "ping RTT (ms)", series: [5] },
-  };
-  const statsTab = h("div", { class: "wsw-tab-body", hidden: "" });
-  for (const [name, chart] of Object.entries(charts)) {
-    chart.svg = svg("svg", { class: "wsw-chart", viewBox: "0 0 300 60", preserveAspectRatio: "none", "data-role": `chart-${name}` });
-    chart.lines = chart.series.map((_, i) => {
-      const line = svg("polyline", { class: `wsw-line wsw-line-${i}`, fill: "none", "vector-effect": "non-scaling-stroke" });
-      chart.svg.append(line);
-      return line;
-    });
-    chart.caption = h("div", { class: "wsw-chart-caption" });
-    statsTab.append(h("div", { class: "wsw-chart-box" }, [chart.caption, chart.svg]));
+/** The header: state pill, URL, badges, counters, RTT, reconnect countdown, reason, live region. */
+class Header {
+  constructor() {
+    this.pill = h("span", { class: "wsw-pill", "data-role": "state" });
+    this.reason = h("span", { class: "wsw-reason", "data-role": "reason" });
+    this.url = h("span", { class: "wsw-url", "data-role": "url" });
+    this.subprotocol = h("span", { class: "wsw-badge", "data-role": "subprotocol" });
+    this.tls = h("span", { class: "wsw-badge", "data-role": "tls" });
+    this.counters = h("span", { class: "wsw-counters", "data-role": "counters" });
+    this.rtt = h("span", { class: "wsw-rtt", "data-role": "rtt" });
+    this.reconnect = h("span", { class: "wsw-reconnect", "data-role": "reconnect" });
+    // Screen readers hear state changes from here: "OPEN", "CLOSED 1000 (normal closure)".
+    this.live = h("div", { class: "wsw-sr-only", role: "status", "aria-live": "polite", "aria-atomic": "true", "data-role": "announce" });
+    this.node = h("div", { class: "wsw-header" },
+      [this.pill, this.url, this.subprotocol, this.tls, this.counters, this.rtt, this.reconnect, this.reason, this.live]);
+    this.countdown = null;
   }
-  const series = [];
 
-  const tabBodies = { Messages: messagesTab, Frames: framesTab, Handshake: handshakeTab, "Debug Output": debugTab, Stats: statsTab };
-  const tabButtons = Object.entries(tabBodies).map(([label, body]) =>
-    h("button", { class: "wsw-tab", "data-role": `tab-${label.toLowerCase().replace(" ", "-")}`, text: label,
-      onclick: (event) => selectTab(event.currentTarget, body) }));
-  const tabs = h("div", { class: "wsw-tabs", role: "tablist" }, tabButtons);
-  const selectTab = (buttonNode, body) => {
-    for (const node of tabButtons) node.classList.toggle("wsw-active", node === buttonNode);
-    for (const node of Object.values(tabBodies)) node.hidden = node !== body;
-    if (body === framesTab) frames.refresh();
-    if (body === messagesTab) messages.render();
-    if (body === statsTab) drawCharts();
-  };
-  tabButtons[0].classList.add("wsw-active");
+  showState(state) {
+    this.pill.textContent = state;
+    this.pill.dataset.state = state;
+  }
 
-  const root = h("div", { class: "wsw-root" }, [header, controls, tabs, ...Object.values(tabBodies)]);
-  el.append(root);
+  showReason(text) {
+    this.reason.textContent = text;
+  }
 
-  // ------------------------------------------------------------ updates
-  const sentHistory = [];
-  let recall = -1;
+  showUrl(url) {
+    this.url.textContent = url;
+  }
 
-  let countdown = null;
-  function showReconnect() {
-    const pending = model.get("reconnect") || {};
-    clearInterval(countdown);
-    countdown = null;
-    if (!pending.retry) { reconnectText.textContent = ""; return; }
+  showSubprotocol(name) {
+    this.subprotocol.textContent = name ? `subprotocol ${name}` : "";
+    this.subprotocol.hidden = !name;
+  }
+
+  showTls(state) {
+    this.tls.textContent = state ? `TLS ${state}` : "";
+    this.tls.hidden = !state;
+    this.tls.dataset.tls = state;
+  }
+
+  /** Show a pending reconnect with a countdown, or nothing. */
+  showReconnect(pending) {
+    clearInterval(this.countdown);
+    this.countdown = null;
+    if (!pending || !pending.retry) {
+      this.reconnect.textContent = "";
+      return;
+    }
     const tick = () => {
       const seconds = Math.max(0, (pending.at_ms - Date.now()) / 1000);
-      reconnectText.textContent = `reconnecting, attempt ${pending.retry}, next try in ${seconds.toFixed(1)} s`;
+      this.reconnect.textContent = `reconnecting, attempt ${pending.retry}, next try in ${seconds.toFixed(1)} s`;
     };
     tick();
-    countdown = setInterval(tick, 200);
+    this.countdown = setInterval(tick, 200);
   }
 
-  function updateHeader() {
-    const state = model.get("state");
-    pill.textContent = state;
-    pill.dataset.state = state;
-    reason.textContent = model.get("reason");
-    showReconnect();
-    urlText.textContent = model.get("url");
-    if (!urlInput.value || document.activeElement !== urlInput) urlInput.value = model.get("url");
-    subprotocol.textContent = model.get("subprotocol") ? `subprotocol ${model.get("subprotocol")}` : "";
-    subprotocol.hidden = !model.get("subprotocol");
-    const tlsState = model.get("tls");
-    tls.textContent = tlsState ? `TLS ${tlsState}` : "";
-    tls.hidden = !tlsState;
-    tls.dataset.tls = tlsState;
-    const open = state === "OPEN";
-    closeButton.disabled = !(open || state === "CONNECTING" || state === "RECONNECTING");
-    pingButton.disabled = !open;
-    sendButton.disabled = !(open || state === "CONNECTING");
-    handshakePre.textContent = handshakeText(model.get("handshake"));
-    frameToggle.checked = model.get("frame_log");
+  /** Say the state in the live region, once per new text. */
+  announce(text) {
+    if (this.live.textContent !== text) this.live.textContent = text;
   }
 
-  function updateCounters(message) {
+  showCounters(message) {
     const s = message.stats;
     if (!s) return;
-    counters.textContent = countersText(s);
-    rtt.textContent = s.last_rtt === null || s.last_rtt === undefined ? "" : `rtt ${(s.last_rtt * 1000).toFixed(2)} ms`;
-    if (message.dropped) counters.title = `${message.dropped} older records dropped`;
+    this.counters.textContent = countersText(s);
+    this.rtt.textContent = s.last_rtt === null || s.last_rtt === undefined ? "" : `rtt ${(s.last_rtt * 1000).toFixed(2)} ms`;
+    if (message.dropped) this.counters.title = `${message.dropped} older records dropped`;
   }
 
-  function appendDebug(lines) {
-    if (!lines || !lines.length) return;
-    debugPre.append(document.createTextNode(lines.join("\n") + "\n"));
-    const parts = debugPre.textContent.split("\n");
-    if (parts.length > DEBUG_LINES_SHOWN + 200) debugPre.textContent = parts.slice(-DEBUG_LINES_SHOWN).join("\n");
-    debugPre.scrollTop = debugPre.scrollHeight;
+  destroy() {
+    clearInterval(this.countdown);
+    this.countdown = null;
+  }
+}
+
+/** The URL field and the Connect, Close, Ping and Clear buttons. */
+class Controls {
+  constructor(requests) {
+    this.input = h("input", { class: "wsw-url-input", type: "text", placeholder: "ws://127.0.0.1:8765/echo", "aria-label": "WebSocket URL", spellcheck: "false" });
+    this.connect = button("Connect", "connect");
+    this.close = button("Close", "close", { "aria-label": "Close connection" });
+    this.ping = button("Ping", "ping");
+    this.clear = button("Clear", "clear", { "aria-label": "Clear history" });
+    this.node = h("div", { class: "wsw-controls", role: "group", "aria-label": "Connection" },
+      [this.input, this.connect, this.close, this.ping, this.clear]);
+    this.listeners = new Listeners();
+    const on = (node, content) => this.listeners.listen(node, "click", () => requests.send(content()));
+    on(this.connect, () => ({ type: "connect", url: this.input.value.trim() }));
+    on(this.close, () => ({ type: "close" }));
+    on(this.ping, () => ({ type: "ping" }));
+    on(this.clear, () => ({ type: "clear" }));
+    this.listeners.listen(this.input, "keydown", (event) => {
+      if (event.key === "Enter") this.connect.click();
+    });
   }
 
-  function addPoints(points) {
-    for (const point of points) if (point) series.push(point);
-    if (series.length > 300) series.splice(0, series.length - 300);
-    if (!statsTab.hidden) drawCharts();
+  showState(state) {
+    const open = state === "OPEN";
+    this.close.disabled = !(open || state === "CONNECTING" || state === "RECONNECTING");
+    this.ping.disabled = !open;
   }
 
-  function drawCharts() {
-    for (const chart of Object.values(charts)) {
-      const latest = series.length ? series[series.length - 1] : null;
-      chart.series.forEach((column, i) => chart.lines[i].setAttribute("points", sparkPoints(series.map((p) => p[column]), 300, 60)));
-      const now = latest ? chart.series.map((column) => latest[column] ?? "\u2014").join(" / ") : "no data yet";
-      chart.caption.textContent = `${chart.label}: ${now}`;
+  showUrl(url) {
+    if (!this.input.value || document.activeElement !== this.input) this.input.value = url;
+  }
+
+  destroy() {
+    this.listeners.off();
+  }
+}
+
+/** The composer: mode, labelled text area, Send, and the reason a text was refused. */
+class Composer {
+  constructor(requests, idPrefix) {
+    this.requests = requests;
+    this.mode = h("select", { "data-role": "mode", "aria-label": "Message format" },
+      [option("text", "Text"), option("json", "JSON"), option("hex", "Binary (hex)"), option("base64", "Binary (base64)")]);
+    const id = `${idPrefix}-composer`;
+    this.label = h("label", { class: "wsw-sr-only", for: id, text: "Message to send (Ctrl+Enter sends, Up recalls)" });
+    this.error = h("span", { class: "wsw-compose-error", id: `${id}-error`, "aria-live": "polite", "data-role": "compose-error" });
+    this.text = h("textarea", {
+      class: "wsw-composer", id, rows: "2", placeholder: "message \u2014 Ctrl+Enter sends, \u2191 recalls",
+      "data-role": "composer", spellcheck: "false", "aria-describedby": `${id}-error`,
+    });
+    this.button = button("Send", "send");
+    this.node = h("div", { class: "wsw-compose" }, [this.mode, this.label, this.text, this.button, this.error]);
+    this.sent = [];
+    this.recall = -1;
+    this.listeners = new Listeners();
+    this.listeners.listen(this.button, "click", () => this.send());
+    this.listeners.listen(this.text, "keydown", (event) => this.onKey(event));
+    this.listeners.listen(this.text, "input", () => this.showError(""));
+  }
+
+  showError(text) {
+    this.error.textContent = text;
+    this.text.classList.toggle("wsw-invalid", Boolean(text));
+    if (text) this.text.setAttribute("aria-invalid", "true");
+    else this.text.removeAttribute("aria-invalid");
+  }
+
+  showState(state) {
+    this.button.disabled = !(state === "OPEN" || state === "CONNECTING");
+  }
+
+  send() {
+    const text = this.text.value;
+    const problem = checkComposed(text, this.mode.value);
+    this.showError(problem.error || "");
+    if (problem.error) return;
+    this.requests.send({ type: "send", text, mode: this.mode.value });
+    if (this.sent[this.sent.length - 1] !== text) this.sent.push(text);
+    this.recall = -1;
+  }
+
+  onKey(event) {
+    const { text } = this;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      this.send();
+    } else if (event.key === "ArrowUp" && this.sent.length && !text.value.slice(0, text.selectionStart).includes("\n")) {
+      event.preventDefault(); // on the first line: recall the previous message sent
+      this.recall = this.recall === -1 ? this.sent.length - 1 : Math.max(0, this.recall - 1);
+      text.value = this.sent[this.recall];
+    } else if (event.key === "ArrowDown" && this.recall !== -1 && !text.value.slice(text.selectionEnd).includes("\n")) {
+      event.preventDefault(); // on the last line: step forward again
+      this.recall = this.recall + 1 < this.sent.length ? this.recall + 1 : -1;
+      text.value = this.recall === -1 ? "" : this.sent[this.recall];
     }
   }
 
-  function showDetail(message, buffers) {
-    if (message.seq !== selected) return;
+  destroy() {
+    this.listeners.off();
+  }
+}
+
+/** A checkbox with its visible label. */
+function checkbox(role, label, checked = false) {
+  const input = h("input", { type: "checkbox", "data-role": role });
+  input.checked = checked;
+  return { input, label: h("label", {}, [input, ` ${label}`]) };
+}
+
+/** The Messages tab: filters, the history list, the detail of the record opened, the composer. */
+class MessagesPanel {
+  constructor(requests, idPrefix) {
+    this.requests = requests;
+    this.filterText = h("input", { class: "wsw-filter", type: "search", placeholder: "filter", "aria-label": "Filter records by text", "data-role": "filter" });
+    this.regex = checkbox("regex", "regex");
+    this.direction = h("select", { "data-role": "direction", "aria-label": "Direction" },
+      [option("all", "in + out"), option("in", "in"), option("out", "out"), option("event", "events")]);
+    this.kinds = h("select", { "data-role": "kinds", "aria-label": "Kind" },
+      [option("all", "all kinds"), option("messages", "messages"), option("text", "text"), option("binary", "binary"),
+        option("control", "ping/pong"), option("events", "open/close/error")]);
+    this.follow = checkbox("follow", "follow", true);
+    this.shown = h("span", { class: "wsw-shown", "data-role": "shown" });
+    const filterBar = h("div", { class: "wsw-filters", role: "group", "aria-label": "Filters" }, [
+      this.filterText, this.regex.label, this.direction, this.kinds, this.follow.label, this.shown,
+    ]);
+    this.detail = h("pre", { class: "wsw-detail", "data-role": "detail", tabindex: "0", role: "region", "aria-label": "Record detail" });
+    this.list = new RecordList({
+      source: "messages", label: "History (Up and Down move, Enter opens, Escape closes)", requests, idPrefix: `${idPrefix}-messages`,
+      filterSpec: () => this.filterSpec(), isUnfiltered: () => this.unfiltered(), follow: () => this.follow.input.checked, shown: this.shown,
+      rowCells: (record, bytes) => [
+        ["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", arrow(record[2]), record[2]],
+        ["wsw-kind", record[3]], ["wsw-size", formatBytes(record[4])], ["wsw-preview", previewText(record, bytes)],
+      ],
+      onOpen: (seq, fromKeyboard) => this.open(seq, fromKeyboard),
+    });
+    this.composer = new Composer(requests, idPrefix);
+    this.opened = null;
+    this.node = h("div", { class: "wsw-tab-body" }, [filterBar, this.list.viewport, this.detail, this.composer.node]);
+    this.filterTimer = null;
+    this.listeners = new Listeners();
+    const onFilter = () => {
+      clearTimeout(this.filterTimer);
+      this.filterTimer = setTimeout(() => this.list.refresh(), 150);
+    };
+    this.listeners.listen(this.filterText, "input", onFilter);
+    for (const node of [this.regex.input, this.direction, this.kinds]) this.listeners.listen(node, "change", onFilter);
+    this.listeners.listen(this.follow.input, "change", () => {
+      if (this.follow.input.checked) this.list.refresh();
+    });
+    this.list.onScroll((atEnd) => {
+      if (!atEnd && this.follow.input.checked) this.follow.input.checked = false;
+    });
+    const onEscape = (event) => {
+      if (event.key === "Escape" && this.opened !== null) {
+        event.preventDefault();
+        this.closeDetail();
+      }
+    };
+    this.listeners.listen(this.detail, "keydown", onEscape);
+    this.listeners.listen(this.list.viewport, "keydown", onEscape);
+  }
+
+  filterSpec() {
+    return { text: this.filterText.value, regex: this.regex.input.checked, direction: this.direction.value, kinds: this.kinds.value };
+  }
+
+  unfiltered() {
+    return !this.filterText.value && this.direction.value === "all" && this.kinds.value === "all";
+  }
+
+  /** Ask for a record's detail; from the keyboard, focus moves to it (Escape brings it back). */
+  open(seq, fromKeyboard) {
+    this.opened = seq;
+    this.detail.textContent = "loading\u2026";
+    this.requests.send({ type: "get", seq });
+    if (fromKeyboard) this.detail.focus();
+  }
+
+  showDetail(message, buffers) {
+    if (message.seq !== this.opened) return;
     let body;
     if (buffers && buffers.length) body = hexDump(bytesFrom(buffers[0]));
     else if (message.text !== undefined) body = prettyJson(message.text) ?? message.text;
     else body = JSON.stringify(message.info, null, 2);
     const more = message.truncated ? `\n\u2026 (${formatBytes(message.size)} in all; cut for display)` : "";
-    detail.textContent = `#${message.seq} ${message.kind} ${formatBytes(message.size)}\n${body}${more}`;
+    this.detail.textContent = `#${message.seq} ${message.kind} ${formatBytes(message.size)}\n${body}${more}`;
   }
 
-  // ------------------------------------------------------------ composer
-  function send() {
-    const text = composer.value;
-    const problem = checkComposed(text, mode.value);
-    composeError.textContent = problem.error || "";
-    composer.classList.toggle("wsw-invalid", Boolean(problem.error));
-    if (problem.error) return;
-    request({ type: "send", text, mode: mode.value });
-    if (sentHistory[sentHistory.length - 1] !== text) sentHistory.push(text);
-    recall = -1;
+  /** Close the detail and give the focus back to the list. */
+  closeDetail() {
+    this.opened = null;
+    this.detail.textContent = "";
+    this.list.unselect();
+    this.list.focus();
   }
 
-  composer.addEventListener("keydown", (event) => {
-    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+  cleared() {
+    this.opened = null;
+    this.detail.textContent = "";
+    this.list.refresh();
+  }
+
+  destroy() {
+    clearTimeout(this.filterTimer);
+    this.listeners.off();
+    this.list.destroy();
+    this.composer.destroy();
+  }
+}
+
+function arrow(direction) {
+  return Object.hasOwn(ARROWS, direction) ? ARROWS[direction] : String(direction);
+}
+
+/** The Frames tab: recording on or off, follow, and the list of frames. */
+class FramesPanel {
+  constructor(requests, idPrefix) {
+    this.record = checkbox("frame-log", "record frames");
+    this.follow = checkbox("frames-follow", "follow", true);
+    this.shown = h("span", { class: "wsw-shown", "data-role": "frames-shown" });
+    this.list = new RecordList({
+      source: "frames", label: "Frames", requests, idPrefix: `${idPrefix}-frames`,
+      filterSpec: () => ({}), isUnfiltered: () => true, follow: () => this.follow.input.checked, shown: this.shown,
+      rowCells: (record, bytes) => {
+        const { bits, preview } = frameColumns(record, bytes);
+        return [["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", arrow(record[2]), record[2]],
+          ["wsw-kind", record[3]], ["wsw-bits", bits], ["wsw-size", formatBytes((record[6] || {}).length ?? record[4]), "length on the wire"],
+          ["wsw-preview", preview]];
+      },
+    });
+    this.node = h("div", { class: "wsw-tab-body" }, [
+      h("div", { class: "wsw-filters" }, [this.record.label, this.follow.label, this.shown]),
+      this.list.viewport,
+    ]);
+    this.listeners = new Listeners();
+    this.listeners.listen(this.record.input, "change", () => requests.send({ type: "frame_log", on: this.record.input.checked }));
+    this.listeners.listen(this.follow.input, "change", () => {
+      if (this.follow.input.checked) this.list.refresh();
+    });
+    this.list.onScroll((atEnd) => {
+      if (!atEnd && this.follow.input.checked) this.follow.input.checked = false;
+    });
+  }
+
+  showFrameLog(on) {
+    this.record.input.checked = on;
+  }
+
+  destroy() {
+    this.listeners.off();
+    this.list.destroy();
+  }
+}
+
+/** A scrollable, focusable block of text (the Handshake and Debug Output tabs). */
+function textPanel(role, label) {
+  const pre = h("pre", { class: "wsw-debug", "data-role": role, tabindex: "0", role: "region", "aria-label": label });
+  return { pre, node: h("div", { class: "wsw-tab-body" }, [pre]) };
+}
+
+/** The Debug Output tab: the socket's lines, the newest DEBUG_LINES_SHOWN kept. */
+class DebugPanel {
+  constructor() {
+    const { pre, node } = textPanel("debug", "Debug Output");
+    Object.assign(this, { pre, node });
+    this.lines = 0;
+  }
+
+  append(lines) {
+    if (!lines || !lines.length) return;
+    this.pre.append(document.createTextNode(lines.join("\n") + "\n"));
+    this.lines += lines.length;
+    if (this.lines > DEBUG_LINES_SHOWN + 200) {
+      const kept = this.pre.textContent.split("\n").slice(-DEBUG_LINES_SHOWN - 1);
+      this.pre.textContent = kept.join("\n");
+      this.lines = kept.length - 1;
+    }
+    this.pre.scrollTop = this.pre.scrollHeight;
+  }
+
+  destroy() {}
+}
+
+/** The Stats tab: messages/s, bytes/s and RTT over the last 300 seconds. */
+class StatsPanel {
+  constructor() {
+    this.node = h("div", { class: "wsw-tab-body", tabindex: "0" });
+    this.charts = {
+      rate: { label: "messages/s (in, out)", series: [1, 2] },
+      bytes: { label: "bytes/s (in, out)", series: [3, 4] },
+      rtt: { label: "ping RTT (ms)", series: [5] },
+    };
+    for (const [name, chart] of Object.entries(this.charts)) {
+      chart.svg = svg("svg", { class: "wsw-chart", viewBox: "0 0 300 60", preserveAspectRatio: "none", role: "img", "aria-label": chart.label, "data-role": `chart-${name}` });
+      chart.lines = chart.series.map((_, i) => {
+        const line = svg("polyline", { class: `wsw-line wsw-line-${i}`, fill: "none", "vector-effect": "non-scaling-stroke" });
+        chart.svg.append(line);
+        return line;
+      });
+      chart.caption = h("div", { class: "wsw-chart-caption" });
+      this.node.append(h("div", { class: "wsw-chart-box" }, [chart.caption, chart.svg]));
+    }
+    this.points = [];
+  }
+
+  add(points) {
+    for (const point of points) if (point) this.points.push(point);
+    if (this.points.length > 300) this.points.splice(0, this.points.length - 300);
+    if (!this.node.hidden) this.draw();
+  }
+
+  draw() {
+    const { points } = this;
+    const latest = points.length ? points[points.length - 1] : null;
+    for (const chart of Object.values(this.charts)) {
+      chart.series.forEach((column, i) => chart.lines[i].setAttribute("points", sparkPoints(points.map((p) => p[column]), 300, 60)));
+      const now = latest ? chart.series.map((column) => latest[column] ?? "\u2014").join(" / ") : "no data yet";
+      chart.caption.textContent = `${chart.label}: ${now}`;
+    }
+  }
+
+  destroy() {}
+}
+
+/**
+ * Tabs (role tablist/tab/tabpanel) over panels: one tab stop (roving tabindex), Left/Right
+ * (wrapping), Home and End move and select; `onShow` runs for the panel shown.
+ */
+class Tabs {
+  constructor(idPrefix, panels) {
+    this.panels = panels; // [{label, body, onShow}]
+    this.buttons = panels.map(({ label, body }, i) => {
+      const slug = label.toLowerCase().replace(" ", "-");
+      const tab = h("button", {
+        class: "wsw-tab", type: "button", role: "tab", id: `${idPrefix}-tab-${slug}`, "aria-controls": `${idPrefix}-panel-${slug}`,
+        "data-role": `tab-${slug}`, text: label,
+      });
+      body.setAttribute("role", "tabpanel");
+      body.setAttribute("id", `${idPrefix}-panel-${slug}`);
+      body.setAttribute("aria-labelledby", `${idPrefix}-tab-${slug}`);
+      tab.index = i;
+      return tab;
+    });
+    this.node = h("div", { class: "wsw-tabs", role: "tablist", "aria-label": "Views" }, this.buttons);
+    this.listeners = new Listeners();
+    this.listeners.listen(this.node, "click", (event) => {
+      const tab = this.tabOf(event.target);
+      if (tab) this.select(tab.index);
+    });
+    this.listeners.listen(this.node, "keydown", (event) => {
+      const tab = this.tabOf(event.target);
+      const target = tab && tabKeyTarget(event.key, tab.index, this.buttons.length);
+      if (target === null || target === undefined) return;
       event.preventDefault();
-      send();
-    } else if (event.key === "ArrowUp" && sentHistory.length && !composer.value.slice(0, composer.selectionStart).includes("\n")) {
-      event.preventDefault(); // on the first line: recall the previous message sent
-      recall = recall === -1 ? sentHistory.length - 1 : Math.max(0, recall - 1);
-      composer.value = sentHistory[recall];
-    } else if (event.key === "ArrowDown" && recall !== -1 && !composer.value.slice(composer.selectionEnd).includes("\n")) {
-      event.preventDefault(); // on the last line: step forward again
-      recall = recall + 1 < sentHistory.length ? recall + 1 : -1;
-      composer.value = recall === -1 ? "" : sentHistory[recall];
-    }
-  });
-  composer.addEventListener("input", () => {
-    composeError.textContent = "";
-    composer.classList.remove("wsw-invalid");
-  });
+      this.select(target);
+      this.buttons[target].focus();
+    });
+    this.selected = -1;
+    this.select(0);
+  }
 
-  // ------------------------------------------------------------ wiring
-  messages.onScroll((atEnd) => { if (!atEnd && follow.checked) follow.checked = false; });
-  frames.onScroll((atEnd) => { if (!atEnd && frameFollow.checked) frameFollow.checked = false; });
-  follow.addEventListener("change", () => { if (follow.checked) messages.refresh(); });
-  frameFollow.addEventListener("change", () => { if (frameFollow.checked) frames.refresh(); });
-  let filterTimer = null;
-  const onFilter = () => {
-    clearTimeout(filterTimer);
-    filterTimer = setTimeout(messages.refresh, 150);
+  tabOf(target) {
+    for (let node = target; node && node !== this.node; node = node.parentNode) if (this.buttons.includes(node)) return node;
+    return null;
+  }
+
+  select(index) {
+    this.buttons.forEach((tab, i) => {
+      const on = i === index;
+      tab.classList.toggle("wsw-active", on);
+      tab.setAttribute("aria-selected", on ? "true" : "false");
+      tab.setAttribute("tabindex", on ? "0" : "-1");
+      this.panels[i].body.hidden = !on;
+    });
+    const changed = index !== this.selected;
+    this.selected = index;
+    if (changed && this.panels[index].onShow) this.panels[index].onShow();
+  }
+
+  destroy() {
+    this.listeners.off();
+  }
+}
+
+// ---------------------------------------------------------------- the view
+
+/**
+ * Render one view of the widget into `el`; return its cleanup (anywidget calls it when the view
+ * is removed): listeners, observers, timers and animation frames go, pending requests drop.
+ */
+function render({ model, el }) {
+  const idPrefix = `wsw${++viewCount}`;
+  const debug = debugHook();
+  if (debug) debug.views++;
+  const requests = new Requests(model);
+  const header = new Header();
+  const controls = new Controls(requests);
+  const messages = new MessagesPanel(requests, idPrefix);
+  const frames = new FramesPanel(requests, idPrefix);
+  const handshake = textPanel("handshake", "Handshake");
+  const debugPanel = new DebugPanel();
+  const stats = new StatsPanel();
+  const tabs = new Tabs(idPrefix, [
+    { label: "Messages", body: messages.node, onShow: () => messages.list.render() },
+    { label: "Frames", body: frames.node, onShow: () => frames.list.refresh() },
+    { label: "Handshake", body: handshake.node },
+    { label: "Debug Output", body: debugPanel.node },
+    { label: "Stats", body: stats.node, onShow: () => stats.draw() },
+  ]);
+  const root = h("div", { class: "wsw-root" },
+    [header.node, controls.node, tabs.node, messages.node, frames.node, handshake.node, debugPanel.node, stats.node]);
+  el.append(root);
+
+  // Each trait updates only what shows it, once per change.
+  const announce = () => header.announce(stateAnnouncement(model.get("state"), model.get("reason"), model.get("reconnect")));
+  const traits = {
+    state: (state) => {
+      header.showState(state);
+      controls.showState(state);
+      messages.composer.showState(state);
+      announce();
+    },
+    reason: (text) => {
+      header.showReason(text);
+      announce();
+    },
+    url: (url) => {
+      header.showUrl(url);
+      controls.showUrl(url);
+    },
+    subprotocol: (name) => header.showSubprotocol(name),
+    tls: (state) => header.showTls(state),
+    handshake: (value) => { handshake.pre.textContent = handshakeText(value); },
+    frame_log: (on) => frames.showFrameLog(on),
+    reconnect: (pending) => {
+      header.showReconnect(pending);
+      announce();
+    },
   };
-  for (const node of [filterText, regex, direction, kinds]) node.addEventListener(node === filterText ? "input" : "change", onFilter);
+  const listeners = new Listeners();
+  for (const [name, show] of Object.entries(traits)) {
+    listeners.on(model, `change:${name}`, () => show(model.get(name)));
+    show(model.get(name));
+  }
 
-  const onMessage = (message, buffers) => {
+  listeners.on(model, "msg:custom", (message, buffers) => {
     if (message.type === "batch") {
-      updateCounters(message);
-      appendDebug(message.debug);
-      messages.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
-      if (message.frames && !framesTab.hidden) frames.push(message.frames, buffers);
-      if (message.point) addPoints([message.point]);
-    } else if (message.type === "record") showDetail(message, buffers);
-    else if (message.type === "cleared") { updateCounters(message); detail.textContent = ""; messages.refresh(); frames.refresh(); }
-    else if (message.type === "error") {
-      if (message.action === "send") composeError.textContent = message.text;
-      else if (message.action === "page") shown.textContent = message.text;
-      else reason.textContent = message.text;
+      header.showCounters(message);
+      debugPanel.append(message.debug);
+      messages.list.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
+      if (message.frames && !frames.node.hidden) frames.list.push(message.frames, buffers);
+      if (message.point) stats.add([message.point]);
+    } else if (message.type === "record") messages.showDetail(message, buffers);
+    else if (message.type === "cleared") {
+      header.showCounters(message);
+      messages.cleared();
+      frames.list.refresh();
+    } else if (message.type === "error") {
+      if (message.action === "send") messages.composer.showError(message.text);
+      else if (message.action === "page") messages.shown.textContent = message.text;
+      else header.showReason(message.text);
     }
-    if (message.id !== undefined && pending.has(message.id)) {
-      const callback = pending.get(message.id);
-      pending.delete(message.id);
-      callback({ ...message, buffers }, buffers);
-    }
-  };
-  model.on("msg:custom", onMessage);
-  const traits = ["state", "reason", "url", "subprotocol", "tls", "handshake", "frame_log", "reconnect"];
-  const onChange = () => updateHeader();
-  for (const name of traits) model.on(`change:${name}`, onChange);
+    requests.answer(message, buffers);
+  });
 
-  updateHeader();
-  request({ type: "hello" }, (message) => { updateCounters(message); appendDebug(message.debug); addPoints(message.series || []); });
-  messages.refresh();
+  requests.send({ type: "hello" }, (message) => {
+    header.showCounters(message);
+    debugPanel.append(message.debug);
+    stats.add(message.series || []);
+  });
+  messages.list.refresh();
 
   return () => {
-    model.off("msg:custom", onMessage);
-    for (const name of traits) model.off(`change:${name}`, onChange);
-    clearTimeout(filterTimer);
-    clearInterval(countdown);
+    listeners.off();
+    requests.dispose();
+    for (const part of [header, controls, messages, frames, debugPanel, stats, tabs]) part.destroy();
+    root.remove();
+    if (debug) debug.views--;
   };
 }
 

@@ -5,8 +5,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import widget, {
-  checkComposed, checkJson, countersText, formatBytes, formatTime, frameColumns, handshakeText, hexDump, parseBase64, parseHex,
-  prettyJson, previewText, printable, scrollGeometry, sparkPoints, toHex, ROW_HEIGHT,
+  checkComposed, checkJson, contrastRatio, countersText, formatBytes, formatTime, frameColumns, handshakeText, hexDump, parseBase64,
+  parseColour, parseHex, prettyJson, previewText, printable, rowKeyTarget, scrollGeometry, scrollToShow, sparkPoints,
+  stateAnnouncement, tabKeyTarget, toHex, ROW_HEIGHT,
 } from "./widget.js";
 
 test("countersText shows the callbacks behind only when there are some", () => {
@@ -119,6 +120,74 @@ test("sparkPoints scales values into the box and skips gaps", () => {
   assert.equal(sparkPoints([], 10, 10), "");
 });
 
+test("tabKeyTarget wraps Left and Right and jumps with Home and End", () => {
+  assert.equal(tabKeyTarget("ArrowRight", 0, 5), 1);
+  assert.equal(tabKeyTarget("ArrowRight", 4, 5), 0);
+  assert.equal(tabKeyTarget("ArrowLeft", 0, 5), 4);
+  assert.equal(tabKeyTarget("Home", 3, 5), 0);
+  assert.equal(tabKeyTarget("End", 1, 5), 4);
+  assert.equal(tabKeyTarget("Enter", 1, 5), null);
+  assert.equal(tabKeyTarget("ArrowRight", 0, 0), null);
+});
+
+test("rowKeyTarget starts in view, moves by one or a page, and stops at the ends", () => {
+  assert.equal(rowKeyTarget("ArrowDown", null, 100, 40, 13), 40); // no active row: the first in view
+  assert.equal(rowKeyTarget("ArrowUp", null, 100, 40, 13), 52); // ... or the last in view
+  assert.equal(rowKeyTarget("ArrowUp", null, 5, 0, 13), 4);
+  assert.equal(rowKeyTarget("ArrowDown", 2, 100, 0, 13), 3);
+  assert.equal(rowKeyTarget("ArrowDown", 99, 100, 0, 13), 99);
+  assert.equal(rowKeyTarget("ArrowUp", 0, 100, 0, 13), 0);
+  assert.equal(rowKeyTarget("PageDown", 90, 100, 0, 13), 99);
+  assert.equal(rowKeyTarget("PageUp", 20, 100, 0, 13), 7);
+  assert.equal(rowKeyTarget("Home", 50, 100, 0, 13), 0);
+  assert.equal(rowKeyTarget("End", 50, 100, 0, 13), 99);
+  assert.equal(rowKeyTarget("ArrowDown", null, 0, 0, 13), null);
+  assert.equal(rowKeyTarget("a", 3, 100, 0, 13), null);
+});
+
+test("scrollToShow scrolls only when the row is out of view, in scaled lists too", () => {
+  const geo = scrollGeometry(100, 300);
+  assert.equal(scrollToShow(5, 0, 13, geo), null);
+  assert.equal(scrollToShow(13, 0, 13, geo), 1 * ROW_HEIGHT);
+  assert.equal(scrollToShow(2, 10, 13, geo), 2 * ROW_HEIGHT);
+  const big = scrollGeometry(1_000_000, 300);
+  assert.equal(big.firstRow(scrollToShow(500_000, 0, 13, big)), 500_000 - 12);
+});
+
+test("stateAnnouncement says the state, the attempt and the reason", () => {
+  assert.equal(stateAnnouncement("OPEN", "", {}), "OPEN");
+  assert.equal(stateAnnouncement("CLOSED", "1000 (normal closure)", {}), "CLOSED 1000 (normal closure)");
+  assert.equal(stateAnnouncement("RECONNECTING", "1012 (service restart) restart", { retry: 2, at_ms: 0 }),
+    "RECONNECTING attempt 2 1012 (service restart) restart");
+  assert.equal(stateAnnouncement("ERROR", "connection refused"), "ERROR connection refused");
+});
+
+test("contrastRatio follows WCAG 2: 21 for black on white, alpha composited over the background", () => {
+  assert.equal(contrastRatio("#000", "#fff").toFixed(2), "21.00");
+  assert.equal(contrastRatio("#ffffff", "#ffffff"), 1);
+  assert.equal(contrastRatio("#ffffff", "#f57c00").toFixed(2), "2.70"); // the old white-on-amber pill
+  assert.equal(contrastRatio("rgba(0, 0, 0, 0.54)", "rgb(255, 255, 255)").toFixed(2), "4.59");
+  assert.deepEqual(parseColour("rgb(1 2 3 / 50%)"), [1, 2, 3, 0.5]);
+  assert.equal(parseColour("papayawhip"), null);
+  assert.throws(() => contrastRatio("papayawhip", "#fff"), /contrastRatio needs colours/);
+});
+
+test("the stylesheet's text colours meet WCAG AA on JupyterLab's Light and Dark backgrounds", () => {
+  const css = readFileSync(new URL("./widget.css", import.meta.url), "utf8");
+  const block = (selector) => css.slice(css.indexOf(`${selector} {`), css.indexOf("}", css.indexOf(`${selector} {`)));
+  const colours = (text) => Object.fromEntries([...text.matchAll(/--(wsw-[a-z-]+-text):\s*(?:var\(--[a-z0-9-]+,\s*)?(#[0-9a-f]{3,6})/gi)].map((m) => [m[1], m[2]]));
+  const light = colours(block(".wsw-root"));
+  const dark = colours(block('[data-jp-theme-light="false"] .wsw-root'));
+  assert.deepEqual(Object.keys(light).sort(), ["wsw-accent-text", "wsw-error-text", "wsw-ok-text", "wsw-warn-text"]);
+  assert.deepEqual(Object.keys(dark).sort(), Object.keys(light).sort());
+  // --jp-layout-color1 of JupyterLab Light and Dark (the fallbacks above are those themes' own values).
+  for (const [name, colour] of Object.entries(light)) assert.ok(contrastRatio(colour, "#ffffff") >= 4.5, `${name} ${colour} on white`);
+  for (const [name, colour] of Object.entries(dark)) assert.ok(contrastRatio(colour, "#212121") >= 4.5, `${name} ${colour} on #212121`);
+  for (const [muted, bg] of [["rgba(0, 0, 0, 0.54)", "#ffffff"], ["rgba(255, 255, 255, 0.54)", "#212121"]]) {
+    assert.ok(contrastRatio(muted, bg) >= 4.5, `muted ${muted} on ${bg}`); // --jp-ui-font-color2
+  }
+});
+
 // ---------------------------------------------------------------- hostile strings (issue 7, item 6)
 
 const HOSTILE = [
@@ -206,7 +275,7 @@ test("widget.js has no HTML sink: no innerHTML, outerHTML, insertAdjacentHTML, d
 
 class FakeNode {
   constructor(tag, log) {
-    this.tagName = tag; this.log = log; this.children = []; this.attributes = {}; this.listeners = {};
+    this.tagName = tag; this.log = log; this.children = []; this.attributes = {}; this.listeners = {}; this.parentNode = null;
     this.style = {}; this.dataset = {}; this.hidden = false; this.scrollTop = 0; this.scrollHeight = 0;
     const classes = new Set();
     this.classList = { add: (c) => classes.add(c), remove: (c) => classes.delete(c), toggle: (c, on) => (on ?? !classes.has(c)) ? classes.add(c) : classes.delete(c) };
@@ -220,10 +289,28 @@ class FakeNode {
   set outerHTML(_) { throw new Error("outerHTML used"); }
   insertAdjacentHTML() { throw new Error("insertAdjacentHTML used"); }
   setAttribute(name, value) { this.attributes[name] = String(value); this.log.attributes.push([name, String(value)]); }
+  removeAttribute(name) { delete this.attributes[name]; }
   addEventListener(type, listener) { (this.listeners[type] ||= []).push(listener); }
-  dispatch(type) { for (const listener of this.listeners[type] || []) listener({ currentTarget: this, key: "", preventDefault() {} }); }
-  append(...nodes) { for (const node of nodes) this.children.push(typeof node === "string" ? { text: node } : node); }
-  replaceChildren(...nodes) { this.children = []; this.append(...nodes); }
+  removeEventListener(type, listener) { this.listeners[type] = (this.listeners[type] || []).filter((l) => l !== listener); }
+  /** Dispatch an event at this node, bubbling up through its ancestors. */
+  dispatch(type, fields = {}) {
+    const event = { target: this, key: "", preventDefault() {}, ...fields };
+    for (let node = this; node; node = node.parentNode) {
+      for (const listener of node.listeners[type] || []) listener({ ...event, currentTarget: node });
+    }
+  }
+  focus() { this.log.focused = this; }
+  append(...nodes) {
+    for (const node of nodes) {
+      if (node instanceof FakeNode) { node.remove(); node.parentNode = this; }
+      this.children.push(typeof node === "string" ? { text: node } : node);
+    }
+  }
+  remove() {
+    if (this.parentNode) this.parentNode.children = this.parentNode.children.filter((c) => c !== this);
+    this.parentNode = null;
+  }
+  replaceChildren(...nodes) { for (const child of this.children) if (child instanceof FakeNode) child.parentNode = null; this.children = []; this.append(...nodes); }
   *walk() { yield this; for (const child of this.children) if (child instanceof FakeNode) yield* child.walk(); }
 }
 
@@ -237,47 +324,202 @@ function fakeDocument(log) {
   };
 }
 
-test("render() fed hundreds of hostile records creates only the widget's own elements, text as text", () => {
-  const log = { created: [], attributes: [] };
-  const strings = hostileStrings(400);
+/**
+ * Install the fake DOM and render one view against a fake model; return the handles a test
+ * needs. The fake ResizeObserver and requestAnimationFrame count what is live.
+ */
+function fakeView(traits) {
+  const log = { created: [], attributes: [], focused: null };
+  const live = { observers: new Set(), frames: new Set() };
   const resizers = [];
+  let frameId = 0;
   Object.assign(globalThis, {
     document: fakeDocument(log),
-    ResizeObserver: class { constructor(callback) { resizers.push(callback); } observe() {} },
-    requestAnimationFrame: (callback) => callback(),
+    ResizeObserver: class {
+      constructor(callback) { this.callback = callback; resizers.push(this); }
+      observe() { live.observers.add(this); }
+      disconnect() { live.observers.delete(this); }
+    },
+    requestAnimationFrame: (callback) => { callback(); return ++frameId; },
+    cancelAnimationFrame: (id) => live.frames.delete(id),
   });
   const handlers = {};
   const sent = [];
+  const model = {
+    get: (name) => traits[name],
+    on: (event, handler) => { (handlers[event] ||= new Set()).add(handler); },
+    off: (event, handler) => handlers[event] && handlers[event].delete(handler),
+    send: (content) => sent.push(content),
+  };
+  const el = new FakeNode("div", log);
+  const cleanup = widget.render({ model, el });
+  const deliver = (message, buffers = []) => { for (const handler of handlers["msg:custom"] || []) handler(message, buffers); };
+  const resize = (height) => { for (const observer of resizers) if (live.observers.has(observer)) observer.callback([{ contentRect: { height } }]); };
+  const byRole = (name) => [...el.walk()].find((node) => node.attributes["data-role"] === name);
+  return { log, live, handlers, sent, model, el, cleanup, deliver, resize, byRole };
+}
+
+function uninstallFakeDom() {
+  for (const name of ["document", "ResizeObserver", "requestAnimationFrame", "cancelAnimationFrame"]) delete globalThis[name];
+}
+
+const PLAIN_TRAITS = { state: "OPEN", reason: "", url: "ws://127.0.0.1:1/echo", subprotocol: "", tls: "", handshake: {}, frame_log: false, reconnect: {} };
+
+function textRecords(count) {
+  return Array.from({ length: count }, (_, i) => [i + 1, 0, i % 2 ? "in" : "out", "text", 7, `message ${i + 1}`, null, null]);
+}
+
+test("render() fed hundreds of hostile records creates only the widget's own elements, text as text", () => {
+  const strings = hostileStrings(400);
   const traits = { state: strings[0], reason: strings[1], url: strings[2], subprotocol: strings[3], tls: strings[4],
     handshake: { request_line: strings[5], request_headers: [[strings[6], strings[7]]], status: 403, reason: strings[8], body: strings[9] },
     frame_log: false, reconnect: {} };
-  const model = { get: (name) => traits[name], on: (event, handler) => { handlers[event] = handler; }, off() {}, send: (content) => sent.push(content) };
-  const el = new FakeNode("div", log);
-  const cleanup = widget.render({ model, el });
+  const { log, sent, el, cleanup, deliver, resize, byRole } = fakeView(traits);
   const before = log.created.length;
 
   const records = strings.map((text, i) => [i + 1, 0, ["in", "out", "event", text][i % 4], ["text", "close", "error", "open", text][i % 5],
     text.length, i % 5 === 0 ? text : null, { code: 4000, reason: text, meaning: text, message: text, url: text, [text]: text }, null]);
   const page = sent.find((content) => content.type === "page");
-  handlers["msg:custom"]({ type: "page", id: page.id, offset: 0, total: records.length, first_seq: 1, records }, []);
+  deliver({ type: "page", id: page.id, offset: 0, total: records.length, first_seq: 1, records });
   const hello = sent.find((content) => content.type === "hello");
-  handlers["msg:custom"]({ type: "hello", id: hello.id, debug: strings.slice(0, 50), stats: null, series: [] }, []);
-  handlers["msg:custom"]({ type: "error", action: "page", text: strings[10] }, []);
-  for (const callback of resizers) callback([{ contentRect: { height: ROW_HEIGHT * 500 } }]); // every row in view
+  deliver({ type: "hello", id: hello.id, debug: strings.slice(0, 50), stats: null, series: [] });
+  deliver({ type: "error", action: "page", text: strings[10] });
+  resize(ROW_HEIGHT * 500); // every row in view
   const rows = [...el.walk()].filter((node) => node.attributes["data-seq"]);
   assert.equal(rows.length, records.length);
-  rows[7].dispatch("click");
+  rows[7].children[0].dispatch("click"); // on a cell: the list's one listener finds the row
   const get = sent.find((content) => content.type === "get");
-  handlers["msg:custom"]({ type: "record", id: get.id, seq: get.seq, kind: strings[11], size: 5, text: MEGABYTE }, []);
+  assert.equal(get.seq, 8);
+  deliver({ type: "record", id: get.id, seq: get.seq, kind: strings[11], size: 5, text: MEGABYTE });
 
   const tags = new Set(log.created);
   assert.deepEqual([...tags].filter((tag) => !["div", "span", "button", "input", "select", "option", "textarea", "pre", "label", "svg", "polyline"].includes(tag)), []);
   assert.ok(log.created.length - before >= records.length * 7); // a row and six cells per record were made
-  const allowed = /^(class|data-[a-z-]+|title|aria-label|type|placeholder|tabindex|role|value|rows|spellcheck|hidden|viewBox|preserveAspectRatio|fill|vector-effect|points)$/;
+  const allowed = /^(class|data-[a-z-]+|title|aria-[a-z]+|id|for|type|placeholder|tabindex|role|value|rows|spellcheck|viewBox|preserveAspectRatio|fill|vector-effect|points)$/;
   assert.deepEqual(log.attributes.filter(([name]) => !allowed.test(name)), []); // no on*, href, src or style from data
   const shown = [...el.walk()].map((node) => node.textContent).join("\n");
   assert.ok(shown.includes("<img src=x onerror=alert(1)>") && shown.includes(strings[1])); // shown, as text
   assert.ok(shown.includes(MEGABYTE.slice(0, 1000)));
+  assert.ok(byRole("detail").textContent.startsWith("#8 "));
   cleanup();
-  for (const name of ["document", "ResizeObserver", "requestAnimationFrame"]) delete globalThis[name];
+  uninstallFakeDom();
+});
+
+test("rows are reused: scrolling a long list makes no new row nodes, and rows have no listeners of their own", () => {
+  const { log, sent, el, cleanup, deliver, resize, byRole } = fakeView(PLAIN_TRAITS);
+  resize(ROW_HEIGHT * 10);
+  const page = sent.find((content) => content.type === "page");
+  deliver({ type: "page", id: page.id, offset: 0, total: 1000, first_seq: 1, records: textRecords(1000) });
+  const rowCount = () => [...el.walk()].filter((node) => node.attributes.role === "option").length;
+  const viewport = byRole("history");
+  viewport.dispatch("scroll"); // the scroll that following the end caused (the fake DOM does not fire it)
+  viewport.scrollTop = ROW_HEIGHT * 50;
+  viewport.dispatch("scroll");
+  const shownRows = rowCount();
+  const made = log.created.length;
+  for (const top of [ROW_HEIGHT * 100, ROW_HEIGHT * 500, ROW_HEIGHT * 990, 0]) {
+    viewport.scrollTop = top;
+    viewport.dispatch("scroll");
+  }
+  assert.equal(log.created.length, made, log.created.slice(made).join(","));
+  assert.equal(rowCount(), shownRows);
+  const rows = [...el.walk()].filter((node) => node.attributes.role === "option");
+  assert.ok(rows.every((row) => Object.values(row.listeners).every((list) => list.length === 0)));
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("the history list: Down three times from the top and Enter open record 3, Escape closes it and refocuses the list", () => {
+  const { log, sent, cleanup, deliver, resize, byRole } = fakeView(PLAIN_TRAITS);
+  resize(300);
+  const page = sent.find((content) => content.type === "page");
+  deliver({ type: "page", id: page.id, offset: 0, total: 5, first_seq: 1, records: textRecords(5) });
+  const viewport = byRole("history");
+  for (let i = 0; i < 3; i++) viewport.dispatch("keydown", { key: "ArrowDown" });
+  const active = viewport.attributes["aria-activedescendant"];
+  const activeRow = [...viewport.walk()].find((node) => node.attributes.id === active);
+  assert.equal(activeRow.attributes["data-seq"], "3");
+  viewport.dispatch("keydown", { key: "Enter" });
+  const get = sent.find((content) => content.type === "get");
+  assert.equal(get.seq, 3);
+  deliver({ type: "record", id: get.id, seq: 3, kind: "text", size: 9, text: "message 3" });
+  const detail = byRole("detail");
+  assert.match(detail.textContent, /^#3 text/);
+  assert.equal(log.focused, detail);
+  detail.dispatch("keydown", { key: "Escape" });
+  assert.equal(detail.textContent, "");
+  assert.equal(log.focused, viewport);
+  assert.equal(byRole("follow").checked, false); // moving off the newest row stops following
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("tabs: arrow keys, Home and End select a tab, one tab stop, the panel shown follows", () => {
+  const { log, el, cleanup } = fakeView(PLAIN_TRAITS);
+  const tabs = [...el.walk()].filter((node) => node.attributes.role === "tab");
+  const panels = [...el.walk()].filter((node) => node.attributes.role === "tabpanel");
+  assert.equal(tabs.length, 5);
+  const selected = () => tabs.findIndex((tab) => tab.attributes["aria-selected"] === "true");
+  const check = (index) => {
+    assert.equal(selected(), index);
+    assert.deepEqual(tabs.map((tab) => tab.attributes.tabindex), tabs.map((_, i) => (i === index ? "0" : "-1")));
+    assert.deepEqual(panels.map((panel) => panel.hidden), panels.map((_, i) => i !== index));
+    assert.equal(panels[index].attributes["aria-labelledby"], tabs[index].attributes.id);
+  };
+  check(0);
+  tabs[0].dispatch("keydown", { key: "ArrowLeft" });
+  check(4);
+  assert.equal(log.focused, tabs[4]);
+  tabs[4].dispatch("keydown", { key: "ArrowRight" });
+  check(0);
+  tabs[0].dispatch("keydown", { key: "End" });
+  check(4);
+  tabs[4].dispatch("keydown", { key: "Home" });
+  check(0);
+  tabs[2].dispatch("click");
+  check(2);
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("each trait change updates only its own part; the live region says the state", () => {
+  const traits = { ...PLAIN_TRAITS, state: "CONNECTING" };
+  const { handlers, cleanup, byRole } = fakeView(traits);
+  assert.equal(byRole("announce").textContent, "CONNECTING");
+  const fire = (name, value) => { traits[name] = value; for (const handler of handlers[`change:${name}`]) handler(); };
+  const handshakeText = byRole("handshake").textContent;
+  fire("state", "OPEN");
+  assert.equal(byRole("state").textContent, "OPEN");
+  assert.equal(byRole("announce").textContent, "OPEN");
+  assert.equal(byRole("handshake").textContent, handshakeText);
+  traits.reason = "1000 (normal closure)";
+  fire("state", "CLOSED");
+  assert.equal(byRole("announce").textContent, "CLOSED 1000 (normal closure)");
+  fire("reason", "1000 (normal closure)"); // the same batch: said once
+  assert.equal(byRole("reason").textContent, "1000 (normal closure)");
+  assert.equal(byRole("ping").disabled, true);
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("50 renders and cleanups leave no observer, model handler, animation frame or pending request behind", () => {
+  const { live, handlers, sent, cleanup, deliver, resize } = fakeView(PLAIN_TRAITS);
+  cleanup();
+  const observersAfterOne = live.observers.size;
+  for (let i = 0; i < 50; i++) {
+    const view = fakeView(PLAIN_TRAITS);
+    view.resize(300);
+    const page = view.sent.find((content) => content.type === "page");
+    view.deliver({ type: "page", id: page.id, offset: 0, total: 4000, first_seq: 1, records: textRecords(4000) });
+    view.cleanup();
+    const left = Object.values(view.handlers).reduce((sum, set) => sum + set.size, 0);
+    assert.equal(left, 0);
+    assert.equal(view.live.observers.size, 0);
+    assert.equal([...view.el.walk()].length, 1); // the root left el
+    view.deliver({ type: "page", id: page.id + 1, offset: 0, total: 1, first_seq: 1, records: textRecords(1) }); // too late: ignored
+  }
+  assert.equal(observersAfterOne, 0);
+  assert.equal(Object.values(handlers).reduce((sum, set) => sum + set.size, 0), 0);
+  void sent; void deliver; void resize;
+  uninstallFakeDom();
 });

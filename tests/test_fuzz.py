@@ -429,6 +429,7 @@ def test_an_authorization_header_never_survives_masking(token, name, scheme, oth
     ),
     index=st.integers(0, 3),
 )
+@example(token="0000-KEY", style="base64url.bearer.authorization.k8s.io.{}", others=["mqtt"], index=0)
 def test_a_credential_in_a_subprotocol_never_survives_masking(token, style, others, index):
     """A token offered as a subprotocol is masked; the ordinary subprotocols beside it are kept."""
     entries = list(others)

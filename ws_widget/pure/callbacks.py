@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
+from typing import Protocol, overload
+
+# A user's function: called with the first few of an event's arguments, its result ignored.
+UserFunction = Callable[..., object]
 
 _POSITIONAL = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
 
 
-def adapt(fn: Callable | None, name: str, arguments: tuple[str, ...]) -> tuple[Callable, int] | None:
+def adapt(fn: object, name: str, arguments: tuple[str, ...]) -> tuple[UserFunction, int] | None:
     """Return ``(fn, how many of the event's arguments to pass)``, or None to clear.
 
     Raises:
@@ -35,20 +39,41 @@ def adapt(fn: Callable | None, name: str, arguments: tuple[str, ...]) -> tuple[C
     return fn, min(len(positional), len(arguments))
 
 
+class HasCallbacks(Protocol):
+    """An object with callback attributes: it keeps the adapted functions by name."""
+
+    _callbacks: dict[str, tuple[UserFunction, int] | None]
+
+
 class Callback:
-    """Descriptor for one event's user function, e.g. ``Data`` called with ``(ws, data)``."""
+    """Descriptor for one event's user function, e.g. ``Data`` called with ``(ws, data)``.
 
-    def __init__(self, *arguments: str):
+    Setting it checks the function (see :func:`adapt`); reading it gives the function or None.
+    """
+
+    def __init__(self, *arguments: str) -> None:
         self.arguments = arguments
+        self.name = ""
 
-    def __set_name__(self, owner, name: str) -> None:
+    def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
-    def __get__(self, obj, objtype=None):
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Callback: ...
+    @overload
+    def __get__(self, obj: HasCallbacks, objtype: type | None = None) -> UserFunction | None: ...
+    def __get__(
+        self, obj: HasCallbacks | None, objtype: type | None = None
+    ) -> Callback | UserFunction | None:
         if obj is None:
             return self
         slot = obj._callbacks.get(self.name)
         return slot[0] if slot else None
 
-    def __set__(self, obj, fn) -> None:
+    def __set__(self, obj: HasCallbacks, fn: object) -> None:
+        """Check and keep ``fn``, or clear the callback for None.
+
+        Raises:
+            TypeError: ``fn`` is not callable or needs more arguments than the event supplies.
+        """
         obj._callbacks[self.name] = adapt(fn, self.name, self.arguments)

@@ -75,7 +75,7 @@ class Cassette:
         return next((frame for frame in self.frames if frame.kind == CLOSE), None)
 
 
-def record(history: History, path: str | os.PathLike, connection: int = -1) -> Cassette:
+def record(history: History, path: str | os.PathLike[str], connection: int = -1) -> Cassette:
     """Write one connection of ``history`` (default: the last one) to a cassette file.
 
     Raises:
@@ -103,7 +103,7 @@ def record(history: History, path: str | os.PathLike, connection: int = -1) -> C
     return cassette
 
 
-def save(cassette: Cassette, path: str | os.PathLike) -> None:
+def save(cassette: Cassette, path: str | os.PathLike[str]) -> None:
     """Write a cassette as JSONL."""
     with open(path, "w", encoding="utf-8") as file:
         file.write(json.dumps(cassette.header, ensure_ascii=False) + "\n")
@@ -111,7 +111,7 @@ def save(cassette: Cassette, path: str | os.PathLike) -> None:
             file.write(json.dumps(_row(frame), ensure_ascii=False) + "\n")
 
 
-def load(path: str | os.PathLike) -> Cassette:
+def load(path: str | os.PathLike[str]) -> Cassette:
     """Read a cassette file, checking every line before anything is played.
 
     Raises:

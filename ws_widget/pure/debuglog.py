@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterator
 
 
 def format_line(text: str, when: float | None = None) -> str:
@@ -17,11 +18,11 @@ def format_line(text: str, when: float | None = None) -> str:
 class DebugLog:
     """The newest ``max_lines`` Debug Output lines of one object; safe from any thread."""
 
-    def __init__(self, max_lines: int = 5000):
+    def __init__(self, max_lines: int = 5000) -> None:
         self._lines: deque[str] = deque(maxlen=max_lines)
         self._partial = ""
         self._lock = threading.Lock()
-        self.listeners: list = []  # called with each new line, e.g. by the widget
+        self.listeners: list[Callable[[str], object]] = []  # called with each new line, e.g. by the widget
         self.printed = False  # set when a callback printed: its streams need a flush
 
     def log(self, text: str) -> None:
@@ -62,10 +63,12 @@ class DebugLog:
         with self._lock:
             self._lines.clear()
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over a copy of the lines, oldest first."""
         return iter(self.lines)
 
     def __len__(self) -> int:
+        """The number of lines held."""
         return len(self._lines)
 
     def __str__(self) -> str:

@@ -12,9 +12,12 @@ import binascii
 import json
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any, Literal, NoReturn, TypeVar, overload
 
 from ..exceptions import HistoryFormatError
+
+_Choice = TypeVar("_Choice", str, int)
 
 EPOCH_MAX = 32503680000.0  # 3000-01-01 in epoch seconds: later times are damage, not data
 EPOCH_SPAN = "epoch seconds from 1970 to 3000"
@@ -23,7 +26,7 @@ EPOCH_SPAN = "epoch seconds from 1970 to 3000"
 class Reader:
     """Builds the errors of one file: ``reader.fail(problem, where)`` returns the exception."""
 
-    def __init__(self, path: str | os.PathLike, advice: str):
+    def __init__(self, path: str | os.PathLike[str], advice: str) -> None:
         self.path = os.fspath(path)
         self.advice = advice
 
@@ -56,8 +59,12 @@ class Reader:
         except UnicodeDecodeError as exc:
             raise self.fail(f"not UTF-8 text (byte {exc.start}): is it the right file?") from None
 
-    def json(self, text: str, where: str = "", line: int | None = None):
-        """Parse JSON text; NaN, Infinity, deep nesting and lone surrogates are refused."""
+    def json(self, text: str, where: str = "", line: int | None = None) -> object:
+        """Parse JSON text; NaN, Infinity, deep nesting and lone surrogates are refused.
+
+        Returns:
+            The value, of a shape still to check with the ``need_`` functions.
+        """
         try:
             value = json.loads(text, parse_constant=_refuse_constant)
         except json.JSONDecodeError as exc:
@@ -81,24 +88,34 @@ class Reader:
         return value
 
 
-def _refuse_constant(name: str):
+def _refuse_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not valid JSON (only finite numbers are)")
 
 
-def kind_name(value) -> str:
+def kind_name(value: object) -> str:
     """Describe a JSON value's type for an error message: object, list, string, number..."""
-    names = {dict: "an object", list: "a list", str: "a string", bool: "true/false", type(None): "null"}
+    names: dict[type, str] = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "true/false",
+        type(None): "null",
+    }
     return names.get(type(value), "a number")
 
 
-def need_object(reader: Reader, value, what: str, where: str = "", line: int | None = None) -> dict:
+def need_object(
+    reader: Reader, value: object, what: str, where: str = "", line: int | None = None
+) -> dict[str, Any]:
     """Return ``value`` if it is a JSON object, else fail."""
     if not isinstance(value, dict):
         raise reader.fail(f"{what} must be a JSON object, not {kind_name(value)}", where, line)
     return value
 
 
-def need_field(reader: Reader, row: dict, name: str, where: str = "", line: int | None = None):
+def need_field(
+    reader: Reader, row: dict[str, Any], name: str, where: str = "", line: int | None = None
+) -> Any:
     """Return ``row[name]``, failing if it is missing."""
     if name not in row:
         raise reader.fail(f"the field {name!r} is missing", where, line)
@@ -107,7 +124,7 @@ def need_field(reader: Reader, row: dict, name: str, where: str = "", line: int 
 
 def need_number(
     reader: Reader,
-    value,
+    value: object,
     name: str,
     low: float,
     high: float,
@@ -132,7 +149,7 @@ def need_number(
 
 
 def need_int(
-    reader: Reader, value, name: str, low: int, high: int, where: str = "", line: int | None = None
+    reader: Reader, value: object, name: str, low: int, high: int, where: str = "", line: int | None = None
 ) -> int:
     """Return ``value`` if it is an integer in ``[low, high]``, else fail."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -142,16 +159,37 @@ def need_int(
     return value
 
 
-def need_choice(reader: Reader, value, name: str, allowed, where: str = "", line: int | None = None):
+def need_choice(
+    reader: Reader,
+    value: object,
+    name: str,
+    allowed: Sequence[_Choice],
+    where: str = "",
+    line: int | None = None,
+) -> _Choice:
     """Return ``value`` if it is one of ``allowed``, else fail listing them."""
-    if isinstance(value, bool) or not isinstance(value, (str, int)) or value not in allowed:
-        listed = ", ".join(json.dumps(choice) for choice in allowed)
-        raise reader.fail(f"{name} must be one of {listed}, got {_short(value)}", where, line)
-    return value
+    for choice in allowed:
+        if type(value) is type(choice) and value == choice:  # no True for 1, no 1.0 for 1
+            return choice
+    listed = ", ".join(json.dumps(choice) for choice in allowed)
+    raise reader.fail(f"{name} must be one of {listed}, got {_short(value)}", where, line)
 
 
+@overload
 def need_text(
-    reader: Reader, value, name: str, where: str = "", line: int | None = None, optional: bool = False
+    reader: Reader,
+    value: object,
+    name: str,
+    where: str = ...,
+    line: int | None = ...,
+    optional: Literal[False] = ...,
+) -> str: ...
+@overload
+def need_text(
+    reader: Reader, value: object, name: str, where: str = ..., line: int | None = ..., *, optional: bool
+) -> str | None: ...
+def need_text(
+    reader: Reader, value: object, name: str, where: str = "", line: int | None = None, optional: bool = False
 ) -> str | None:
     """Return ``value`` if it is a string (or None when ``optional``), else fail."""
     if value is None and optional:
@@ -161,31 +199,34 @@ def need_text(
     return value
 
 
-def need_base64(reader: Reader, value, name: str, where: str = "", line: int | None = None) -> bytes:
+def need_base64(reader: Reader, value: object, name: str, where: str = "", line: int | None = None) -> bytes:
     """Decode strict base64, else fail."""
-    need_text(reader, value, name, where, line)
+    text = need_text(reader, value, name, where, line)
     try:
-        return base64.b64decode(value, validate=True)
+        return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
         raise reader.fail(f"{name} is not base64 (A-Z a-z 0-9 + / with = padding)", where, line) from None
 
 
-def need_hex(reader: Reader, value, name: str, where: str = "", line: int | None = None) -> bytes:
+def need_hex(reader: Reader, value: object, name: str, where: str = "", line: int | None = None) -> bytes:
     """Decode hex, else fail."""
-    need_text(reader, value, name, where, line)
+    text = need_text(reader, value, name, where, line)
     try:
-        return bytes.fromhex(value)
+        return bytes.fromhex(text)
     except ValueError:
         raise reader.fail(f"{name} is not hex (pairs of 0-9 a-f)", where, line) from None
 
 
 # The details of a record that the widget shows, and their JSON types.
-_TEXT, _NUMBER, _FLAG = (str,), (int, float), (bool,)
-INFO_TYPES = {
-    "code": (int,),
+_TEXT: tuple[type, ...] = (str,)
+_NUMBER: tuple[type, ...] = (int, float)
+_FLAG: tuple[type, ...] = (bool,)
+_INTEGER: tuple[type, ...] = (int,)
+INFO_TYPES: dict[str, tuple[type, ...]] = {
+    "code": _INTEGER,
     "rtt": _NUMBER,
-    "length": (int,),
-    "status": (int,),
+    "length": _INTEGER,
+    "status": _INTEGER,
     "reason": _TEXT,
     "meaning": _TEXT,
     "message": _TEXT,
@@ -200,20 +241,22 @@ INFO_TYPES = {
 }
 
 
-def need_info(reader: Reader, info: dict, where: str = "", line: int | None = None) -> dict:
+def need_info(
+    reader: Reader, info: dict[str, Any], where: str = "", line: int | None = None
+) -> dict[str, Any]:
     """Return a record's details if those the widget shows (``INFO_TYPES``) have their type."""
     for key, wanted in INFO_TYPES.items():
         value = info.get(key)
         if value is None:
             continue
         if type(value) not in wanted:
-            names = {(int,): "an integer", _NUMBER: "a number", _TEXT: "a string", _FLAG: "true or false"}
+            names = {_INTEGER: "an integer", _NUMBER: "a number", _TEXT: "a string", _FLAG: "true or false"}
             raise reader.fail(f"{key} must be {names[wanted]} or null, not {kind_name(value)}", where, line)
         if isinstance(value, float) and not math.isfinite(value):
             raise reader.fail(f"{key} must be a finite number, got {value!r}", where, line)
     return info
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."

@@ -11,6 +11,8 @@ import base64
 import datetime
 import json
 import os
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .fileformat import (
     EPOCH_MAX,
@@ -32,7 +34,7 @@ _OPCODES = {TEXT: 1, BINARY: 2}
 _KNOWN_OPCODES = (1, 2, 8, 9, 10)  # text, binary; close, ping and pong are skipped
 
 
-def to_har(history: History, path: str | os.PathLike, version: str = "") -> int:
+def to_har(history: History, path: str | os.PathLike[str], version: str = "") -> int:
     """Write every connection of ``history`` as one HAR entry; return how many.
 
     Connections are delimited by their ``open`` records; messages before the first one (a
@@ -52,7 +54,7 @@ def to_har(history: History, path: str | os.PathLike, version: str = "") -> int:
     return len(entries)
 
 
-def from_har(path: str | os.PathLike) -> list[History]:
+def from_har(path: str | os.PathLike[str]) -> list[History]:
     """Read the WebSocket entries of a HAR file (e.g. saved from Chrome DevTools).
 
     Returns one history per WebSocket entry, each with an ``open`` record (URL masked, request
@@ -80,7 +82,7 @@ def from_har(path: str | os.PathLike) -> list[History]:
     return histories
 
 
-def _history(reader: Reader, entry: dict, where: str) -> History:
+def _history(reader: Reader, entry: dict[str, Any], where: str) -> History:
     """One WebSocket entry as a history, every field checked."""
     request = need_object(reader, entry.get("request", {}), "request", where)
     response = need_object(reader, entry.get("response", {}), "response", where)
@@ -131,7 +133,7 @@ def _history(reader: Reader, entry: dict, where: str) -> History:
     return history
 
 
-def _headers(reader: Reader, message: dict, name: str, where: str) -> list[tuple[str, str]]:
+def _headers(reader: Reader, message: dict[str, Any], name: str, where: str) -> list[tuple[str, str]]:
     """The ``headers`` of a request or response as pairs of strings."""
     headers = message.get("headers", [])
     if not isinstance(headers, list):
@@ -149,9 +151,10 @@ def _headers(reader: Reader, message: dict, name: str, where: str) -> list[tuple
     return pairs
 
 
-def _connections(history: History):
+def _connections(history: History) -> Iterator[tuple[Record | None, list[Record]]]:
     """Yield ``(open record or None, records)`` per connection."""
-    open_record, messages = None, []
+    open_record: Record | None = None
+    messages: list[Record] = []
     for record in history:
         if record.kind == OPEN:
             if open_record is not None or messages:
@@ -163,7 +166,7 @@ def _connections(history: History):
         yield open_record, messages
 
 
-def _entry(open_record: Record | None, records: list[Record]) -> dict:
+def _entry(open_record: Record | None, records: list[Record]) -> dict[str, Any]:
     info = open_record.info if open_record is not None and open_record.info else {}
     started = open_record.time if open_record is not None else (records[0].time if records else 0.0)
     end = next((r.time for r in records if r.kind == CLOSE), records[-1].time if records else started)
@@ -202,8 +205,9 @@ def _entry(open_record: Record | None, records: list[Record]) -> dict:
     }
 
 
-def _message(record: Record) -> dict:
-    data = base64.b64encode(record.payload).decode() if record.kind == BINARY else record.payload
+def _message(record: Record) -> dict[str, Any]:
+    payload = record.payload
+    data = base64.b64encode(payload).decode() if isinstance(payload, bytes) else payload
     return {
         "type": "send" if record.direction == OUT else "receive",
         "time": record.time,
@@ -212,12 +216,12 @@ def _message(record: Record) -> dict:
     }
 
 
-def _har_headers(pairs) -> list[dict]:
+def _har_headers(pairs: Iterable[tuple[str, str]] | None) -> list[dict[str, str]]:
     return [{"name": name, "value": value} for name, value in mask_headers(pairs or [])]
 
 
-def _parse_time(reader: Reader, text, where: str) -> float:
-    need_text(reader, text, "startedDateTime", where)
+def _parse_time(reader: Reader, value: object, where: str) -> float:
+    text = need_text(reader, value, "startedDateTime", where)
     try:
         when = datetime.datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
     except (ValueError, OverflowError, OSError):

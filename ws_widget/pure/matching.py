@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from typing import Any
+
+Pattern = str | bytes | bytearray | dict[str, Any] | list[Any] | Callable[[Any], object]
+"""What ``expect`` accepts: a regex str, bytes, a JSON subset (dict or list), or a function."""
 
 
-def matcher(pattern) -> Callable[[str | bytes], bool]:
+def matcher(pattern: Pattern) -> Callable[[str | bytes], bool]:
     """Return a test for message payloads.
 
     Args:
@@ -38,14 +42,14 @@ def matcher(pattern) -> Callable[[str | bytes], bool]:
     )
 
 
-def describe(pattern) -> str:
+def describe(pattern: Pattern) -> str:
     """A short description of a pattern for timeout messages."""
     if callable(pattern):
         return f"a message accepted by {getattr(pattern, '__name__', 'the predicate')}"
     return f"a message matching {pattern!r}"
 
 
-def json_contains(value, expected) -> bool:
+def json_contains(value: object, expected: object) -> bool:
     """Tell whether ``value`` contains ``expected``: dicts by subset, lists element by element."""
     if isinstance(expected, dict):
         return isinstance(value, dict) and all(
@@ -63,7 +67,7 @@ def json_contains(value, expected) -> bool:
 _NOT_JSON = object()
 
 
-def _parse(payload):
+def _parse(payload: str | bytes) -> object:
     try:
         return json.loads(payload)
     except (ValueError, TypeError):

@@ -1,4 +1,8 @@
-"""Checking what users send: message payloads, close codes and reasons, ping payloads."""
+"""Checking what users send: message payloads, close codes and reasons, ping payloads.
+
+Each check takes any value (users' values arrive unchecked) and returns the checked type,
+or raises a TypeError or ValueError that says what was wrong and what to do.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,12 @@ import base64
 import binascii
 import json
 import re
+from typing import NoReturn
 
 from .closecodes import APPLICATION_SPAN, may_send
 
 
-def encode_message(message, is_binary: bool = False) -> str | bytes:
+def encode_message(message: object, is_binary: bool = False) -> str | bytes:
     """Return the payload for a text frame (str) or a binary frame (bytes).
 
     Raises:
@@ -49,7 +54,7 @@ def encode_message(message, is_binary: bool = False) -> str | bytes:
     )
 
 
-def encode_any(data) -> str | bytes:
+def encode_any(data: object) -> str | bytes:
     """Like :func:`encode_message`, but dicts and lists go as JSON text and bytes as binary.
 
     Raises:
@@ -65,7 +70,7 @@ def encode_any(data) -> str | bytes:
     return encode_message(data, False)
 
 
-def check_close(code, reason) -> tuple[int, str]:
+def check_close(code: object, reason: object) -> tuple[int, str]:
     """Return a valid close code and reason.
 
     Raises:
@@ -89,7 +94,7 @@ def check_close(code, reason) -> tuple[int, str]:
     return code, reason
 
 
-def check_ping_payload(payload) -> bytes | None:
+def check_ping_payload(payload: object) -> bytes | None:
     """Return a ping payload as bytes (at most 125), or None for a random one.
 
     Raises:
@@ -147,5 +152,5 @@ def parse_composed(text: str, mode: str = "text") -> str | bytes:
     raise ValueError(f"mode must be one of {', '.join(COMPOSER_MODES)}, got {mode!r}")
 
 
-def _reject_constant(name: str):
+def _reject_constant(name: str) -> NoReturn:
     raise json.JSONDecodeError(f"{name} is not valid JSON (use null or a number)", name, 0)

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import os
 import ssl
+from typing import Any, Final
 
-_UNSET = object()
+
+class _Unset(enum.Enum):
+    """The marker of an option not given (``user_agent``: websockets' own header)."""
+
+    UNSET = "unset"
+
+
+_UNSET: Final = _Unset.UNSET
+PemPath = str | os.PathLike[str]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,7 +35,12 @@ class ReconnectPolicy:
     jitter: float = 0.5
     max_attempts: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
+        """Check the fields.
+
+        Raises:
+            ValueError: a field out of range; the message names it.
+        """
         for name in ("initial", "max_delay"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
@@ -74,8 +89,8 @@ class Options:
     """
 
     verify: bool | ssl.SSLContext = True
-    ca: str | os.PathLike | None = None
-    client_cert: str | os.PathLike | tuple | None = None
+    ca: PemPath | None = None
+    client_cert: PemPath | tuple[PemPath, PemPath] | None = None
     ping_interval: float | None = 20.0
     ping_timeout: float | None = 20.0
     open_timeout: float | None = 10.0
@@ -83,12 +98,18 @@ class Options:
     max_size: int | None = 2**20 * 16
     compression: str | None = "deflate"
     origin: str | None = None
-    user_agent: object = _UNSET
+    user_agent: str | _Unset | None = _UNSET
     proxy: bool | str | None = True
     frame_log: bool = False
     reconnect: bool | ReconnectPolicy = False
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
+        """Check the options.
+
+        Raises:
+            TypeError: an option of the wrong type; the message names it.
+            ValueError: an option out of range, or a PEM file that does not exist.
+        """
         if not isinstance(self.verify, (bool, ssl.SSLContext)):
             raise TypeError(f"verify must be True, False or an ssl.SSLContext, got {self.verify!r}")
         for name in ("ping_interval", "ping_timeout", "open_timeout", "close_timeout"):
@@ -119,7 +140,7 @@ class Options:
             raise TypeError(f"proxy must be True, None or a proxy URL, got {self.proxy!r}")
 
     @classmethod
-    def from_kwargs(cls, kwargs: dict) -> Options:
+    def from_kwargs(cls, kwargs: dict[str, Any]) -> Options:
         """Build options from keyword arguments, naming any that is unknown.
 
         Raises:
@@ -157,9 +178,9 @@ class Options:
             context.load_cert_chain(cert, key)
         return context
 
-    def connect_kwargs(self, secure: bool) -> dict:
+    def connect_kwargs(self, secure: bool) -> dict[str, Any]:
         """Keyword arguments for ``websockets.asyncio.client.connect``."""
-        kwargs = {
+        kwargs: dict[str, Any] = {
             "ping_interval": self.ping_interval,
             "ping_timeout": self.ping_timeout,
             "open_timeout": self.open_timeout,

@@ -75,8 +75,9 @@ def mask_subprotocols(value: str) -> str:
             mask_next = False
         elif not _CREDENTIAL_HINT.search(word):
             entries.append(word)
-        elif is_secret_name(word) or word.lower() in ("bearer", "authorization"):
-            entries.append(word)  # only a name: the credential is the next entry
+        elif "." not in word and (is_secret_name(word) or word.lower() in ("bearer", "authorization")):
+            entries.append(word)  # only a name: the credential is the next entry (a dotted
+            # entry is a prefixed credential, even when the credential ends like a name: "-KEY")
             mask_next = True
         else:
             entries.append(_mask_entry(word))
@@ -111,7 +112,7 @@ def mask_url(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, path, query, fragment))
 
 
-def _mask_parameters(text: str, separator: re.Pattern) -> str:
+def _mask_parameters(text: str, separator: re.Pattern[str]) -> str:
     if "=" not in text:
         return text
     return "".join(_mask_piece(piece) for piece in separator.split(text))
@@ -124,5 +125,5 @@ def _mask_piece(piece: str) -> str:
     return piece
 
 
-def _mask_path_parameter(match: re.Match) -> str:
+def _mask_path_parameter(match: re.Match[str]) -> str:
     return f";{match.group(1)}={MASK}" if is_secret_name(match.group(1)) else match.group(0)

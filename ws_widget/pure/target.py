@@ -1,4 +1,8 @@
-"""Where to connect: checking the seed's ``Connect`` arguments and building the URL."""
+"""Where to connect: checking the seed's ``Connect`` arguments and building the URL.
+
+The checks take any value (users' values arrive unchecked) and return the checked type, or
+raise a TypeError or ValueError that names the argument, what was wrong and what to do.
+"""
 
 from __future__ import annotations
 
@@ -39,7 +43,14 @@ class Target:
         return mask_headers(self.headers)
 
 
-def build_target(protocol, host, url="/", port=None, sub_protocol=None, headers=None) -> Target:
+def build_target(
+    protocol: object,
+    host: object,
+    url: object = "/",
+    port: object = None,
+    sub_protocol: object = None,
+    headers: object = None,
+) -> Target:
     """Check the seed's ``Connect`` arguments and build a :class:`Target`.
 
     Raises:
@@ -54,7 +65,7 @@ def build_target(protocol, host, url="/", port=None, sub_protocol=None, headers=
     return Target(f"{scheme}://{netloc}{path}", check_headers(headers), check_subprotocols(sub_protocol))
 
 
-def target_from_url(url, sub_protocol=None, headers=None) -> Target:
+def target_from_url(url: object, sub_protocol: object = None, headers: object = None) -> Target:
     """Check a full ``ws://`` or ``wss://`` URL and build a :class:`Target`.
 
     Raises:
@@ -81,14 +92,14 @@ def target_from_url(url, sub_protocol=None, headers=None) -> Target:
     return target
 
 
-def check_protocol(protocol) -> str:
+def check_protocol(protocol: object) -> str:
     """Return ``"ws"`` or ``"wss"``, or raise naming what is accepted."""
     if not isinstance(protocol, str) or protocol.lower().rstrip(":/") not in DEFAULT_PORTS:
         raise ValueError(f"protocol must be 'ws' or 'wss', got {protocol!r}")
     return protocol.lower().rstrip(":/")
 
 
-def check_host(host) -> str:
+def check_host(host: object) -> str:
     """Return the host as it goes into a URL (IPv6 literals in brackets)."""
     if not isinstance(host, str):
         raise TypeError(f"host must be a str such as '127.0.0.1' or 'core.local', got {_kind(host)}")
@@ -110,7 +121,7 @@ def check_host(host) -> str:
     return host
 
 
-def check_port(port, scheme: str) -> int:
+def check_port(port: object, scheme: str) -> int:
     """Return the port as an int in 1..65535; None means the scheme's default."""
     if port is None:
         return DEFAULT_PORTS[scheme]
@@ -123,7 +134,7 @@ def check_port(port, scheme: str) -> int:
     return port
 
 
-def check_path(url) -> str:
+def check_path(url: object) -> str:
     """Return the resource path with its query; an empty path means ``/``."""
     if url is None:
         return "/"
@@ -141,7 +152,7 @@ def check_path(url) -> str:
     return url if url.startswith("/") else "/" + url
 
 
-def check_headers(headers) -> tuple[tuple[str, str], ...]:
+def check_headers(headers: object) -> tuple[tuple[str, str], ...]:
     """Return headers as name/value pairs after checking them against HTTP's rules."""
     if headers is None:
         return ()
@@ -173,7 +184,7 @@ def check_headers(headers) -> tuple[tuple[str, str], ...]:
     return tuple(checked)
 
 
-def check_subprotocols(sub_protocol) -> tuple[str, ...]:
+def check_subprotocols(sub_protocol: object) -> tuple[str, ...]:
     """Return the offered subprotocols from None, a str or a list of str."""
     if sub_protocol is None or sub_protocol == "":
         return ()
@@ -186,5 +197,5 @@ def check_subprotocols(sub_protocol) -> tuple[str, ...]:
     return tuple(offered)
 
 
-def _kind(value) -> str:
+def _kind(value: object) -> str:
     return f"{value!r} ({type(value).__name__})"

@@ -2,22 +2,10 @@
 
     from ws_widget import WebSocket, Timer, connect
 
-Modules, in the order imports flow (each imports only those above it):
-
-- pure logic: ``exceptions``, ``fileformat`` (checking files read back), ``redact`` (masking
-  secrets), ``target`` (checking Connect's arguments), ``options`` (keyword options, TLS),
-  ``messages`` (payloads, close codes), ``callbacks`` (the seed's callback attributes),
-  ``explain`` (one human line per failure), ``history`` (records, pandas/JSONL/Parquet),
-  ``debuglog`` (Q-SYS Debug Output lines), ``browse`` (history pages for the widget),
-  ``matching`` (what ``expect`` matches), ``har`` (Chrome's HAR layout), ``cassette``
-  (recorded connections);
-- the I/O core: ``ioloop`` (the one background event loop), ``events`` (the threads that run
-  user callbacks, a lane per socket), ``framelog`` (the frame log), ``connection``
-  (websockets' client connection as ws_widget changes it), ``core`` (connection attempts on
-  the I/O loop);
-- the faces: ``websocket`` (seed and Pythonic API), ``timer``, ``widget`` (anywidget front
-  end), ``replay`` (cassettes played by a local server), ``magics`` (``%load_ext ws_widget``);
-  ``demo`` is a separate local server for notebooks and tests.
+The package is layered: ``exceptions`` <- ``pure`` (logic: no threads, loops or sockets) <-
+``core`` (the I/O core) <- ``faces`` (what users touch); ``demo`` is a separate local server.
+docs/design.md draws the layers and says what each module holds; the layer rule is checked by
+import-linter (``make check``) and by tests/test_layers.py. The public API is ``__all__``.
 """
 
 from websockets.protocol import State

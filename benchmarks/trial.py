@@ -82,7 +82,7 @@ async def _raw_ingest(url: str, n: int) -> tuple[float, float, float]:
     count = 0
     first = window = last = 0.0
     async with connect(url, max_size=None) as ws:
-        async for message in ws:
+        async for _message in ws:
             count += 1
             if count == 1:
                 first = time.monotonic()

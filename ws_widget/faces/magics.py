@@ -14,10 +14,12 @@ Header values are sent but never printed, not even in error messages.
 from __future__ import annotations
 
 import argparse
+import itertools
 import keyword
 import math
 import re
 import shlex
+from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
@@ -30,6 +32,9 @@ from ..pure.closecodes import close_code_name
 from ..pure.messages import parse_composed
 from ..pure.redact import MASK, mask_subprotocols
 from .websocket import WebSocket, connect
+
+if TYPE_CHECKING:
+    from IPython.core.interactiveshell import InteractiveShell
 
 DEFAULT_NAME = "ws"
 DEMO_NAME = "demo_server"
@@ -56,10 +61,16 @@ def _seconds_or_off(text: str) -> float | None:
 class WebSocketMagics(Magics):
     """The ``%ws`` magics; they remember the last socket ``%ws`` opened as the default target."""
 
-    def __init__(self, shell=None):
+    def __init__(self, shell: InteractiveShell | None = None) -> None:
         super().__init__(shell)
         self._opened: dict[str, WebSocket] = {}  # the socket %ws last bound to each name
         self._last: tuple[str, WebSocket] | None = None
+
+    @property
+    def _namespace(self) -> dict[str, Any]:
+        """The user's namespace, where ``%ws`` binds names and looks sockets up."""
+        assert self.shell is not None  # register() gives the magics their shell
+        return self.shell.user_ns
 
     @magic_arguments()
     @argument("url", help="the ws:// or wss:// URL to connect to")
@@ -90,7 +101,7 @@ class WebSocketMagics(Magics):
     )
     @argument("--no-display", action="store_true", help="do not show the widget")
     @line_magic
-    def ws(self, line):
+    def ws(self, line: str) -> None:
         """Open a WebSocket in the background, bind it to a name and show its widget.
 
         The cell does not wait for the connection: messages sent meanwhile are queued, and a
@@ -114,7 +125,7 @@ class WebSocketMagics(Magics):
         args = _parse(self.ws, argv, "%ws")
         name = _check_name(args.name)
         headers = _parse_headers(args.header)
-        options = {"verify": False} if args.insecure else {}
+        options: dict[str, Any] = {"verify": False} if args.insecure else {}
         if args.ca:
             options["ca"] = args.ca
         if args.ping_interval is not _KEEP_DEFAULT:
@@ -132,12 +143,12 @@ class WebSocketMagics(Magics):
         previous = self._opened.get(name)
         replaced = (
             previous is not None
-            and self.shell.user_ns.get(name) is previous
             and previous.state is not State.CLOSED
+            and self._namespace.get(name) is previous
         )
-        if replaced:
+        if previous is not None and replaced:
             previous.Close(1000, "replaced by %ws")
-        self.shell.user_ns[name] = ws
+        self._namespace[name] = ws
         self._opened[name] = ws
         self._last = (name, ws)
         print(_connecting_line(name, ws, args, headers, replaced))
@@ -169,7 +180,7 @@ class WebSocketMagics(Magics):
     )
     @no_var_expand
     @line_cell_magic
-    def ws_send(self, line, cell=None):
+    def ws_send(self, line: str, cell: str | None = None) -> None:
         """Send a text, JSON or binary message; ``%%ws_send`` sends the cell body.
 
         The message is sent as typed: no ``$variable`` expansion (send Python values with
@@ -206,7 +217,7 @@ class WebSocketMagics(Magics):
             payload = parse_composed(text, args.mode)
         except ValueError as exc:
             raise UsageError(f"{magic}: {exc}") from None
-        if args.mode == "json":
+        if isinstance(payload, str) and args.mode == "json":
             payload = _compact_json(payload)
         try:
             ws.send(payload)
@@ -218,7 +229,7 @@ class WebSocketMagics(Magics):
     @argument("--code", type=int, default=1000, help="the close code (default 1000)")
     @argument("--reason", default="", help="the close reason, quoted if it has spaces")
     @line_magic
-    def ws_close(self, line):
+    def ws_close(self, line: str) -> None:
         """Close a socket and wait for the closing handshake (at most its close timeout).
 
         Example::
@@ -242,7 +253,7 @@ class WebSocketMagics(Magics):
     @magic_arguments()
     @argument("--tls", action="store_true", help="serve wss:// with a certificate made now")
     @line_magic
-    def ws_demo(self, line):
+    def ws_demo(self, line: str) -> None:
         """Start the built-in demo server on loopback, bind it to ``demo_server`` and print its URLs.
 
         Endpoints: ``/echo``, ``/telemetry``, ``/close``, ``/qrc`` and ``/qrc-public-api/v0``.
@@ -258,9 +269,9 @@ class WebSocketMagics(Magics):
 
         try:
             server = demo.start(tls=args.tls)
-        except (OSError, RuntimeError) as exc:
+        except (OSError, RuntimeError, ImportError) as exc:  # ImportError: --tls without cryptography
             raise UsageError(f"%ws_demo: {exc}") from None
-        self.shell.user_ns[DEMO_NAME] = server
+        self._namespace[DEMO_NAME] = server
         lines = [f"{DEMO_NAME}: the demo server at {server.url}"]
         lines += [f"  {path:<20} {url}" for path, url in server.endpoints.items()]
         example = f"%ws {server.url_for('/echo')}"
@@ -276,24 +287,24 @@ class WebSocketMagics(Magics):
             if self._last is None:
                 raise UsageError(f"{magic}: no socket yet: open one with %ws URL, or pass --name NAME")
             return self._last
-        value = self.shell.user_ns.get(name)
+        value = self._namespace.get(name)
         if isinstance(value, WebSocket):
             return name, value
         known = sorted(
             key
-            for key, item in self.shell.user_ns.items()
+            for key, item in self._namespace.items()
             if isinstance(item, WebSocket) and not key.startswith("_")
         )
         hint = f"the sockets are {', '.join(known)}" if known else f"open one with %ws URL --name {name}"
         raise UsageError(f"{magic}: no WebSocket named {name!r}: {hint}")
 
 
-def register(shell) -> None:
+def register(shell: InteractiveShell) -> None:
     """Register the magics with ``shell`` (what ``%load_ext ws_widget`` does)."""
     shell.register_magics(WebSocketMagics)
 
 
-def unregister(shell) -> None:
+def unregister(shell: InteractiveShell) -> None:
     """Remove the magics from ``shell`` again; open connections stay open."""
     manager = shell.magics_manager
     for kind, names in WebSocketMagics.magics.items():
@@ -310,8 +321,8 @@ def _split(line: str, magic: str) -> list[str]:
         raise UsageError(f"{magic}: cannot split the line into words: {exc}") from None
 
 
-def _parse(method, argv: list[str], magic: str) -> argparse.Namespace:
-    """Parse ``argv`` with the parser ``magic_arguments`` built for ``method``."""
+def _parse(method: Any, argv: list[str], magic: str) -> argparse.Namespace:
+    """Parse ``argv`` with the parser ``magic_arguments`` built for ``method`` (its ``.parser``)."""
     parser = method.parser
     parser.allow_abbrev = False  # whole option names only, as _split_send_line and the masking expect
     try:
@@ -353,7 +364,7 @@ def _check_name(name: str) -> str:
 
 def _parse_headers(values: list[str]) -> list[tuple[str, str]]:
     """Turn ``--header 'Name: value'`` words into pairs; errors name the header, never its value."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for number, text in enumerate(values, 1):
         name, colon, value = text.partition(":")
         name, value = name.strip(), value.strip()
@@ -374,7 +385,7 @@ def _parse_headers(values: list[str]) -> list[tuple[str, str]]:
 
 def _check_header_quoting(argv: list[str]) -> None:
     """Catch ``--header Name: value`` written without quotes, before it splits into words."""
-    for word, following in zip(argv, argv[1:]):
+    for word, following in itertools.pairwise(argv):
         if _is_header_option(word) and following.endswith(":"):
             hint = f"--header '{following} ...'"
             raise UsageError(f"%ws: quote the whole header, so that it stays one word: {hint}")
@@ -388,7 +399,7 @@ def _is_header_option(word: str) -> bool:
 def _mask_header_words(text: str, argv: list[str]) -> str:
     """Mask in ``text`` every word that may be a header value: the value of each ``--header``
     argument and, in case it was not quoted, the words after it or after a bare ``Name:``."""
-    secrets = []
+    secrets: list[str] = []
     collecting = False
     for word in argv:
         if word.startswith("-"):
@@ -406,7 +417,9 @@ def _mask_header_words(text: str, argv: list[str]) -> str:
     return text
 
 
-def _connecting_line(name: str, ws: WebSocket, args, headers, replaced: bool) -> str:
+def _connecting_line(
+    name: str, ws: WebSocket, args: argparse.Namespace, headers: list[tuple[str, str]], replaced: bool
+) -> str:
     """One line saying which name was bound and where it connects; header names only."""
     details = []
     if args.subprotocol:

@@ -70,6 +70,7 @@ json_values = st.recursive(
 @FUZZ
 @given(text=any_text, mode=st.one_of(st.sampled_from(COMPOSER_MODES), st.text(max_size=8)))
 def test_parse_composed_raises_only_value_or_type_error(text, mode):
+    """Any typed text is a payload of its mode or a ValueError with a message."""
     try:
         result = parse_composed(text, mode)
     except ValueError as exc:
@@ -91,6 +92,7 @@ def test_parse_composed_raises_only_value_or_type_error(text, mode):
     mode=st.sampled_from(COMPOSER_MODES),
 )
 def test_parse_composed_refuses_non_str(value, mode):
+    """What is not a str is refused with a TypeError naming it."""
     with pytest.raises(TypeError, match="text must be a str"):
         parse_composed(value, mode)
 
@@ -113,6 +115,7 @@ def _hex_styles(data: bytes):
 @FUZZ
 @given(data=st.binary(max_size=300).flatmap(lambda data: st.tuples(st.just(data), _hex_styles(data))))
 def test_hex_of_random_bytes_round_trips(data):
+    """Bytes written as hex in any accepted style parse back to the same bytes."""
     data, written = data
     assert parse_composed(written, "hex") == data
 
@@ -120,6 +123,7 @@ def test_hex_of_random_bytes_round_trips(data):
 @FUZZ
 @given(data=st.binary(max_size=300), wrapped=st.booleans(), spaces=st.integers(0, 5))
 def test_base64_of_random_bytes_round_trips(data, wrapped, spaces):
+    """Bytes written as base64, wrapped or padded with blanks, parse back to the same bytes."""
     written = (base64.encodebytes(data) if wrapped else base64.b64encode(data)).decode()
     written = (" " * spaces) + written + ("\n" * spaces)
     assert parse_composed(written, "base64") == data
@@ -128,6 +132,7 @@ def test_base64_of_random_bytes_round_trips(data, wrapped, spaces):
 @FUZZ
 @given(value=json_values, ensure_ascii=st.booleans(), indent=st.sampled_from([None, 0, 2, "\t"]))
 def test_valid_json_is_accepted_unchanged(value, ensure_ascii, indent):
+    """Valid JSON is sent as typed, the same string."""
     text = json.dumps(value, ensure_ascii=ensure_ascii, indent=indent)
     assert parse_composed(text, "json") is text
 
@@ -135,6 +140,7 @@ def test_valid_json_is_accepted_unchanged(value, ensure_ascii, indent):
 @FUZZ
 @given(constant=st.sampled_from(["NaN", "Infinity", "-Infinity"]), value=json_values)
 def test_json_constants_outside_the_standard_are_refused(constant, value):
+    """NaN, Infinity and -Infinity are refused as not valid JSON."""
     with pytest.raises(ValueError, match="not valid JSON"):
         parse_composed(f"[{json.dumps(value)}, {constant}]", "json")
 
@@ -168,6 +174,7 @@ def test_what_write_accepts_can_go_on_the_wire(text, is_binary):
 
 
 def test_a_lone_surrogate_is_refused_and_the_connection_stays_open(server):
+    """Write refuses a lone surrogate with a ValueError; the connection stays open and clean."""
     ws = connect(server.url("/echo"))
     errors = []
     ws.Error = lambda ws, err: errors.append(err)
@@ -224,6 +231,7 @@ _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
 @FUZZ
 @given(protocol=protocols, host=hosts, url=paths, port=ports, sub_protocol=subprotocols, headers=headers)
 def test_build_target_raises_only_value_or_type_error(protocol, host, url, port, sub_protocol, headers):
+    """Any Connect arguments build a target safe for the wire or raise a ValueError or TypeError."""
     try:
         target = build_target(protocol, host, url, port, sub_protocol, headers)
     except (ValueError, TypeError) as exc:
@@ -247,6 +255,7 @@ def test_build_target_raises_only_value_or_type_error(protocol, host, url, port,
     secret=st.text(alphabet=string.ascii_letters + string.digits, min_size=8, max_size=20),
 )
 def test_header_injection_is_refused_without_echoing_secrets(name, before, bad, secret):
+    """A header value with CR, LF, NUL or non-ASCII is refused; a secret one is not quoted."""
     value = f"{before}{bad}{secret}"
     with pytest.raises(ValueError, match="CR, LF, NUL or non-ASCII") as refused:
         build_target("ws", "127.0.0.1", "/", 8765, None, {name: value})
@@ -282,6 +291,7 @@ def test_an_accepted_host_is_the_host_connected_to(host, port):
 @given(path=st.text(alphabet=string.ascii_letters + "".join(map(chr, range(32))) + "\x7f/?=&"))
 @example(path="/a\x00b")
 def test_an_accepted_path_has_no_control_characters_on_the_wire(path):
+    """An accepted path reaches the request line as printable ASCII only."""
     try:
         target = build_target("ws", "127.0.0.1", path, 8765)
     except ValueError:
@@ -383,6 +393,7 @@ def test_a_token_in_the_fragment_or_a_path_parameter_never_survives_masking(
 @FUZZ
 @given(token=tokens, user=st.text(alphabet=string.ascii_lowercase, min_size=1, max_size=8))
 def test_a_password_in_the_url_never_survives_masking(token, user):
+    """The password of user:password@ in a URL is masked, the user kept."""
     encoded = quote(token, safe="")
     assert mask_url(f"wss://{user}:{encoded}@device.local/api") == f"wss://{user}:{MASK}@device.local/api"
 
@@ -412,6 +423,7 @@ def test_a_password_in_the_url_never_survives_masking(token, user):
     index=st.integers(0, 4),
 )
 def test_an_authorization_header_never_survives_masking(token, name, scheme, others, index):
+    """Secret headers are masked whole; the others are kept as they are."""
     pairs = list(others)
     pairs.insert(min(index, len(pairs)), (name, scheme + token))
     masked = mask_headers(pairs)
@@ -449,6 +461,7 @@ def test_a_credential_in_a_subprotocol_never_survives_masking(token, style, othe
 @FUZZ
 @given(text=any_text)
 def test_mask_url_of_any_text_raises_only_value_error(text):
+    """mask_url of any text returns a str or raises a ValueError."""
     try:
         assert isinstance(mask_url(text), str)
     except ValueError:
@@ -481,6 +494,7 @@ records = st.builds(
 @FUZZ
 @given(batch=st.lists(records, max_size=20), start=st.lists(st.binary(max_size=5), max_size=3))
 def test_encode_records_of_random_records(batch, start):
+    """Wire rows keep each record's fields, previews cut to the row limits, binary in buffers."""
     buffers = list(start)
     rows, returned = encode_records(batch, buffers)
     assert returned is buffers and len(rows) == len(batch)
@@ -511,6 +525,7 @@ def test_encode_records_of_random_records(batch, start):
     batch=st.lists(records, max_size=10),
 )
 def test_record_filter_on_random_records(text, regex, direction, kind_group, batch):
+    """A filter is built from valid arguments only; it answers a bool and finds a plain substring."""
     valid_regex = True
     if regex and text:
         try:
@@ -553,6 +568,7 @@ def test_record_filter_on_random_records(text, regex, direction, kind_group, bat
     regex=st.booleans(),
 )
 def test_browser_pages_of_a_random_history(batch, max_records, offset, count, text, regex):
+    """Any page request of any history answers within bounds, as JSON."""
     history = History(max_records=max_records)
     for direction, kind, payload in batch:
         history.add(direction, kind, payload, len(payload) if payload else 0)

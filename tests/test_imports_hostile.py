@@ -344,6 +344,7 @@ def only_the_documented_error(call, path):
 def test_from_jsonl_of_random_json_loads_or_raises_the_documented_error(
     tmp_path_factory, value, field, replace
 ):
+    """A line of random JSON loads or raises HistoryFormatError; what loads can be written again."""
     row = dict(GOOD_RECORD)
     if replace:
         row[field] = value
@@ -376,6 +377,7 @@ def test_from_jsonl_of_random_json_loads_or_raises_the_documented_error(
     ),
 )
 def test_from_har_of_random_json_loads_or_raises_the_documented_error(tmp_path_factory, value, place):
+    """Random JSON anywhere in a HAR file loads or raises HistoryFormatError."""
     document = har([{"type": "receive", "time": 1767225600.2, "opcode": 2, "data": "AQI="}])
     entry = document["log"]["entries"][0]
     message = entry["_webSocketMessages"][0]
@@ -404,6 +406,7 @@ def test_from_har_of_random_json_loads_or_raises_the_documented_error(tmp_path_f
 @FUZZ
 @given(value=json_values, field=st.sampled_from(["t", "direction", "kind", "data", "base64", "info", "row"]))
 def test_load_cassette_of_random_json_loads_or_raises_the_documented_error(tmp_path_factory, value, field):
+    """Random JSON in a cassette frame loads or raises HistoryFormatError."""
     frame = dict(GOOD_FRAME)
     if field == "row":
         frame = value

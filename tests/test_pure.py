@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
 
 import pytest
+from websockets.frames import Opcode
 
+from ws_widget.pure import closecodes, kinds
 from ws_widget.pure.callbacks import adapt
 from ws_widget.pure.debuglog import DebugLog, format_line
 from ws_widget.pure.history import History
@@ -367,3 +370,71 @@ class TestOptions:
         context = Options(verify=False).ssl_context()
         assert context.verify_mode == ssl.CERT_NONE and not context.check_hostname
         assert Options().ssl_context().verify_mode == ssl.CERT_REQUIRED
+
+
+class TestKinds:
+    def test_frame_kinds_are_websockets_opcode_names(self):
+        """The frame log's kinds are exactly the names websockets gives opcodes."""
+        assert tuple(opcode.name for opcode in Opcode) == kinds.FRAME_KINDS
+
+    def test_every_pair_has_one_byte_code(self):
+        """Every (direction, kind) has a distinct code that fits the history's byte column."""
+        assert len(kinds.PAIRS) == len(kinds.DIRECTIONS) * len(kinds.KINDS) <= 256
+        assert all(kinds.PAIRS[code] == pair for pair, code in kinds.CODES.items())
+        assert kinds.PAIRS[kinds.IN_TEXT] == (IN, TEXT) and kinds.PAIRS[kinds.IN_BINARY] == (IN, "binary")
+
+    def test_a_frame_log_record_round_trips_through_the_store(self):
+        """A frame-log kind is stored and read back like a history kind."""
+        history = History()
+        history.add(OUT, "PING", b"\x01", 1, {"fin": True})
+        assert (history[1].direction, history[1].kind, history[1].is_message) == (OUT, "PING", False)
+
+    def test_text_payload_kinds_are_record_kinds(self):
+        """Only history kinds carry text payloads; messages are text and binary."""
+        assert kinds.TEXT_PAYLOAD_KINDS.issubset(kinds.RECORD_KINDS)
+        assert kinds.MESSAGE_KINDS == (TEXT, "binary")
+
+
+class TestCloseCodes:
+    def test_ranges_cover_every_code_without_gap(self):
+        """The ranges run from 0 to 4999 in order, each starting where the last ended."""
+        ranges = closecodes.CLOSE_CODE_RANGES
+        assert ranges[0].first == 0 and ranges[-1].last == closecodes.LAST_CLOSE_CODE == 4999
+        assert all(after.first == before.last + 1 for before, after in itertools.pairwise(ranges))
+
+    @pytest.mark.parametrize(
+        "code, name",
+        [
+            (999, "not used"),
+            (1004, "reserved"),
+            (2999, "reserved"),
+            (3000, "registered"),
+            (3999, "registered"),
+            (4000, "private use"),
+            (4999, "private use"),
+            (5000, "invalid"),
+            (-1, "invalid"),
+            (1001, "going away"),
+        ],
+    )
+    def test_names_come_from_the_ranges(self, code, name):
+        """A code without a name of its own is named after its range; past 4999 it is invalid."""
+        assert closecodes.close_code_name(code) == name
+
+    def test_explanations_name_their_range(self):
+        """Explanations of range codes quote the range; invalid codes say where codes end."""
+        assert closecodes.explain_close_code(1004).endswith("(1000-1015)")
+        assert closecodes.explain_close_code(2000).endswith("(1016-2999)")
+        assert closecodes.explain_close_code(-5) == "invalid: close codes are 0-4999"
+
+    def test_what_may_be_sent_is_what_check_close_accepts(self):
+        """may_send and check_close agree on every code from -1 to 5000."""
+        for code in range(-1, 5001):
+            try:
+                check_close(code, "")
+            except ValueError:
+                accepted = False
+            else:
+                accepted = True
+            assert accepted == closecodes.may_send(code), code
+        assert closecodes.APPLICATION_SPAN == "3000-4999"

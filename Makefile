@@ -42,11 +42,11 @@ test-fast: setup
 # Every step runs, so one report shows every failure; the target fails if any step failed.
 check: $(STAMP)
 	@status=0; \
-	echo "== ruff check"; $(VENV)/bin/ruff check $(LINTED) || status=1; \
+	echo "== ruff check"; $(VENV)/bin/ruff check --output-format concise $(LINTED) || status=1; \
 	echo "== ruff format --check"; $(VENV)/bin/ruff format --check $(LINTED) || status=1; \
 	echo "== mypy"; $(VENV)/bin/mypy || status=1; \
 	echo "== lint-imports"; $(VENV)/bin/lint-imports --no-cache --no-logo || status=1; \
-	echo "== node --test js/"; node --test js/ || status=1; \
+	echo "== node --test js/"; node --test --test-reporter=dot js/ || status=1; \
 	exit $$status
 
 format: $(STAMP)

@@ -8,6 +8,7 @@ from typing import Any
 from websockets.frames import Frame, Opcode
 
 from .closecodes import close_code_name
+from .kinds import OUT
 
 FRAME_PAYLOAD_KEPT = 64
 """Bytes of each frame's payload the frame log keeps (its records hold no more)."""
@@ -31,7 +32,7 @@ def frame_info(
     info: dict[str, Any] = {
         "fin": frame.fin,
         "rsv1": rsv1,
-        "masked": direction == "out",
+        "masked": direction == OUT,
         "length": wire_length,
     }
     if frame.opcode is Opcode.CLOSE and len(frame.data) >= 2:

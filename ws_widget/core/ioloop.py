@@ -9,6 +9,7 @@ import concurrent.futures
 import os
 import threading
 from collections.abc import Callable, Coroutine
+from typing import Any
 
 _lock = threading.Lock()
 _loop: asyncio.AbstractEventLoop | None = None
@@ -74,7 +75,7 @@ def submit(coro: Coroutine) -> concurrent.futures.Future:
     return asyncio.run_coroutine_threadsafe(coro, get_loop())
 
 
-def call_soon(callback: Callable, *args) -> None:
+def call_soon(callback: Callable[..., object], *args: Any) -> None:
     """Run ``callback(*args)`` on the I/O loop soon, in call order."""
     loop = get_loop()
     if in_io_thread():

@@ -8,18 +8,20 @@ still queued or running at the next tick, that tick is skipped rather than pilin
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import time
+from collections.abc import Callable
 
-from ..core import events, ioloop
+from ..core import ioloop, lanes, lifetime
 from ..pure.callbacks import Callback, adapt
 from ..pure.debuglog import DebugLog
 
-_call_after_lane = events.Lane()
+_call_after_lane = lanes.Lane()
 _call_after_debug = DebugLog()
 
 
-def _check_seconds(seconds, name: str) -> float:
+def _check_seconds(seconds: object, name: str) -> float:
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds > 0:
         raise ValueError(f"{name} must be a positive number of seconds, got {seconds!r}")
     return float(seconds)
@@ -30,13 +32,13 @@ class Timer:
 
     EventHandler = Callback("timer")
 
-    def __init__(self):
-        self._callbacks: dict = {}
+    def __init__(self) -> None:
+        self._callbacks: dict[str, tuple[Callable[..., object], int] | None] = {}
         self._generation = 0  # bumped by Start and Stop; a tick of an older one is ignored
         self._running = False
         self._keep_alive = False
-        self._handle = None
-        self._lane = events.Lane()
+        self._handle: asyncio.TimerHandle | None = None
+        self._lane = lanes.Lane()
         self.debug_output = DebugLog()
         self.skipped_ticks = 0
 
@@ -45,7 +47,7 @@ class Timer:
         """Create a stopped timer, as ``Timer.New()`` does in Q-SYS."""
         return cls()
 
-    def Start(self, seconds: float) -> None:  # noqa: N802 - the seed's name
+    def Start(self, seconds: float) -> None:
         """Start (or restart) ticking every ``seconds``; the first tick is one period from now.
 
         Raises:
@@ -55,46 +57,47 @@ class Timer:
         self._generation += 1
         self._running = True
         if not self._keep_alive:
-            self._keep_alive = events.hold()
+            self._keep_alive = lifetime.hold()
         ioloop.call_soon(self._schedule, self._generation, period, contextvars.copy_context())
 
-    def Stop(self) -> None:  # noqa: N802
+    def Stop(self) -> None:
         """Stop ticking; a tick already queued still runs."""
         self._generation += 1
         self._running = False
         ioloop.call_soon(self._cancel)
         if self._keep_alive:
             self._keep_alive = False
-            events.release()
+            lifetime.release()
 
-    def IsRunning(self) -> bool:  # noqa: N802
+    def IsRunning(self) -> bool:
         """Tell whether the timer is started."""
         return self._running
 
     @staticmethod
-    def CallAfter(fn, seconds: float) -> None:  # noqa: N802
+    def CallAfter(fn: Callable[[], object], seconds: float) -> None:
         """Call ``fn()`` once after ``seconds``, on the event thread.
 
         Raises:
             TypeError: fn is not callable.
             ValueError: seconds is not a positive number.
         """
-        fn, count = adapt(fn, "fn", ())
-        if fn is None:
+        adapted = adapt(fn, "fn", ())
+        if adapted is None:
             raise TypeError("fn must be a function, got None")
+        fn = adapted[0]
         delay = _check_seconds(seconds, "seconds")
         context = contextvars.copy_context()
-        keep_alive = events.hold()
+        keep_alive = lifetime.hold()
 
         def due() -> None:
-            events.submit(_call_after_lane, context, fn, (), _call_after_debug)
+            lanes.submit(_call_after_lane, context, fn, (), _call_after_debug)
             if keep_alive:
-                events.call(_call_after_lane, events.release)
+                lanes.call(_call_after_lane, lifetime.release)
 
         ioloop.call_soon(lambda: ioloop.get_loop().call_later(delay, due))
 
     @staticmethod
-    def Now() -> float:  # noqa: N802
+    def Now() -> float:
         """Return the current time as epoch seconds."""
         return time.time()
 
@@ -106,7 +109,7 @@ class Timer:
             due = ioloop.get_loop().time() + period
             self._handle = ioloop.get_loop().call_at(due, self._tick, generation, period, context, due)
 
-    def _tick(self, generation: int, period: float, context, due: float) -> None:
+    def _tick(self, generation: int, period: float, context: contextvars.Context, due: float) -> None:
         if generation != self._generation:
             return
         slot = self._callbacks.get("EventHandler")
@@ -115,7 +118,7 @@ class Timer:
                 self.skipped_ticks += 1
             else:
                 fn, count = slot
-                events.submit(self._lane, context, fn, (self,)[:count], self.debug_output)
+                lanes.submit(self._lane, context, fn, (self,)[:count], self.debug_output)
         loop = ioloop.get_loop()
         due += period
         if due < loop.time():  # the loop fell behind: skip the missed ticks

@@ -1,4 +1,4 @@
-"""The event threads: run user callbacks and Timer handlers, each owner's in arrival order.
+"""Callback lanes: run user callbacks and Timer handlers, each owner's in arrival order.
 
 Every socket and timer has a :class:`Lane`: its callbacks run one at a time, in the order they
 arrived. Lanes take turns on one event thread, up to ``BATCH`` callbacks a turn, so callbacks
@@ -7,12 +7,9 @@ seconds: then a spare thread serves the other lanes meanwhile, so a callback tha
 stalls only its own owner's backlog. Callbacks never run on the I/O loop, so a slow or
 failing one cannot stall keepalive or recording. Each runs in the ``contextvars`` context
 captured where the user called ``Connect`` or ``Start``, so its ``print()`` lands in that
-notebook cell; printed text is also copied to the owner's Debug Output.
-
-In a plain script (not IPython, not a kernel) the interpreter stays alive while a connection
-or timer is active, as a Q-SYS script does, and exits once everything has ended, or at once
-when the script dies of an uncaught exception. (``sys.exit()`` still waits: close the sockets
-and stop the timers first, or use ``os._exit``.)
+notebook cell; while event threads have callbacks to run, printed text is also copied to the
+owner's Debug Output (:mod:`.capture`). The per-message path is :func:`submit`: a lock-free
+append while a worker holds the lane.
 """
 
 from __future__ import annotations
@@ -26,17 +23,20 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from typing import Any
 
 from ..pure.debuglog import DebugLog
-
-_current_debug: contextvars.ContextVar[DebugLog | None] = contextvars.ContextVar(
-    "ws_widget_debug", default=None
-)
+from . import capture
+from .capture import current_debug as _current_debug
 
 SLOW_CALLBACK = 0.1  # seconds in one callback after which other owners' callbacks move on
 BATCH = 64  # callbacks run from one lane before the next lane gets its turn
 MAX_WORKERS = 32
 IDLE_EXIT = 10.0  # seconds an extra worker waits for work before it ends
+
+# A queued call: (context, fn, args, debug); a None context marks an internal call.
+_Item = tuple[contextvars.Context | None, Callable[..., object], tuple[Any, ...], DebugLog]
+_INTERNAL = DebugLog(1)  # the Debug Output of internal calls: unused, they run without capture
 
 
 class Lane:
@@ -45,8 +45,8 @@ class Lane:
 
     __slots__ = ("_items", "_lock", "_scheduled", "done", "submitted")
 
-    def __init__(self):
-        self._items: collections.deque = collections.deque()
+    def __init__(self) -> None:
+        self._items: collections.deque[_Item] = collections.deque()
         self._lock = threading.Lock()
         self._scheduled = False  # on the ready queue or being run by a worker
         self.submitted = 0  # written by submitting threads (the I/O loop)
@@ -61,11 +61,11 @@ class Lane:
 class _Worker:
     __slots__ = ("busy_since",)
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.busy_since = 0.0  # monotonic start of the running callback, 0 when idle
 
 
-_ready: queue.SimpleQueue = queue.SimpleQueue()  # lanes with work, in turn order
+_ready: queue.SimpleQueue[Lane] = queue.SimpleQueue()  # lanes with work, in turn order
 _workers: list[_Worker] = []
 _workers_lock = threading.Lock()
 _activity = threading.Event()  # set while the supervisor watches for stuck workers
@@ -79,11 +79,16 @@ def _forget_workers() -> None:
     _workers_lock = threading.Lock()  # a parent's thread may have held it at the fork
 
 
-os.register_at_fork(after_in_child=_forget_workers)
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_forget_workers)
 
 
 def submit(
-    lane: Lane, context: contextvars.Context | None, fn: Callable, args: tuple, debug: DebugLog | None
+    lane: Lane,
+    context: contextvars.Context | None,
+    fn: Callable[..., object],
+    args: tuple[Any, ...],
+    debug: DebugLog,
 ) -> None:
     """Queue ``fn(*args)`` to run on an event thread inside ``context``, after the callbacks
     already queued on ``lane``; a ``None`` context marks an internal call (no output capture).
@@ -110,9 +115,9 @@ def _schedule(lane: Lane) -> None:
         _activity.set()
 
 
-def call(lane: Lane, fn: Callable, *args) -> None:
+def call(lane: Lane, fn: Callable[..., object], *args: Any) -> None:
     """Queue an internal ``fn(*args)`` on ``lane``, after its callbacks queued so far."""
-    submit(lane, None, fn, args, None)
+    submit(lane, None, fn, args, _INTERNAL)
 
 
 def in_event_thread() -> bool:
@@ -164,22 +169,37 @@ def _supervise() -> None:
 
 
 def _serve(worker: _Worker, primary: bool) -> None:
+    """Run lanes' turns as they come. While this worker has work it holds the output tee
+    (:func:`.capture.begin`); it lets go when the ready queue is empty, before it waits."""
     _local.worker = worker
-    while True:
-        try:
-            lane = _ready.get(timeout=None if primary else IDLE_EXIT)
-        except queue.Empty:
-            with _workers_lock:
-                if _ready.empty():
-                    _workers.remove(worker)
-                    return
-            continue
-        _run_lane(lane, worker)
+    capturing = False
+    try:
+        while True:
+            try:
+                lane = _ready.get_nowait()
+            except queue.Empty:
+                if capturing:
+                    capturing = False
+                    capture.end()
+                try:
+                    lane = _ready.get(timeout=None if primary else IDLE_EXIT)
+                except queue.Empty:
+                    with _workers_lock:
+                        if _ready.empty():
+                            _workers.remove(worker)
+                            return
+                    continue
+            if not capturing:
+                capturing = True
+                capture.begin()
+            _run_lane(lane, worker)
+    finally:
+        if capturing:
+            capture.end()
 
 
 def _run_lane(lane: Lane, worker: _Worker) -> None:
     """Run up to BATCH callbacks of ``lane``, then give it back to the end of the queue."""
-    _install_output_tee()
     items = lane._items
     budget = BATCH
     while budget > 0:
@@ -215,7 +235,7 @@ def _reclaim(lane: Lane) -> bool:
         return True
 
 
-def _run_internal(lane: Lane, worker: _Worker, fn: Callable, args: tuple) -> None:
+def _run_internal(lane: Lane, worker: _Worker, fn: Callable[..., object], args: tuple[Any, ...]) -> None:
     worker.busy_since = time.monotonic()
     try:
         fn(*args)
@@ -230,8 +250,8 @@ def _run_callbacks(
     lane: Lane,
     worker: _Worker,
     context: contextvars.Context,
-    fn: Callable,
-    args: tuple,
+    fn: Callable[..., object],
+    args: tuple[Any, ...],
     debug: DebugLog,
     budget: int,
 ) -> int:
@@ -283,86 +303,3 @@ def report_exception(exc: BaseException, skip_frames: int = 0) -> None:
         debug = _current_debug.get()
         if debug is not None:
             debug.log(text)
-
-
-class _TeeStream:
-    """Wraps ``sys.stdout``/``sys.stderr``: text printed by a callback also goes to its
-    owner's Debug Output. Text from any other code passes through untouched."""
-
-    def __init__(self, stream):
-        self._ws_widget_stream = stream
-
-    def write(self, text):
-        debug = _current_debug.get()
-        if debug is not None:
-            debug.printed = True
-            debug.write(text)
-        return self._ws_widget_stream.write(text)
-
-    def __getattr__(self, name):
-        return getattr(self._ws_widget_stream, name)
-
-
-def _install_output_tee() -> None:
-    if sys.stdout.__class__ is _TeeStream and sys.stderr.__class__ is _TeeStream:
-        return
-    for name in ("stdout", "stderr"):
-        stream = getattr(sys, name)
-        if stream is not None and not isinstance(stream, _TeeStream):
-            setattr(sys, name, _TeeStream(stream))
-
-
-# Keeping a plain script alive while connections and timers are active.
-
-_active = 0
-_active_changed = threading.Condition()
-_keeper: threading.Thread | None = None
-
-
-def _interactive() -> bool:
-    if hasattr(sys, "ps1") or sys.flags.interactive:
-        return True
-    ipython = sys.modules.get("IPython")
-    return ipython is not None and getattr(ipython, "get_ipython", lambda: None)() is not None
-
-
-def hold() -> bool:
-    """Keep a non-interactive interpreter alive until :func:`release`; return whether held."""
-    global _active, _keeper
-    if _interactive():
-        return False
-    with _active_changed:
-        _active += 1
-        if not isinstance(sys.excepthook, _ReleaseOnCrash):
-            sys.excepthook = _ReleaseOnCrash(sys.excepthook)
-        if _keeper is None or not _keeper.is_alive():
-            _keeper = threading.Thread(target=_keep_alive, name="ws_widget-keepalive")
-            _keeper.start()
-    return True
-
-
-def release() -> None:
-    """Undo one :func:`hold`."""
-    global _active
-    with _active_changed:
-        _active -= 1
-        _active_changed.notify_all()
-
-
-class _ReleaseOnCrash:
-    """An uncaught exception in the script ends it, as it would without connections."""
-
-    def __init__(self, previous):
-        self.previous = previous
-
-    def __call__(self, *exc_info):
-        global _active
-        self.previous(*exc_info)
-        with _active_changed:
-            _active = 0
-            _active_changed.notify_all()
-
-
-def _keep_alive() -> None:
-    with _active_changed:
-        _active_changed.wait_for(lambda: _active <= 0)

@@ -1,0 +1,116 @@
+"""Output capture: what a callback prints is also copied to its owner's Debug Output.
+
+The copy is made by a small tee over ``sys.stdout`` and ``sys.stderr`` that is in place only
+while callbacks run: an event thread calls :func:`begin` when it takes up work and :func:`end`
+when its queue of lanes runs dry (not around every turn, so a busy stream pays nothing per
+message), and when no event thread has work left the original streams are put back. Code that
+never used ws_widget, and any code between bursts of callbacks, sees the process's own streams.
+Text written on other threads while callbacks run passes through the tee untouched (only an
+event thread running a callback has an owner, in :data:`current_debug`).
+
+The tee never clobbers a stream someone else installed meanwhile (``contextlib.redirect_stdout``,
+a logging wrapper, IPython's ``capture_output``): :func:`end` puts back the wrapped stream only
+while the tee is still ``sys.stdout`` (or ``sys.stderr``) itself. A tee left under another
+wrapper stays harmless: it copies nothing unless a callback writes through it, and a callback's
+text is copied once however many tees it passes (the first clears the owner for the rest).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import sys
+import threading
+from typing import Any, TextIO
+
+from ..pure.debuglog import DebugLog
+
+current_debug: contextvars.ContextVar[DebugLog | None] = contextvars.ContextVar(
+    "ws_widget_debug", default=None
+)
+"""The Debug Output of the callback running in this context (set by the event threads)."""
+
+_STREAMS = ("stdout", "stderr")
+_lock = threading.Lock()
+_running = 0  # lane turns running now, on any event thread
+
+
+class _TeeStream:
+    """Wraps ``sys.stdout``/``sys.stderr``: text a callback writes also goes to its owner's
+    Debug Output. Text from any other code passes through untouched."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._ws_widget_stream = stream
+
+    def write(self, text: str) -> int:
+        debug = current_debug.get()
+        if debug is None:
+            return self._ws_widget_stream.write(text)
+        debug.printed = True
+        debug.write(text)
+        token = current_debug.set(None)  # a tee further down (under a wrapper) copies nothing
+        try:
+            return self._ws_widget_stream.write(text)
+        finally:
+            current_debug.reset(token)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ws_widget_stream, name)
+
+
+def begin() -> None:
+    """Note that an event thread starts running callbacks: make sure ``sys.stdout`` and
+    ``sys.stderr`` carry the tee.
+
+    A stream replaced since the last turn (and not by a tee) gets a tee of its own; a missing
+    stream (``None``, as under ``pythonw``) is left alone.
+    """
+    global _running
+    with _lock:
+        _running += 1
+        stdout, stderr = sys.stdout, sys.stderr
+        if stdout is not None and stdout.__class__ is not _TeeStream:
+            sys.stdout = _TeeStream(stdout)
+        if stderr is not None and stderr.__class__ is not _TeeStream:
+            sys.stderr = _TeeStream(stderr)
+
+
+def end() -> None:
+    """Note that an event thread has no more callbacks to run; after the last one, put the
+    original streams back.
+
+    Only a tee that is still ``sys.stdout``/``sys.stderr`` is removed: a stream that another
+    library installed over it meanwhile stays where it is.
+    """
+    global _running
+    with _lock:
+        _running -= 1
+        if not _running:
+            _remove_tees()
+
+
+def _remove_tees() -> None:
+    for name in _STREAMS:
+        stream = getattr(sys, name)
+        restored = stream
+        while restored.__class__ is _TeeStream:
+            restored = restored._ws_widget_stream
+        if restored is not stream:
+            setattr(sys, name, restored)
+
+
+def running_turns() -> int:
+    """Return how many lane turns are running now (the tee is in place while this is > 0)."""
+    return _running
+
+
+def _forget_turns() -> None:
+    """In a forked child no turn runs (its threads were not copied): restore the streams."""
+    global _lock, _running
+    _lock = threading.Lock()  # a parent's event thread may have held it at the fork
+    _running = 0
+    _remove_tees()
+
+
+if hasattr(os, "register_at_fork"):  # not on Windows
+    os.register_at_fork(after_in_child=_forget_turns)

@@ -439,7 +439,7 @@ class NotebookPage:
     :attr:`page` is the Playwright page for anything not covered here. Console errors
     (``console.error`` and uncaught exceptions) collect in :attr:`console_errors`, and every
     ``alert``/``confirm``/``prompt`` is dismissed and its message recorded in :attr:`dialogs`,
-    for XSS checks.
+    for XSS checks. ``init_scripts`` run in every page before its own scripts.
     """
 
     def __init__(
@@ -451,6 +451,7 @@ class NotebookPage:
         viewport: dict | None = None,
         timeout: float = 60.0,
         wait_for_kernel: bool = True,
+        init_scripts: Sequence[str] = (),
     ):
         self.server = server
         self.name = name
@@ -460,6 +461,8 @@ class NotebookPage:
         self.context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
         self.context.set_default_timeout(timeout * 1000)
         self.context.add_init_script(_INIT_SCRIPT)
+        for script in init_scripts:  # e.g. counters a test installs before the page's own scripts
+            self.context.add_init_script(script)
         self.page = self.context.new_page()
         self.page.on("console", self._on_console)
         self.page.on("pageerror", self._on_pageerror)
@@ -630,6 +633,14 @@ class NotebookPage:
                 f"console errors: {self.console_errors!r}"
             ) from exc
         return locator
+
+    def collect_garbage(self) -> None:
+        """Run a full garbage collection in the page (through the DevTools protocol)."""
+        session = self.context.new_cdp_session(self.page)
+        try:
+            session.send("HeapProfiler.collectGarbage")
+        finally:
+            session.detach()
 
     def count(self, selector: str) -> int:
         """How many elements on the page match the selector (open shadow roots included)."""

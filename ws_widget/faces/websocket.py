@@ -23,7 +23,7 @@ import contextvars
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from websockets.protocol import State
@@ -47,6 +47,9 @@ from .waiting import Waiting
 
 if TYPE_CHECKING:
     from .widget import WebSocketWidget
+
+Headers = Mapping[str, str] | Sequence[tuple[str, str]]
+"""Extra handshake headers: a dict, or (name, value) pairs when a name repeats."""
 
 
 def _registrar(name: str) -> Callable[[WebSocket, Callable[..., object]], Callable[..., object]]:
@@ -105,7 +108,7 @@ class WebSocket:
         url: str = "/",
         port: int | str | None = None,
         sub_protocol: str | list[str] | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Headers | None = None,
         **options: Any,
     ) -> None:
         """Open a connection in the background; ``Connected`` fires once it is open.
@@ -160,7 +163,7 @@ class WebSocket:
         url: str,
         *,
         sub_protocol: str | list[str] | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Headers | None = None,
         wait: bool = True,
         **options: Any,
     ) -> WebSocket:
@@ -490,7 +493,7 @@ def connect(
     url: str,
     *,
     sub_protocol: str | list[str] | None = None,
-    headers: dict[str, str] | None = None,
+    headers: Headers | None = None,
     wait: bool = True,
     **options: Any,
 ) -> WebSocket:

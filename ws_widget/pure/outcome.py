@@ -18,9 +18,9 @@ import dataclasses
 
 from websockets.frames import Close
 
+from .closecodes import close_code_name
 from .explain import explain
 from .options import ReconnectPolicy
-from .closecodes import close_code_name
 
 _NORMAL_CODES = (1000, 1001)  # codes this side sends when nothing went wrong
 

@@ -144,8 +144,8 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
     # 1. A QRC session through the seed API, the widget live from the start, frames recorded.
     ws = WebSocket.New()
     sent = []
-    forward = ws.widget.send_message
-    ws.widget.send_message = lambda c, b=None: (sent.append((c, b)), forward(c, b))  # what views receive
+    forward = ws.widget.send
+    ws.widget.send = lambda c, b=None: (sent.append((c, b)), forward(c, b))  # what views receive
     ws.Connected = lambda ws: print("Connected", ws, repr(ws), ws.url, ws.handshake)
     ws.Data = lambda ws, data: print("Data", data)
     ws.Error = lambda ws, err: (printed_errors.append(err), print("Error", err))
@@ -181,8 +181,8 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
     # 2. The same secrets against a path with no endpoint: HTTP 404, through the seed API ...
     missing = WebSocket.New()
     missing_sent = []
-    forward_missing = missing.widget.send_message
-    missing.widget.send_message = lambda c, b=None: (missing_sent.append((c, b)), forward_missing(c, b))
+    forward_missing = missing.widget.send
+    missing.widget.send = lambda c, b=None: (missing_sent.append((c, b)), forward_missing(c, b))
     missing.Error = lambda ws, err: (printed_errors.append(err), print("Error", err))
     missing.Closed = lambda ws: print("Closed", repr(ws))
     missing.Connect(

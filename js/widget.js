@@ -524,13 +524,18 @@ class RecordList {
         if (globalThis.WeakRef) this.debug.rowRefs.push(new WeakRef(node));
       }
     }
-    this.pool.forEach((node, k) => {
-      if (node.hidden !== k >= count) node.hidden = k >= count;
-    });
+    for (let k = count; k < this.pool.length; k++) {
+      const node = this.pool[k];
+      if (node.hidden) continue;
+      node.hidden = true; // a spare: no row class, no seq, so no selector finds its old record
+      node.className = "wsw-spare";
+      node.removeAttribute("data-seq");
+    }
   }
 
   /** Show `entry` (or a placeholder while its page is on its way) in a pooled row node. */
   fill(node, row, entry) {
+    if (node.hidden) node.hidden = false;
     node.setAttribute("aria-posinset", String(row + 1));
     node.setAttribute("aria-setsize", String(this.total));
     if (!entry) {

@@ -217,7 +217,7 @@ def counts(nb) -> dict:
     return nb.page.evaluate(
         """() => { const d = window.wswDebug;
             return { observers: window.__wsObservers.targets, views: d.views, lists: d.lists,
-                     owned_rows: d.rows, rows_in_page: document.querySelectorAll(".wsw-row").length,
+                     owned_rows: d.rows, rows_in_page: document.querySelectorAll(".wsw-root [role=option]").length,
                      detached_rows: d.rowRefs.filter((r) => {
                          const n = r.deref(); return n && !n.isConnected; }).length }; }"""
     )

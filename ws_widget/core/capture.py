@@ -2,11 +2,13 @@
 
 The copy is made by a small tee over ``sys.stdout`` and ``sys.stderr`` that is in place only
 while callbacks run: an event thread calls :func:`begin` when it takes up work and :func:`end`
-when its queue of lanes runs dry (not around every turn, so a busy stream pays nothing per
-message), and when no event thread has work left the original streams are put back. Code that
-never used ws_widget, and any code between bursts of callbacks, sees the process's own streams.
-Text written on other threads while callbacks run passes through the tee untouched (only an
-event thread running a callback has an owner, in :data:`current_debug`).
+once it has found no more for ``lanes.RESTORE_AFTER`` (50 ms; not around every turn, which
+would cost a busy stream about a tenth of its callback rate), and when no event thread holds
+it the original streams are put back; a stream replaced while callbacks run (pytest's
+capture, a cell's ``%%capture``) gets a tee at the next turn (:func:`ensure`). Code that never used ws_widget, and any code run once
+callbacks have paused, sees the process's own streams. Text written on other threads while
+callbacks run passes through the tee untouched (only an event thread running a callback has
+an owner, in :data:`current_debug`).
 
 The tee never clobbers a stream someone else installed meanwhile (``contextlib.redirect_stdout``,
 a logging wrapper, IPython's ``capture_output``): :func:`end` puts back the wrapped stream only
@@ -59,20 +61,33 @@ class _TeeStream:
 
 
 def begin() -> None:
-    """Note that an event thread starts running callbacks: make sure ``sys.stdout`` and
-    ``sys.stderr`` carry the tee.
-
-    A stream replaced since the last turn (and not by a tee) gets a tee of its own; a missing
-    stream (``None``, as under ``pythonw``) is left alone.
-    """
+    """Note that an event thread takes up work: make sure ``sys.stdout`` and ``sys.stderr``
+    carry the tee until the matching :func:`end`."""
     global _running
     with _lock:
         _running += 1
-        stdout, stderr = sys.stdout, sys.stderr
-        if stdout is not None and stdout.__class__ is not _TeeStream:
-            sys.stdout = _TeeStream(stdout)
-        if stderr is not None and stderr.__class__ is not _TeeStream:
-            sys.stderr = _TeeStream(stderr)
+        _wrap()
+
+
+def ensure() -> None:
+    """Make sure ``sys.stdout`` and ``sys.stderr`` carry the tee (called at every lane turn).
+
+    A stream replaced since :func:`begin` (and not by a tee) gets a tee of its own; a missing
+    stream (``None``, as under ``pythonw``) is left alone.
+    """
+    if sys.stdout.__class__ is _TeeStream and sys.stderr.__class__ is _TeeStream:
+        return
+    with _lock:
+        if _running:
+            _wrap()
+
+
+def _wrap() -> None:
+    stdout, stderr = sys.stdout, sys.stderr
+    if stdout is not None and stdout.__class__ is not _TeeStream:
+        sys.stdout = _TeeStream(stdout)
+    if stderr is not None and stderr.__class__ is not _TeeStream:
+        sys.stderr = _TeeStream(stderr)
 
 
 def end() -> None:

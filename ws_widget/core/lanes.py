@@ -33,6 +33,7 @@ SLOW_CALLBACK = 0.1  # seconds in one callback after which other owners' callbac
 BATCH = 64  # callbacks run from one lane before the next lane gets its turn
 MAX_WORKERS = 32
 IDLE_EXIT = 10.0  # seconds an extra worker waits for work before it ends
+RESTORE_AFTER = 0.05  # seconds a worker waits for more work before it removes the output tee
 
 # A queued call: (context, fn, args, debug); a None context marks an internal call.
 _Item = tuple[contextvars.Context | None, Callable[..., object], tuple[Any, ...], DebugLog]
@@ -170,26 +171,26 @@ def _supervise() -> None:
 
 def _serve(worker: _Worker, primary: bool) -> None:
     """Run lanes' turns as they come. While this worker has work it holds the output tee
-    (:func:`.capture.begin`); it lets go when the ready queue is empty, before it waits."""
+    (:func:`.capture.begin`); it lets go once it has waited ``RESTORE_AFTER`` for more."""
     _local.worker = worker
     capturing = False
     try:
         while True:
             try:
-                lane = _ready.get_nowait()
+                lane = _ready.get(timeout=RESTORE_AFTER if capturing else None if primary else IDLE_EXIT)
             except queue.Empty:
                 if capturing:
                     capturing = False
                     capture.end()
-                try:
-                    lane = _ready.get(timeout=None if primary else IDLE_EXIT)
-                except queue.Empty:
-                    with _workers_lock:
-                        if _ready.empty():
-                            _workers.remove(worker)
-                            return
                     continue
-            if not capturing:
+                with _workers_lock:
+                    if _ready.empty():
+                        _workers.remove(worker)
+                        return
+                continue
+            if capturing:
+                capture.ensure()  # a stream replaced meanwhile (pytest, %%capture) gets a tee
+            else:
                 capturing = True
                 capture.begin()
             _run_lane(lane, worker)

@@ -166,6 +166,8 @@ class Core:
         if options.frame_log:
             self._frame_log = True
         self._closed_by_user = False
+        self.history.mark_live()
+        self.frames.mark_live()
         attempt = Attempt(target, options, context, keep_alive)
         with self._lock:
             previous, self.attempt = self.attempt, attempt
@@ -486,6 +488,9 @@ class Core:
         if attempt.close_code is None and end.error is None:
             self.debug.log("Closed before the connection opened")
         self._schedule_reconnect(attempt)
+        if self.attempt is attempt and self._pending_reconnect is None:
+            self.history.mark_closed()
+            self.frames.mark_closed()
         self.listener.closed(attempt)
         attempt.finished.set_result(None)
         _live_attempts.discard(attempt)

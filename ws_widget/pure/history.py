@@ -1,31 +1,33 @@
 """The history: every frame and event of a WebSocket, numbered, bounded and thread-safe.
 
 The store only; its file formats live in :mod:`.jsonl` (JSON lines) and :mod:`.tables`
-(pandas and Parquet), and its kinds in :mod:`.kinds`.
+(pandas and Parquet), its kinds in :mod:`.kinds`, and the process-wide budget all histories
+share in :mod:`.budget`. Each record keeps the wall-clock time of its recording (what
+``time.time()`` said then, so a clock step or a suspend shifts no earlier record) and a
+monotonic time for durations and rates.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-import time
 from array import array
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import jsonl, tables
-from .kinds import CODES, MESSAGE_KINDS, PAIRS, code_of
+from . import clock, jsonl, tables
+from .budget import history_budget
+from .kinds import CODES, IN_BINARY, IN_TEXT, MESSAGE_KINDS, PAIRS, code_of
 
 if TYPE_CHECKING:
     import pandas
 
 Payload = str | bytes | None
 """A record's payload: str for text, bytes for binary and control frames, None for events."""
+Taken = tuple[int, "str | bytes"]
+"""An incoming message taken by a receiving face: its sequence number and payload."""
 Info = dict[str, Any]
 """A record's details: JSON values whose type depends on the key (``code`` int, ``reason`` str...)."""
-
-# Wall-clock time of a record is derived from its monotonic time, which saves a float each.
-_WALL_MINUS_MONOTONIC = time.time() - time.monotonic()
 
 
 class Record:
@@ -33,7 +35,8 @@ class Record:
 
     Attributes:
         seq: sequence number, 1 for the first record of a WebSocket, never reused.
-        mono: ``time.monotonic()`` when it was recorded.
+        time: wall-clock time of the recording, epoch seconds (``time.time()`` then).
+        mono: ``time.monotonic()`` when it was recorded, for durations and rates.
         direction: ``"in"``, ``"out"`` or ``"event"``.
         kind: ``text``, ``binary``, ``ping``, ``pong``, ``open``, ``close``, ``error`` or
             ``reconnect``; in the frame log, the opcode name (``TEXT``, ``PING``...).
@@ -42,11 +45,12 @@ class Record:
         info: details of events: close ``code``/``reason``, pong ``rtt``, error ``message``.
     """
 
-    __slots__ = ("direction", "info", "kind", "mono", "payload", "seq", "size")
+    __slots__ = ("direction", "info", "kind", "mono", "payload", "seq", "size", "time")
 
     def __init__(
         self,
         seq: int,
+        time: float,
         mono: float,
         direction: str,
         kind: str,
@@ -54,13 +58,8 @@ class Record:
         payload: Payload,
         info: Info | None,
     ) -> None:
-        self.seq, self.mono, self.direction, self.kind = seq, mono, direction, kind
+        self.seq, self.time, self.mono, self.direction, self.kind = seq, time, mono, direction, kind
         self.size, self.payload, self.info = size, payload, info
-
-    @property
-    def time(self) -> float:
-        """Wall-clock time as epoch seconds."""
-        return _WALL_MINUS_MONOTONIC + self.mono
 
     @property
     def is_message(self) -> bool:
@@ -89,13 +88,17 @@ class Record:
         return f"<Record #{self.seq} {self.direction} {self.kind} {self.size} B {text}>"
 
 
-_monotonic = time.monotonic
-
-
 class History:
-    """Records in sequence order; the oldest are dropped past ``max_records`` or ``max_bytes``.
+    """Records in sequence order; the oldest are dropped past ``max_records`` or ``max_bytes``,
+    or when the process-wide :data:`~.budget.history_budget` runs out, but never a record after
+    :attr:`pin`.
 
     Written by the I/O thread, readable from any thread: reads return snapshots.
+
+    Attributes:
+        pin: while set (a sequence number), no record after it is dropped: an active receiving
+            loop sets it to the last message it took. None: no pin.
+        dropped: how many records were dropped, for any reason.
     """
 
     def __init__(self, max_records: int = 1_000_000, max_bytes: int = 512 * 2**20) -> None:
@@ -109,9 +112,12 @@ class History:
         self.max_records = max_records
         self.max_bytes = max_bytes
         self.dropped = 0
+        self.pin: int | None = None
+        self.closed_at = history_budget.closed_order()  # 0 while its socket is live
         self._lock = threading.Lock()
         # Columns, one entry per record: no Python object per record but the payload itself.
         self._payloads: list[Payload] = []
+        self._wall = array("d")
         self._mono = array("d")
         self._sizes = array("q")
         self._codes = bytearray()  # kinds.CODES of (direction, kind)
@@ -120,6 +126,7 @@ class History:
         self._base = 1  # seq of column index 0
         self._bytes = 0
         self._next_seq = 1
+        history_budget.register(self)
 
     def add(
         self,
@@ -140,10 +147,15 @@ class History:
         code = CODES.get((direction, kind))
         if code is None:
             code = code_of(direction, kind)  # raises, naming what is wrong
-        mono = time.monotonic() if at is None else at - _WALL_MINUS_MONOTONIC
+        mono = clock.monotonic()
+        wall = clock.wall() if at is None else at
+        if at is not None:
+            mono -= clock.wall() - at  # as if recorded then, on the same monotonic scale
         with self._lock:
-            seq = self._append(code, payload, size, mono, info)
-        return Record(seq, mono, direction, kind, size, payload, info)
+            seq = self._append(code, payload, size, wall, mono, info)
+        if history_budget.charged > history_budget.threshold:
+            history_budget.reclaim()
+        return Record(seq, wall, mono, direction, kind, size, payload, info)
 
     def add_message(self, code: int, payload: str | bytes, size: int) -> int:
         """The I/O loop's fast path for a message: no Record is built; return its seq.
@@ -152,7 +164,8 @@ class History:
         """
         with self._lock:
             self._payloads.append(payload)
-            self._mono.append(_monotonic())
+            self._wall.append(clock.wall())
+            self._mono.append(clock.monotonic())
             self._sizes.append(size)
             self._codes.append(code)
             seq = self._next_seq
@@ -160,11 +173,18 @@ class History:
             self._bytes += size
             if seq - self._base - self._start >= self.max_records or self._bytes > self.max_bytes:
                 self._trim()
+        budget = history_budget
+        budget.charged += size
+        if budget.charged > budget.threshold:
+            budget.reclaim()
         return seq
 
-    def _append(self, code: int, payload: Payload, size: int, mono: float, info: Info | None) -> int:
+    def _append(
+        self, code: int, payload: Payload, size: int, wall: float, mono: float, info: Info | None
+    ) -> int:
         seq = self._next_seq
         self._payloads.append(payload)
+        self._wall.append(wall)
         self._mono.append(mono)
         self._sizes.append(size)
         self._codes.append(code)
@@ -172,32 +192,75 @@ class History:
             self._info[seq] = info
         self._next_seq = seq + 1
         self._bytes += size
+        history_budget.charged += size
         if len(self._payloads) - self._start > self.max_records or self._bytes > self.max_bytes:
             self._trim()
         return seq
 
     def _trim(self) -> None:
+        """Drop the oldest records beyond this history's own limits (never after the pin)."""
+        before = self._bytes
+        keep_after = self.pin if self.pin is not None else 2**62
         payloads, sizes, info = self._payloads, self._sizes, self._info
-        while len(payloads) - self._start > 1 and (
-            len(payloads) - self._start > self.max_records or self._bytes > self.max_bytes
+        while (
+            len(payloads) - self._start > 1
+            and (len(payloads) - self._start > self.max_records or self._bytes > self.max_bytes)
+            and self._base + self._start <= keep_after
         ):
-            self._bytes -= sizes[self._start]
-            payloads[self._start] = None  # release the payload now
-            if info:
-                info.pop(self._base + self._start, None)
-            self._start += 1
-            self.dropped += 1
-        if self._start > 4096 and self._start * 2 > len(payloads):
+            self._drop_oldest(payloads, sizes, info)
+        history_budget.charged -= before - self._bytes
+        self._compact()
+
+    def _drop_oldest(self, payloads: list[Payload], sizes: array[int], info: dict[int, Info]) -> None:
+        self._bytes -= sizes[self._start]
+        payloads[self._start] = None  # release the payload now
+        if info:
+            info.pop(self._base + self._start, None)
+        self._start += 1
+        self.dropped += 1
+
+    def _compact(self) -> None:
+        if self._start > 4096 and self._start * 2 > len(self._payloads):
             cut = self._start
-            del payloads[:cut], self._mono[:cut], self._sizes[:cut], self._codes[:cut]
+            del self._payloads[:cut], self._wall[:cut], self._mono[:cut], self._sizes[:cut], self._codes[:cut]
             self._base += cut
             self._start = 0
+
+    def shed(self, nbytes: int) -> int:
+        """Drop the oldest records (never after the pin) until ``nbytes`` of payload are freed
+        or none can go; return the bytes freed. The budget calls this."""
+        with self._lock:
+            before = self._bytes
+            keep_after = self.pin if self.pin is not None else 2**62
+            payloads, sizes, info = self._payloads, self._sizes, self._info
+            while (
+                self._start < len(payloads)
+                and before - self._bytes < nbytes
+                and self._base + self._start <= keep_after
+            ):
+                self._drop_oldest(payloads, sizes, info)
+            self._compact()
+            return before - self._bytes
+
+    def oldest_mono(self) -> float:
+        """The monotonic time of the oldest record held (infinity when empty)."""
+        with self._lock:
+            return self._mono[self._start] if self._start < len(self._mono) else float("inf")
+
+    def mark_live(self) -> None:
+        """Its socket is connecting or open: its records go last when the budget runs out."""
+        self.closed_at = 0
+
+    def mark_closed(self) -> None:
+        """Its socket closed: its records go first when the budget runs out."""
+        self.closed_at = history_budget.closed_order()
 
     def _record(self, index: int) -> Record:
         direction, kind = PAIRS[self._codes[index]]
         seq = self._base + index
         return Record(
             seq,
+            self._wall[index],
             self._mono[index],
             direction,
             kind,
@@ -272,6 +335,25 @@ class History:
                     return self._record(index)
         return None
 
+    def take_messages(self, after: int, limit: int, out: list[Taken]) -> int:
+        """Append ``(seq, payload)`` of up to ``limit`` incoming messages after ``after`` to
+        ``out``; return the sequence number scanned up to (a consumer's next ``after``).
+
+        The receiving faces' fast path: one lock for a batch, no Record built.
+        """
+        with self._lock:
+            codes, payloads, base = self._codes, self._payloads, self._base
+            index = max(self._start, after + 1 - base)
+            end = len(codes)
+            taken = 0
+            while index < end and taken < limit:
+                code = codes[index]
+                if code in (IN_TEXT, IN_BINARY):
+                    out.append((base + index, payloads[index]))  # type: ignore[arg-type]  # a message's payload is never None
+                    taken += 1
+                index += 1
+            return base + index - 1 if index > after + 1 - base else after
+
     def tail(self, n: int = 10) -> list[Record]:
         """Return the newest ``n`` records, oldest first."""
         with self._lock:
@@ -281,7 +363,9 @@ class History:
     def clear(self) -> None:
         """Forget every record; sequence numbers keep counting."""
         with self._lock:
-            self._payloads, self._mono, self._sizes, self._codes = [], array("d"), array("q"), bytearray()
+            history_budget.charged -= self._bytes
+            self._payloads, self._sizes, self._codes = [], array("q"), bytearray()
+            self._wall, self._mono = array("d"), array("d")
             self._info, self._start, self._base, self._bytes = {}, 0, self._next_seq, 0
 
     def messages(self) -> list[Record]:

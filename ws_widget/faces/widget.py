@@ -288,29 +288,29 @@ class WebSocketWidget(anywidget.AnyWidget):
         )
         return news
 
-    def _header(self) -> dict:
-        ws = self.ws
-        attempt = ws._core.attempt
-        state = ws.state.name
-        reason = ""
-        if attempt is not None and attempt.error_text and state == "CLOSED":
-            state, reason = "ERROR", attempt.error_text
-        elif attempt is not None and attempt.close_code is not None and state == "CLOSED":
-            reason = f"{attempt.close_code} ({close_code_name(attempt.close_code)}) {attempt.close_reason or ''}".strip()
-        verified = ws.verified
-        pending = ws.reconnecting
+    def _header(self) -> dict[str, object]:
+        """The header's traits, from one read of the socket's status."""
+        status = self.ws.status
+        state, reason = status.state.name, ""
+        if state == "CLOSED" and status.error_text:
+            state, reason = "ERROR", status.error_text
+        elif state == "CLOSED" and status.close_code is not None:
+            code = status.close_code
+            reason = f"{code} ({close_code_name(code)}) {status.close_reason or ''}".strip()
+        pending = status.reconnecting
         if pending is not None:
             state = "RECONNECTING"
+        verified = status.verified
         return {
             "reconnect": {}
             if pending is None
-            else {"retry": pending["retry"], "at_ms": round(pending["at"] * 1000)},
-            "handshake": ws.handshake or {},
-            "frame_log": ws.frame_log,
+            else {"retry": pending.retry, "at_ms": round(pending.at * 1000)},
+            "handshake": status.handshake or {},
+            "frame_log": status.frame_log,
             "state": state,
             "reason": reason,
-            "url": ws.url or "",
-            "subprotocol": mask_subprotocols(ws.subprotocol or ""),
+            "url": status.url or "",
+            "subprotocol": mask_subprotocols(status.subprotocol or ""),
             "tls": "" if verified is None else ("verified" if verified else "NOT verified"),
         }
 

@@ -8,7 +8,7 @@ import pytest
 
 from ws_widget import History, WebSocket
 from ws_widget.pure import clock
-from ws_widget.pure.budget import history_budget
+from ws_widget.pure.budget import Budget, history_budget
 from ws_widget.pure.kinds import EVENT, IN, IN_TEXT, OPEN, TEXT
 
 
@@ -87,25 +87,44 @@ def test_take_messages_skips_events_and_outgoing():
     assert history.take_messages(0, 1, taken) == 2 and taken == [(2, "a")]
 
 
-def test_budget_drops_closed_histories_first(budget_limit):
-    """Past the process-wide budget the oldest records of closed sockets' histories go first."""
-    budget_limit.limit = budget_limit.used + 20_000
-    closed, live = History(), History()
-    live.mark_live()
+def test_budget_drops_closed_histories_first():
+    """Past the budget the oldest records of closed sockets' histories go first, oldest first."""
+    budget = Budget(20_000)
+    older, closed, live = History(budget=budget), History(budget=budget), History(budget=budget)
+    for history in (older, closed, live):
+        history.mark_live()
+    for _ in range(5):
+        older.add_message(IN_TEXT, "o" * 1000, 1000)
+    older.mark_closed()
     for _ in range(10):
         closed.add_message(IN_TEXT, "x" * 1000, 1000)
     closed.mark_closed()
-    for _ in range(15):
+    for _ in range(12):
         live.add_message(IN_TEXT, "y" * 1000, 1000)
-    assert live.dropped == 0 and len(live) == 15
-    assert closed.dropped >= 5
-    assert budget_limit.used <= budget_limit.limit
+    assert live.dropped == 0 and len(live) == 12
+    assert older.dropped == 5 and len(older) == 0  # closed first: all of it
+    assert closed.dropped == 2 and closed.first_seq == 3  # then the next closed, oldest records first
+    assert budget.used <= budget.limit
 
 
-def test_budget_never_drops_a_pinned_message(budget_limit):
+def test_budget_drops_the_oldest_of_live_histories_last():
+    """With no closed history left to drop from, the oldest live records go."""
+    budget = Budget(10_000)
+    first, second = History(budget=budget), History(budget=budget)
+    first.mark_live()
+    second.mark_live()
+    for _ in range(6):
+        first.add_message(IN_TEXT, "a" * 1000, 1000)
+    for _ in range(6):
+        second.add_message(IN_TEXT, "b" * 1000, 1000)
+    assert first.dropped == 2 and second.dropped == 0
+    assert budget.used == 10_000
+
+
+def test_budget_never_drops_a_pinned_message():
     """A live history's messages that a loop has not taken stay, even past the budget."""
-    budget_limit.limit = budget_limit.used + 5_000
-    history = History()
+    budget = Budget(5_000)
+    history = History(budget=budget)
     history.mark_live()
     history.pin = 0
     for _ in range(10):
@@ -113,7 +132,7 @@ def test_budget_never_drops_a_pinned_message(budget_limit):
     assert history.dropped == 0 and len(history) == 10
     history.pin = 6
     history.add_message(IN_TEXT, "z", 1)
-    assert history.dropped >= 5 and history.first_seq >= 6
+    assert history.dropped == 6 and history.first_seq == 7
 
 
 def test_budget_refuses_a_bad_limit():

@@ -29,7 +29,7 @@ from ..pure.closecodes import close_code_name
 from ..pure.commands import Close, Command, Ping, Send
 from ..pure.debuglog import DebugLog
 from ..pure.explain import explain
-from ..pure.history import History, Record
+from ..pure.history import History
 from ..pure.kinds import (
     BINARY,
     CLOSE,
@@ -50,6 +50,8 @@ from ..pure.redact import mask_subprotocols
 from ..pure.status import Capabilities, Reconnecting, Status
 from ..pure.target import Target
 from . import ioloop
+from .flowcontrol import FlowControl
+from .lanes import Lane
 from .listener import CoreListener
 from .transport import Transport, TransportFactory
 from .websockets_transport import WebsocketsTransport
@@ -132,6 +134,7 @@ class Core:
         history: where messages and events are recorded.
         debug: the Debug Output.
         frames: where the frame log records frames.
+        lane: the socket's callback lane (its backlog pauses reading, see ``flowcontrol.py``).
         transport: makes each attempt's transport (websockets' client by default).
     """
 
@@ -141,9 +144,12 @@ class Core:
         history: History,
         debug: DebugLog,
         frames: History,
+        lane: Lane,
         transport: TransportFactory = WebsocketsTransport,
     ):
         self.listener = listener
+        self.lane = lane
+        self.flow = FlowControl(lane, history, debug)
         self.history = history
         self.frames = frames
         self.debug = debug
@@ -155,7 +161,8 @@ class Core:
         self._closed_by_user = False  # set by close(), cleared by connect()
         self._pending_reconnect: _PendingReconnect | None = None
         self._lock = threading.Lock()
-        self._message_waiters: list[asyncio.Future[None]] = []
+        self._message_waiters: list[Callable[[], None]] = []  # woken once by the next message or the end
+        self._waiters_lock = threading.Lock()
 
     # Commands, from any thread.
 
@@ -227,15 +234,41 @@ class Core:
         if attempt.transport is not None:
             attempt.transport.set_frame_log(on)
 
-    def next_message(
-        self, after_seq: int, match: Callable[[str | bytes], bool] | None = None
-    ) -> concurrent.futures.Future[Record]:
-        """Return a future of the first incoming message recorded after ``after_seq`` (for
-        which ``match(payload)`` is true, when given).
+    def add_message_waiter(self, wake: Callable[[], None], seen: int) -> bool:
+        """Call ``wake()`` once (on the I/O loop) when the next message arrives or no message can
+        come any more; return False, registering nothing, if a record after ``seen`` is there
+        already or the socket is over (look again instead of waiting)."""
+        with self._waiters_lock:
+            if self.history.last_seq > seen or self.no_more_messages():
+                return False
+            self._message_waiters.append(wake)
+            return True
 
-        The future fails with :class:`NotConnectedError` once no message can come.
-        """
-        return ioloop.submit(self._next_message(after_seq, match))
+    def remove_message_waiter(self, wake: Callable[[], None]) -> None:
+        """Forget a waiter that stopped waiting (timed out or cancelled); no-op if it was woken."""
+        with self._waiters_lock:
+            try:
+                self._message_waiters.remove(wake)
+            except ValueError:
+                pass
+
+    @property
+    def message_waiters(self) -> int:
+        """How many consumers wait for a message now."""
+        return len(self._message_waiters)
+
+    def consumer_progressed(self, seq: int) -> None:
+        """From a receiving loop's thread: it took message ``seq`` (flow control may resume)."""
+        self.flow.consumer_progressed(seq)
+
+    def set_consumer(self, seq: int | None) -> None:
+        """From a receiving loop's thread: a loop starts at ``seq``, or (None) no loop runs."""
+        self.flow.set_consumer(seq)
+
+    def no_more_messages(self) -> bool:
+        """Whether no message can come: never connected, or ended with no reconnect pending."""
+        attempt = self.attempt
+        return attempt is None or (attempt.finished.done() and self._pending_reconnect is None)
 
     def status(self) -> Status:
         """Return a read-only snapshot of the current (or last) attempt."""
@@ -243,20 +276,21 @@ class Core:
         reconnecting = None if pending is None else Reconnecting(pending.retry, pending.at)
         if attempt is None:
             return Status(
-                State.CLOSED,
-                False,
-                None,
-                False,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                reconnecting,
-                self._frame_log,
-                self._capabilities(None),
+                state=State.CLOSED,
+                connected_once=False,
+                url=None,
+                secure=False,
+                verified=None,
+                subprotocol=None,
+                close_code=None,
+                close_reason=None,
+                error=None,
+                error_text=None,
+                handshake=None,
+                reconnecting=reconnecting,
+                frame_log=self._frame_log,
+                paused=None,
+                capabilities=self._capabilities(None),
             )
         secure = attempt.target.secure
         return Status(
@@ -273,6 +307,7 @@ class Core:
             handshake=attempt.handshake,
             reconnecting=reconnecting,
             frame_log=self._frame_log,
+            paused=self.flow.paused,
             capabilities=self._capabilities(attempt),
         )
 
@@ -336,6 +371,7 @@ class Core:
             debug=self.debug,
         )
         await transport.open()
+        self.flow.start(transport, attempt.options.flow_limits)
         attempt.was_open = True
         attempt.subprotocol = transport.subprotocol
         attempt.state = State.CLOSING if attempt.close_requested else State.OPEN
@@ -351,20 +387,32 @@ class Core:
 
     def _receiver(self, attempt: Attempt) -> Callable[[str | bytes], None]:
         """The per-message path of one attempt: keep it lean (no Record is built here)."""
-        add_message, stats, listener = self.history.add_message, self.stats, self.listener
+        history, stats, listener, lane, flow = self.history, self.stats, self.listener, self.lane, self.flow
+        add_message = history.add_message
 
         def receive(message: str | bytes) -> None:
             if message.__class__ is str:
                 size = len(message) if message.isascii() else len(message.encode())
-                add_message(IN_TEXT, message, size)
+                seq = add_message(IN_TEXT, message, size)
             else:
                 size = len(message)
-                add_message(IN_BINARY, message, size)
+                seq = add_message(IN_BINARY, message, size)
             stats.messages_in += 1
             stats.bytes_in += size
             if self._message_waiters:
                 self._wake_message_waiters()
-            listener.message(attempt, message)  # queues the Data callback, if there is one
+            listener.message(attempt, message, size)  # queues the Data callback, if there is one
+            # Flow control (FlowControl.over, inlined): pause when a consumer fell behind.
+            consumer = flow.consumer
+            if (
+                lane.submitted - lane.done > flow.high
+                or lane.bytes_submitted - lane.bytes_done > flow.high_bytes
+                or (
+                    consumer is not None
+                    and (seq - consumer > flow.high or history.bytes - history.max_bytes > flow.high_bytes)
+                )
+            ) and flow.paused is None:
+                flow.pause()
 
         return receive
 
@@ -463,6 +511,7 @@ class Core:
         """Record the end of an attempt (the error, then the close, as the callbacks see them)
         and emit ``failed`` then ``closed``."""
         attempt.state = State.CLOSED
+        self.flow.stop()
         leftovers = list(attempt.outbox)
         attempt.outbox.clear()
         if end.error is not None:
@@ -539,26 +588,14 @@ class Core:
             self.listener.reconnect_cancelled(pending.keep_alive)
             self._wake_message_waiters()
 
-    async def _next_message(self, after_seq: int, match: Callable[[str | bytes], bool] | None) -> Record:
-        while True:
-            record = self.history.first_message_after(after_seq, IN)
-            while record is not None and match is not None and not match(record.payload or b""):
-                record = self.history.first_message_after(record.seq, IN)
-            if record is not None:
-                return record
-            attempt = self.attempt
-            if attempt is None or (attempt.finished.done() and self._pending_reconnect is None):
-                raise NotConnectedError("no more messages: the socket is closed; call Connect again")
-            after_seq = max(after_seq, self.history.last_seq)
-            waiter = asyncio.get_running_loop().create_future()
-            self._message_waiters.append(waiter)
-            await waiter
-
     def _wake_message_waiters(self) -> None:
-        waiters, self._message_waiters = self._message_waiters, []
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
+        with self._waiters_lock:
+            waiters, self._message_waiters = self._message_waiters, []
+        for wake in waiters:
+            try:
+                wake()
+            except RuntimeError:  # the waiter's event loop closed meanwhile
+                pass
 
 
 class _PendingReconnect:

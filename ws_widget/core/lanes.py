@@ -35,16 +35,33 @@ MAX_WORKERS = 32
 IDLE_EXIT = 10.0  # seconds an extra worker waits for work before it ends
 RESTORE_AFTER = 0.05  # seconds a worker waits for more work before it removes the output tee
 
-# A queued call: (context, fn, args, debug); a None context marks an internal call.
-_Item = tuple[contextvars.Context | None, Callable[..., object], tuple[Any, ...], DebugLog]
+# A queued call: (context, fn, args, debug, size); a None context marks an internal call;
+# size is the payload bytes the call holds (a Data callback's message), for flow control.
+_Item = tuple[contextvars.Context | None, Callable[..., object], tuple[Any, ...], DebugLog, int]
 _INTERNAL = DebugLog(1)  # the Debug Output of internal calls: unused, they run without capture
 
 
 class Lane:
     """One owner's queue of callbacks (a socket's or a timer's): they run one at a time, in
-    the order they were submitted. ``pending`` counts those not finished yet."""
+    the order they were submitted. ``pending`` counts those not finished yet, ``pending_bytes``
+    the payload bytes they hold.
 
-    __slots__ = ("_items", "_lock", "_scheduled", "done", "submitted")
+    Flow control (see :meth:`notify_below`): once set, ``on_below`` is called once, on the
+    worker's thread, when the backlog is back at or below ``below``/``below_bytes``.
+    """
+
+    __slots__ = (
+        "_items",
+        "_lock",
+        "_scheduled",
+        "below",
+        "below_bytes",
+        "bytes_done",
+        "bytes_submitted",
+        "done",
+        "on_below",
+        "submitted",
+    )
 
     def __init__(self) -> None:
         self._items: collections.deque[_Item] = collections.deque()
@@ -52,11 +69,38 @@ class Lane:
         self._scheduled = False  # on the ready queue or being run by a worker
         self.submitted = 0  # written by submitting threads (the I/O loop)
         self.done = 0  # written by the worker that holds the lane
+        self.bytes_submitted = 0
+        self.bytes_done = 0
+        self.on_below: Callable[[], None] | None = None
+        self.below = self.below_bytes = 0
 
     @property
     def pending(self) -> int:
         """Callbacks queued but not yet finished."""
         return self.submitted - self.done
+
+    @property
+    def pending_bytes(self) -> int:
+        """Payload bytes held by the callbacks queued but not yet finished."""
+        return self.bytes_submitted - self.bytes_done
+
+    def notify_below(self, count: int, nbytes: int, callback: Callable[[], None] | None) -> None:
+        """Call ``callback()`` once when at most ``count`` callbacks holding at most ``nbytes``
+        are pending (at once if that is so now); None cancels."""
+        self.below, self.below_bytes, self.on_below = count, nbytes, callback
+        if callback is not None:
+            _check_below(self)
+
+
+def _check_below(lane: Lane) -> None:
+    callback = lane.on_below
+    if (
+        callback is not None
+        and lane.submitted - lane.done <= lane.below
+        and lane.bytes_submitted - lane.bytes_done <= lane.below_bytes
+    ):
+        lane.on_below = None
+        callback()
 
 
 class _Worker:
@@ -90,12 +134,16 @@ def submit(
     fn: Callable[..., object],
     args: tuple[Any, ...],
     debug: DebugLog,
+    size: int = 0,
 ) -> None:
     """Queue ``fn(*args)`` to run on an event thread inside ``context``, after the callbacks
-    already queued on ``lane``; a ``None`` context marks an internal call (no output capture).
+    already queued on ``lane``; a ``None`` context marks an internal call (no output capture);
+    ``size`` counts the payload bytes the call holds in ``pending_bytes``.
     Called on the I/O loop only: one thread writes ``submitted``."""
     lane.submitted += 1
-    lane._items.append((context, fn, args, debug))
+    if size:
+        lane.bytes_submitted += size
+    lane._items.append((context, fn, args, debug, size))
     if lane._scheduled:  # the per-message path: a worker holds the lane and will see the item
         return
     _schedule(lane)
@@ -205,7 +253,7 @@ def _run_lane(lane: Lane, worker: _Worker) -> None:
     budget = BATCH
     while budget > 0:
         try:
-            context, fn, args, debug = items.popleft()
+            context, fn, args, debug, size = items.popleft()
         except IndexError:
             with lane._lock:
                 lane._scheduled = False
@@ -217,14 +265,14 @@ def _run_lane(lane: Lane, worker: _Worker) -> None:
             _run_internal(lane, worker, fn, args)
             continue
         try:
-            budget -= context.run(_run_callbacks, lane, worker, context, fn, args, debug, budget)
+            budget -= context.run(_run_callbacks, lane, worker, context, fn, args, debug, size, budget)
         except RuntimeError as exc:
             if "already entered" not in str(exc):  # not from entering: never run a callback twice
                 report_exception(exc)
                 budget -= 1
                 continue
             # the context is entered elsewhere (a waiting cell's thread): run in a copy of it
-            budget -= context.copy().run(_run_callbacks, lane, worker, context, fn, args, debug, 1)
+            budget -= context.copy().run(_run_callbacks, lane, worker, context, fn, args, debug, size, 1)
     _ready.put(lane)
 
 
@@ -245,6 +293,8 @@ def _run_internal(lane: Lane, worker: _Worker, fn: Callable[..., object], args: 
     finally:
         worker.busy_since = 0.0
         lane.done += 1
+        if lane.on_below is not None:
+            _check_below(lane)
 
 
 def _run_callbacks(
@@ -254,6 +304,7 @@ def _run_callbacks(
     fn: Callable[..., object],
     args: tuple[Any, ...],
     debug: DebugLog,
+    size: int,
     budget: int,
 ) -> int:
     """Run ``fn(*args)``, then the lane's next callbacks while they share this context and
@@ -271,6 +322,10 @@ def _run_callbacks(
             finally:
                 worker.busy_since = 0.0
                 lane.done += 1
+                if size:
+                    lane.bytes_done += size
+                if lane.on_below is not None:
+                    _check_below(lane)
                 if debug.printed:  # flushing a kernel's stream waits for IOPub: only when needed
                     debug.printed = False
                     sys.stdout.flush()
@@ -286,7 +341,7 @@ def _run_callbacks(
             if following[0] is not context or following[3] is not debug:
                 return ran
             items.popleft()
-            _, fn, args, _ = following
+            _, fn, args, _, size = following
     finally:
         _current_debug.reset(token)
 

@@ -22,8 +22,9 @@ class CoreListener(Protocol):
     def opened(self, attempt: Attempt) -> None:
         """The attempt is open (Connected)."""
 
-    def message(self, attempt: Attempt, payload: str | bytes) -> None:
-        """A message arrived and was recorded (Data): the per-message path, keep it lean."""
+    def message(self, attempt: Attempt, payload: str | bytes, size: int) -> None:
+        """A message of ``size`` bytes arrived and was recorded (Data): the per-message path,
+        keep it lean."""
 
     def pong(self, attempt: Attempt, rtt: float) -> None:
         """A pong answered one of our pings after ``rtt`` seconds (Pong)."""

@@ -85,6 +85,12 @@ class Transport(Protocol):
     def set_frame_log(self, on: bool) -> None:
         """Start or stop recording every frame into the frames history."""
 
+    def pause_reading(self) -> None:
+        """Stop reading from the network (flow control); the peer's sends then back up."""
+
+    def resume_reading(self) -> None:
+        """Read from the network again."""
+
     def is_closed_error(self, exc: BaseException) -> bool:
         """Whether ``exc`` from send/ping means the connection had closed (not a real failure)."""
 

@@ -148,6 +148,16 @@ class WebsocketsTransport:
         """Record every frame from now on, or stop."""
         self._recorder.enable(on)
 
+    def pause_reading(self) -> None:
+        """Stop reading the TCP stream (asyncio's transport flow control)."""
+        if self._connection is not None:
+            self._connection.transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        """Read the TCP stream again."""
+        if self._connection is not None and not self._connection.transport.is_closing():
+            self._connection.transport.resume_reading()
+
     def is_closed_error(self, exc: BaseException) -> bool:
         """websockets raises ConnectionClosed for a send or ping after the end."""
         return isinstance(exc, ConnectionClosed)

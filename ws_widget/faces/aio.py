@@ -38,14 +38,12 @@ class AsyncFace:
 
     async def receive(self, timeout: float | None = None) -> str | bytes:
         """Return the next incoming message; see :meth:`WebSocket.receive`."""
-        waiting = self._waiting
-        return waiting.take(await waiting.wait(waiting.next_message(), timeout, "a message"))
+        payload = self._waiting.take()  # the fast path: a message is there already
+        return payload if payload is not None else await self._waiting.areceive(timeout)
 
     async def expect(self, pattern: Pattern, timeout: float | None = 10.0) -> str | bytes:
         """Return the next incoming message matching ``pattern``; see :meth:`WebSocket.expect`."""
-        waiting = self._waiting
-        future = waiting.next_message(matcher(pattern))
-        return waiting.take(await waiting.wait(future, timeout, describe(pattern)))
+        return await self._waiting.areceive(timeout, matcher(pattern), describe(pattern))
 
     async def wait_for(self, count: int, timeout: float | None = 10.0) -> list[str | bytes]:
         """Return the next ``count`` incoming messages; see :meth:`WebSocket.wait_for`."""
@@ -70,9 +68,19 @@ class AsyncFace:
             await self._waiting.wait(attempt.finished, wait, "the closing handshake")
 
     async def messages(self) -> AsyncIterator[str | bytes]:
-        """Yield incoming messages until the connection closes."""
-        while True:
-            try:
-                yield await self.receive()
-            except NotConnectedError:
-                return
+        """Yield incoming messages until the connection closes; like ``for message in ws``,
+        the loop holds its place in the history (see :meth:`WebSocket.__iter__`)."""
+        waiting = self._waiting
+        take = waiting.take
+        waiting.hold()
+        try:
+            while True:
+                payload = take()
+                if payload is None:
+                    try:
+                        payload = await waiting.areceive(None)
+                    except NotConnectedError:
+                        return
+                yield payload
+        finally:
+            waiting.release()

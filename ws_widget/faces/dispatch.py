@@ -43,12 +43,12 @@ class Dispatch:
         """Queue ``Connected(ws)``."""
         self._emit(attempt, "Connected", (self._ws,))
 
-    def message(self, attempt: Attempt, payload: str | bytes) -> None:
+    def message(self, attempt: Attempt, payload: str | bytes, size: int) -> None:
         """Queue ``Data(ws, data)``: the per-message path, so ``_emit`` is inlined."""
         slot = self._callbacks.get("Data")
         if slot is not None:
             fn, count = slot
-            lanes.submit(self._lane, attempt.context, fn, (self._ws, payload)[:count], self._debug)
+            lanes.submit(self._lane, attempt.context, fn, (self._ws, payload)[:count], self._debug, size)
 
     def pong(self, attempt: Attempt, rtt: float) -> None:
         """Queue ``Pong(ws)``."""

@@ -1,31 +1,178 @@
-"""Waiting on the core, blocking or async, and the receive cursor that both faces share."""
+"""Taking incoming messages and waiting on the core, blocking or async: what both faces share.
+
+Messages already recorded are taken straight from the history, a batch under one lock, with
+no hop to the I/O loop; only when nothing is there does a consumer wait, on a wake-up the core
+gives once the next message (or the end) comes. Each incoming message is taken once:
+``receive()``, iteration, ``expect()`` and their async twins move one cursor. While a
+receiving loop runs (``for message in ws``, ``async for``), the history keeps every message
+it has not taken yet (its pin), and the core pauses reading when the loop falls behind.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import threading
+from collections import deque
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from ..core.attempts import Attempt, Core
 from ..exceptions import NotConnectedError, WaitTimeoutError
-from ..pure.history import History, Record
+from ..pure import clock
+from ..pure.history import History, Record, Taken
+from ..pure.kinds import IN
 
 T = TypeVar("T")
+Match = Callable[[str | bytes], bool]
+
+BATCH = 256  # messages taken from the history under one lock
+_NO_MORE = "no more messages: the socket is closed; call Connect again"
 
 
 class Waiting:
-    """The sync and async faces' one way to wait for the core's futures and to take messages.
+    """The receive cursor of one WebSocket, and the sync and async faces' way to wait."""
 
-    Each incoming message is taken once: ``receive()``, iteration, ``expect()`` and their async
-    twins move one shared cursor.
-    """
-
-    __slots__ = ("_core", "_history", "cursor")
+    __slots__ = ("_core", "_history", "_loops", "_pending", "_scanned", "cursor")
 
     def __init__(self, core: Core, history: History):
         self._core, self._history = core, history
-        self.cursor = 0  # seq of the last message taken
+        self._pending: deque[Taken] = deque()  # taken from the history, not yet returned
+        self._scanned = 0  # the history was scanned up to this sequence number
+        self._loops = 0  # receiving loops running (they pin the history)
+        self.cursor = 0  # sequence number of the last message returned
+
+    # Taking what is there.
+
+    def take(self, match: Match | None = None) -> str | bytes | None:
+        """Return the next incoming message (the next that ``match`` accepts, consuming those
+        before it), or None when none is recorded yet. Never waits."""
+        pending = self._pending
+        while True:
+            if not pending:
+                self._scanned = self._history.take_messages(self._scanned, BATCH, pending)  # type: ignore[arg-type]
+                if not pending:
+                    return None
+            seq, payload = pending.popleft()
+            self.cursor = seq
+            if match is None or match(payload):
+                if self._loops:
+                    self._history.pin = seq
+                    self._core.consumer_progressed(seq)
+                return payload
+
+    def hold(self) -> None:
+        """A receiving loop starts: keep every message it has not taken."""
+        self._loops += 1
+        self._history.pin = self.cursor
+        self._core.set_consumer(self.cursor)
+
+    def release(self) -> None:
+        """A receiving loop ended."""
+        self._loops -= 1
+        if not self._loops:
+            self._history.pin = None
+            self._core.set_consumer(None)
+
+    # Waiting, blocking.
+
+    def receive(
+        self, timeout: float | None, match: Match | None = None, what: str = "a message"
+    ) -> str | bytes:
+        """Return the next incoming message (matching ``match``), waiting up to ``timeout``.
+
+        Raises:
+            NotConnectedError: the socket closed and every message was taken.
+            WaitTimeoutError: none within ``timeout`` seconds.
+        """
+        payload = self.take(match)
+        if payload is not None:
+            return payload
+
+        def find() -> str | bytes | None:
+            return self.take(match)
+
+        return cast("str | bytes", self._block(find, timeout, what))  # mypy joins str and bytes
+
+    def peek_after(self, after: int, timeout: float | None) -> Record:
+        """Return the first incoming message recorded after ``after``, waiting for it; the
+        cursor stays.
+
+        Raises:
+            NotConnectedError: the socket closed before such a message.
+            WaitTimeoutError: none within ``timeout`` seconds.
+        """
+        return self._block(
+            lambda: self._history.first_message_after(after, IN), timeout, f"a message after #{after}"
+        )
+
+    def _block(self, find: Callable[[], T | None], timeout: float | None, what: str) -> T:
+        deadline = None if timeout is None else clock.monotonic() + timeout
+        event = threading.Event()
+        wake = event.set
+        core, history = self._core, self._history
+        while True:
+            seen = history.last_seq
+            found = find()
+            if found is not None:
+                return found
+            if core.no_more_messages():
+                found = find()  # what arrived before the end
+                if found is not None:
+                    return found
+                raise NotConnectedError(_NO_MORE)
+            event.clear()
+            if not core.add_message_waiter(wake, seen):
+                continue  # something came meanwhile
+            left = None if deadline is None else max(0.0, deadline - clock.monotonic())
+            if not event.wait(left):
+                core.remove_message_waiter(wake)
+                found = find()
+                if found is not None:
+                    return found
+                raise WaitTimeoutError(self.timeout_text(what, timeout))
+
+    # Waiting, async (from any event loop).
+
+    async def areceive(
+        self, timeout: float | None, match: Match | None = None, what: str = "a message"
+    ) -> str | bytes:
+        """The async twin of :meth:`receive`."""
+        payload = self.take(match)
+        if payload is not None:
+            return payload
+        deadline = None if timeout is None else clock.monotonic() + timeout
+        loop = asyncio.get_running_loop()
+        core, history = self._core, self._history
+        while True:
+            seen = history.last_seq
+            payload = self.take(match)
+            if payload is not None:
+                return payload
+            if core.no_more_messages():
+                payload = self.take(match)
+                if payload is not None:
+                    return payload
+                raise NotConnectedError(_NO_MORE)
+            woken: asyncio.Future[None] = loop.create_future()
+
+            def wake(woken: asyncio.Future[None] = woken) -> None:
+                loop.call_soon_threadsafe(_resolve, woken)
+
+            if not core.add_message_waiter(wake, seen):
+                continue
+            left = None if deadline is None else max(0.0, deadline - clock.monotonic())
+            try:
+                await asyncio.wait_for(woken, left)
+            except asyncio.TimeoutError:
+                payload = self.take(match)
+                if payload is not None:
+                    return payload
+                raise WaitTimeoutError(self.timeout_text(what, timeout)) from None
+            finally:
+                core.remove_message_waiter(wake)  # timed out or cancelled: leave nothing behind
+
+    # Waiting for the core's futures (open, close, pong).
 
     def attempt(self, action: str) -> Attempt:
         """Return the current attempt.
@@ -37,19 +184,6 @@ class Waiting:
         if attempt is None:
             raise NotConnectedError(f"cannot {action}: the socket was never connected; call Connect first")
         return attempt
-
-    def next_message(
-        self, match: Callable[[str | bytes], bool] | None = None
-    ) -> concurrent.futures.Future[Record]:
-        """A future of the next message after the cursor (matching ``match``, when given)."""
-        return self._core.next_message(self.cursor, match)
-
-    def take(self, record: Record) -> str | bytes:
-        """Move the cursor past ``record`` and return its payload."""
-        self.cursor = max(self.cursor, record.seq)
-        payload = record.payload
-        assert payload is not None  # a message's payload is never None
-        return payload
 
     def block(
         self, future: concurrent.futures.Future[T], timeout: float | None, what: str, owned: bool = False
@@ -88,3 +222,8 @@ class Waiting:
     def close_wait(self, attempt: Attempt, timeout: float | None) -> float:
         """How long ``close()`` waits for the closing handshake by default."""
         return timeout if timeout is not None else (attempt.options.close_timeout or 10) + 5
+
+
+def _resolve(woken: asyncio.Future[None]) -> None:
+    if not woken.done():
+        woken.set_result(None)

@@ -90,7 +90,7 @@ class WebSocket:
         self.debug_output = DebugLog()
         self._lane = lanes.Lane()
         dispatch = Dispatch(self, self._callbacks, self._lane, self.debug_output)
-        self._core = Core(dispatch, self.history, self.debug_output, self.frames)
+        self._core = Core(dispatch, self.history, self.debug_output, self.frames, self._lane)
         self._waiting = Waiting(self._core, self.history)
         self._widget: WebSocketWidget | None = None
 
@@ -265,8 +265,8 @@ class WebSocket:
             NotConnectedError: the socket closed and every message was returned.
             WaitTimeoutError: no message within ``timeout`` seconds.
         """
-        waiting = self._waiting
-        return waiting.take(waiting.block(waiting.next_message(), timeout, "a message", owned=True))
+        payload = self._waiting.take()  # the fast path: a message is there already
+        return payload if payload is not None else self._waiting.receive(timeout)
 
     def expect(self, pattern: Pattern, timeout: float | None = 10.0) -> str | bytes:
         """Return the next incoming message matching ``pattern``; those before it are consumed.
@@ -279,9 +279,7 @@ class WebSocket:
             WaitTimeoutError: no match within ``timeout``; the message shows the last records.
             NotConnectedError: the socket closed before a match arrived.
         """
-        waiting = self._waiting
-        future = waiting.next_message(matcher(pattern))
-        return waiting.take(waiting.block(future, timeout, describe(pattern), owned=True))
+        return self._waiting.receive(timeout, matcher(pattern), describe(pattern))
 
     def wait_for(self, count: int, timeout: float | None = 10.0) -> list[str | bytes]:
         """Return the next ``count`` incoming messages once they have all arrived.
@@ -295,8 +293,7 @@ class WebSocket:
         messages: list[str | bytes] = []
         while len(messages) < count:
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
-            what = f"message {len(messages) + 1} of {count}"
-            messages.append(waiting.take(waiting.block(waiting.next_message(), left, what, owned=True)))
+            messages.append(waiting.receive(left, None, f"message {len(messages) + 1} of {count}"))
         return messages
 
     def wait_message(self, after: int, timeout: float | None = 10.0) -> Record:
@@ -307,8 +304,7 @@ class WebSocket:
             NotConnectedError: the socket closed before such a message arrived.
             WaitTimeoutError: none within ``timeout`` seconds.
         """
-        future = self._core.next_message(after)
-        return self._waiting.block(future, timeout, f"a message after #{after}", owned=True)
+        return self._waiting.peek_after(after, timeout)
 
     def every(self, seconds: float, message: object) -> Timer:
         """Send ``message`` (or what a function returns, unless None) every ``seconds`` while
@@ -358,12 +354,25 @@ class WebSocket:
         return AsyncFace(self, self._core, self._waiting)
 
     def __iter__(self) -> Iterator[str | bytes]:
-        """Yield incoming messages until the connection closes."""
-        while True:
-            try:
-                yield self.receive()
-            except NotConnectedError:
-                return
+        """Yield incoming messages until the connection closes.
+
+        While the loop runs, the history keeps every message it has not taken yet, and reading
+        pauses when it falls ``max_backlog`` messages behind (see README, Flow control).
+        """
+        waiting = self._waiting
+        take = waiting.take
+        waiting.hold()
+        try:
+            while True:
+                payload = take()
+                if payload is None:
+                    try:
+                        payload = waiting.receive(None)
+                    except NotConnectedError:
+                        return
+                yield payload
+        finally:
+            waiting.release()
 
     def __aiter__(self) -> Any:
         return self.aio.messages()
@@ -451,6 +460,12 @@ class WebSocket:
     def stats(self) -> dict[str, float | None]:
         """Totals: ``messages_in``, ``bytes_in``, ``messages_out``, ``bytes_out``, ``last_rtt``."""
         return self._core.stats.as_dict()
+
+    @property
+    def paused(self) -> str | None:
+        """Why reading is paused because a consumer fell behind (``"4,096 Data callbacks
+        behind"``), or None while it reads."""
+        return self._core.flow.paused
 
     @property
     def pending_callbacks(self) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import clock, jsonl, tables
-from .budget import history_budget
+from .budget import Budget, history_budget
 from .kinds import CODES, IN_BINARY, IN_TEXT, MESSAGE_KINDS, PAIRS, code_of
 
 if TYPE_CHECKING:
@@ -101,8 +101,11 @@ class History:
         dropped: how many records were dropped, for any reason.
     """
 
-    def __init__(self, max_records: int = 1_000_000, max_bytes: int = 512 * 2**20) -> None:
-        """Make an empty history that keeps at most ``max_records`` records and ``max_bytes``.
+    def __init__(
+        self, max_records: int = 1_000_000, max_bytes: int = 512 * 2**20, budget: Budget | None = None
+    ) -> None:
+        """Make an empty history that keeps at most ``max_records`` records and ``max_bytes``,
+        counted in ``budget`` (the process's :data:`~.budget.history_budget` by default).
 
         Raises:
             ValueError: a limit is not positive.
@@ -113,7 +116,8 @@ class History:
         self.max_bytes = max_bytes
         self.dropped = 0
         self.pin: int | None = None
-        self.closed_at = history_budget.closed_order()  # 0 while its socket is live
+        self._budget = budget = budget if budget is not None else history_budget
+        self.closed_at = budget.closed_order()  # 0 while its socket is live
         self._lock = threading.Lock()
         # Columns, one entry per record: no Python object per record but the payload itself.
         self._payloads: list[Payload] = []
@@ -126,7 +130,7 @@ class History:
         self._base = 1  # seq of column index 0
         self._bytes = 0
         self._next_seq = 1
-        history_budget.register(self)
+        budget.register(self)
 
     def add(
         self,
@@ -153,8 +157,8 @@ class History:
             mono -= clock.wall() - at  # as if recorded then, on the same monotonic scale
         with self._lock:
             seq = self._append(code, payload, size, wall, mono, info)
-        if history_budget.charged > history_budget.threshold:
-            history_budget.reclaim()
+        if self._budget.charged > self._budget.threshold:
+            self._budget.reclaim()
         return Record(seq, wall, mono, direction, kind, size, payload, info)
 
     def add_message(self, code: int, payload: str | bytes, size: int) -> int:
@@ -173,7 +177,7 @@ class History:
             self._bytes += size
             if seq - self._base - self._start >= self.max_records or self._bytes > self.max_bytes:
                 self._trim()
-        budget = history_budget
+        budget = self._budget
         budget.charged += size
         if budget.charged > budget.threshold:
             budget.reclaim()
@@ -192,7 +196,7 @@ class History:
             self._info[seq] = info
         self._next_seq = seq + 1
         self._bytes += size
-        history_budget.charged += size
+        self._budget.charged += size
         if len(self._payloads) - self._start > self.max_records or self._bytes > self.max_bytes:
             self._trim()
         return seq
@@ -208,7 +212,7 @@ class History:
             and self._base + self._start <= keep_after
         ):
             self._drop_oldest(payloads, sizes, info)
-        history_budget.charged -= before - self._bytes
+        self._budget.charged -= before - self._bytes
         self._compact()
 
     def _drop_oldest(self, payloads: list[Payload], sizes: array[int], info: dict[int, Info]) -> None:
@@ -225,6 +229,11 @@ class History:
             del self._payloads[:cut], self._wall[:cut], self._mono[:cut], self._sizes[:cut], self._codes[:cut]
             self._base += cut
             self._start = 0
+
+    def trim(self) -> None:
+        """Drop what this history's own limits allow now (after its pin moved, say)."""
+        with self._lock:
+            self._trim()
 
     def shed(self, nbytes: int) -> int:
         """Drop the oldest records (never after the pin) until ``nbytes`` of payload are freed
@@ -253,7 +262,7 @@ class History:
 
     def mark_closed(self) -> None:
         """Its socket closed: its records go first when the budget runs out."""
-        self.closed_at = history_budget.closed_order()
+        self.closed_at = self._budget.closed_order()
 
     def _record(self, index: int) -> Record:
         direction, kind = PAIRS[self._codes[index]]
@@ -363,7 +372,7 @@ class History:
     def clear(self) -> None:
         """Forget every record; sequence numbers keep counting."""
         with self._lock:
-            history_budget.charged -= self._bytes
+            self._budget.charged -= self._bytes
             self._payloads, self._sizes, self._codes = [], array("q"), bytearray()
             self._wall, self._mono = array("d"), array("d")
             self._info, self._start, self._base, self._bytes = {}, 0, self._next_seq, 0

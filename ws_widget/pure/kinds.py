@@ -23,7 +23,11 @@ OPEN: Final = "open"
 CLOSE: Final = "close"
 ERROR: Final = "error"
 RECONNECT: Final = "reconnect"
-RECORD_KINDS: Final = (TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR, RECONNECT)
+PAUSE: Final = "pause"
+"""Reading paused because consumers fell behind (``info["reason"]`` says which)."""
+RESUME: Final = "resume"
+"""Reading resumed once the consumers caught up."""
+RECORD_KINDS: Final = (TEXT, BINARY, PING, PONG, OPEN, CLOSE, ERROR, RECONNECT, PAUSE, RESUME)
 """The kinds of a history's records."""
 
 FRAME_KINDS: Final = ("CONT", "TEXT", "BINARY", "CLOSE", "PING", "PONG")
@@ -35,7 +39,7 @@ KINDS: Final = RECORD_KINDS + FRAME_KINDS
 MESSAGE_KINDS: Final = (TEXT, BINARY)
 """The kinds that are messages (the rest are control frames and events)."""
 
-TEXT_PAYLOAD_KINDS: Final = frozenset({TEXT, OPEN, CLOSE, ERROR, RECONNECT})
+TEXT_PAYLOAD_KINDS: Final = frozenset({TEXT, OPEN, CLOSE, ERROR, RECONNECT, PAUSE, RESUME})
 """The kinds whose payload, if any, is text; the payloads of all others are bytes."""
 
 PAIRS: Final[tuple[tuple[str, str], ...]] = tuple((d, k) for d in DIRECTIONS for k in KINDS)

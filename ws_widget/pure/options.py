@@ -8,6 +8,8 @@ import os
 import ssl
 from typing import Any, Final
 
+from .flow import DEFAULT_MAX_BACKLOG, DEFAULT_MAX_BACKLOG_BYTES, FlowLimits
+
 
 class _Unset(enum.Enum):
     """The marker of an option not given (``user_agent``: websockets' own header)."""
@@ -86,6 +88,11 @@ class Options:
             off by default because it costs time on every frame.
         reconnect: True (default policy) or a :class:`ReconnectPolicy`: connect again, with
             backoff, whenever the connection ends without a ``Close()`` from the user.
+        max_backlog: reading pauses while more ``Data`` callbacks than this are behind, or a
+            receiving loop has not taken this many messages; it resumes at a quarter of it.
+            None never pauses: a consumer slower than the stream then makes memory grow
+            without bound.
+        max_backlog_bytes: the same, counted in payload bytes (64 MiB); None never pauses.
     """
 
     verify: bool | ssl.SSLContext = True
@@ -102,6 +109,8 @@ class Options:
     proxy: bool | str | None = True
     frame_log: bool = False
     reconnect: bool | ReconnectPolicy = False
+    max_backlog: int | None = DEFAULT_MAX_BACKLOG
+    max_backlog_bytes: int | None = DEFAULT_MAX_BACKLOG_BYTES
 
     def __post_init__(self) -> None:
         """Check the options.
@@ -138,6 +147,12 @@ class Options:
             raise TypeError(f"reconnect must be True, False or a ReconnectPolicy, got {self.reconnect!r}")
         if not (self.proxy is None or isinstance(self.proxy, (bool, str))):
             raise TypeError(f"proxy must be True, None or a proxy URL, got {self.proxy!r}")
+        FlowLimits(self.max_backlog, self.max_backlog_bytes)  # raises, naming the option
+
+    @property
+    def flow_limits(self) -> FlowLimits:
+        """When reading pauses because consumers fell behind."""
+        return FlowLimits(self.max_backlog, self.max_backlog_bytes)
 
     @classmethod
     def from_kwargs(cls, kwargs: dict[str, Any]) -> Options:

@@ -33,6 +33,7 @@ class Status:
         handshake: the opening handshake, described with secrets masked, or None.
         reconnecting: a pending automatic reconnect, or None.
         frame_log: whether every frame is being recorded.
+        paused: why reading is paused (``"4,096 Data callbacks behind"``), or None.
         capabilities: what this connection's transport can do (see ``Capabilities``).
     """
 
@@ -49,6 +50,7 @@ class Status:
     handshake: dict[str, object] | None
     reconnecting: Reconnecting | None
     frame_log: bool
+    paused: str | None
     capabilities: Capabilities
 
 

@@ -1,8 +1,9 @@
-"""Run every benchmark of issue 8 and write the table.
+"""Run every benchmark of issues 8 and 16 and write the table.
 
-    python benchmarks/run.py            # full run (about 10 minutes on 2 cores)
+    python benchmarks/run.py            # full run (about 12 minutes on 2 cores)
     python benchmarks/run.py --quick    # every measurement, tiny sizes: proves the code works
     python benchmarks/run.py --only ingest,roundtrip
+    python benchmarks/run.py --only receive        # issue 16: Pythonic receive vs raw async for (~2 min)
     python benchmarks/run.py --only scale          # 1,000 connections x 10 msg/s (scale.py, ~40 s)
 
 The 10-minute long-run memory benchmark is separate: ``benchmarks/soak.py`` (``make soak``).
@@ -28,12 +29,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import HERE, MALLOC_ENV, Sender, machine, median, trial
 
-SECTIONS = ("server", "ingest", "roundtrip", "memory", "frontend", "browser", "scale")
+SECTIONS = ("server", "ingest", "receive", "roundtrip", "memory", "frontend", "browser", "scale")
 SIZES = (64, 1024, 65536)
 # Messages per ingest trial: about a second of the raw client at each size.
 INGEST_N = {64: 200_000, 1024: 100_000, 65536: 8_000}  # 8,000 x 64 KiB stays under 512 MiB of history
 QUICK_N = {64: 20_000, 1024: 10_000, 65536: 500}
 VARIANTS = ("raw", "history", "callback", "widget", "full", "raw+malloc", "history+malloc")
+# Issue 16: every Pythonic receive path against the raw client's `async for`, text messages.
+RECEIVE_SIZES = (64, 1024)
+RECEIVE_N = {64: 200_000, 1024: 100_000}  # about a second of the raw client, as INGEST_N
+RECEIVE_QUICK_N = {64: 2_000, 1024: 1_000}
+# raw and callback are ingest's own trials (trial.py ingest raw|callback), run in the same rounds.
+RECEIVE_VARIANTS = ("raw", "iterate", "receive", "expect", "async_iterate", "aio_receive", "callback")
+RECEIVE_FACES = RECEIVE_VARIANTS[1:]
+RECEIVE_LABELS = {
+    "raw": "raw `async for message in connection`",
+    "iterate": "`for message in ws`",
+    "receive": "`ws.receive(timeout=10)` loop",
+    "expect": '`ws.expect("x")` loop',
+    "async_iterate": "`async for message in ws`",
+    "aio_receive": "`await ws.aio.receive()` loop",
+    "callback": "`Data` callback",
+}
 
 
 def frame_bytes(size: int) -> int:
@@ -116,6 +133,57 @@ def bench_ingest(sender: Sender, quick: bool, reps: int) -> dict:
             f"  ingest {size} B: raw {med['raw']:,.0f}/s; history {r['history']:.2f}, "
             f"callback {r['callback']:.2f}, widget {r['widget']:.2f}; "
             f"malloc raw x{out[str(size)]['malloc']['raw_speedup']:.2f}"
+        )
+    return out
+
+
+def bench_receive(sender: Sender, quick: bool, reps: int) -> dict:
+    """Issue 16: each Pythonic receive path against the raw client's ``async for``, alternating
+    within each round; and one ``expect()`` over a backlog against the match alone."""
+    out = {}
+    for size in RECEIVE_SIZES:
+        n = (RECEIVE_QUICK_N if quick else RECEIVE_N)[size]
+        rates: dict[str, list[float]] = {v: [] for v in RECEIVE_VARIANTS}
+        recorded: dict[str, list[float]] = {v: [] for v in RECEIVE_FACES if v != "callback"}
+        backlog: list[dict] = []
+        for _ in range(reps):
+            for variant in RECEIVE_VARIANTS:  # alternating within each round
+                url = sender.flood(n, size)
+                if variant in ("raw", "callback"):
+                    result = trial("ingest", variant, url, n)
+                else:
+                    result = trial("receive", variant, url, n)
+                    recorded[variant].append(result["recorded_rate"])
+                rates[variant].append(result["rate"])
+            backlog.append(trial("receive-backlog", sender.url("/ticks", n=n, size=size), n))
+        med = {v: median(r) for v, r in rates.items()}
+        out[str(size)] = {
+            "messages": n,
+            "kind": "text",
+            "rates": rates,
+            "median_rate": med,
+            "ratio": {v: med[v] / med["raw"] for v in RECEIVE_FACES},
+            # each round ran every variant once: the lists pair up
+            "paired_ratio": {
+                v: median([a / b for a, b in zip(rates[v], rates["raw"], strict=True)]) for v in RECEIVE_FACES
+            },
+            "recorded_rate": {v: median(r) for v, r in recorded.items()},
+            "backlog": {
+                "messages": n,
+                "runs": backlog,
+                "ratio": median([b["ratio"] for b in backlog]),
+                **{
+                    key: median([b[key] for b in backlog])
+                    for key in ("expect_us_per_message", "match_us_per_message", "search_us_per_message")
+                },
+            },
+        }
+        r = out[str(size)]
+        log(
+            f"  receive {size} B: raw {med['raw']:,.0f}/s; "
+            + ", ".join(f"{v} {r['ratio'][v]:.2f}" for v in RECEIVE_FACES)
+            + f"; expect over a backlog {r['backlog']['expect_us_per_message']:.2f} us/msg = "
+            f"{r['backlog']['ratio']:.2f}x the match alone"
         )
     return out
 
@@ -252,6 +320,26 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
                         "",
                     )
                 )
+    rc = results.get("receive")
+    if rc:
+        for size, r in rc.items():
+            for v in RECEIVE_FACES:
+                label = f"16.1 receive {size} B, {RECEIVE_LABELS[v]} / raw `async for`"
+                if v == "callback":  # issue 8's ingest target, cited
+                    rows.append((label, f"{r['ratio'][v]:.2f}", "(reported; ingest >= 0.75)", ""))
+                else:
+                    rows.append(
+                        (label, f"{r['ratio'][v]:.2f}", ">= 0.90", _ok(r["ratio"][v], 0.9, above=True))
+                    )
+            b = r["backlog"]
+            rows.append(
+                (
+                    f"16.1 one `expect()` over a backlog of {b['messages']:,} x {size} B / the match alone",
+                    f"{b['ratio']:.2f} ({b['expect_us_per_message']:.2f} us a message)",
+                    "<= 1.0",
+                    _ok(b["ratio"], 1.0),
+                )
+            )
     rt = results.get("roundtrip")
     if rt:
         rows.append(
@@ -460,6 +548,52 @@ def markdown(results: dict) -> str:
                 "stream every new record replaces the oldest (the steady state of a long stream); it "
                 "is compared with the raw client's rate over the same last quarter.",
             ]
+    rc = results.get("receive")
+    if rc:
+        lines += [
+            "",
+            "## 16.1 Receive: the Pythonic paths (messages/s, medians; ratio to raw in parentheses)",
+            "",
+            "| size | " + " | ".join(RECEIVE_LABELS[v] for v in RECEIVE_VARIANTS) + " |",
+            "| --- | " + " | ".join("---" for _ in RECEIVE_VARIANTS) + " |",
+        ]
+        for size, r in rc.items():
+            med = r["median_rate"]
+            cells = [f"{med['raw']:,.0f}"] + [f"{med[v]:,.0f} ({r['ratio'][v]:.2f})" for v in RECEIVE_FACES]
+            lines.append(f"| {size} B {r['kind']}, {r['messages']:,} messages | " + " | ".join(cells) + " |")
+        lines += [
+            "",
+            "Each trial receives the messages from `server.js /flood` in a fresh interpreter and is timed "
+            "from the first message's arrival (its record's `mono`; the raw client: the first message its "
+            "`async for` yields) until the consumer has taken the last one, so a consumer slower than the "
+            "reader shows. The blocking paths run in the main thread, the async ones in `asyncio.run` in "
+            "the main thread; `raw` and `Data callback` are the ingest section's trials, run again in "
+            "these rounds. Paired medians (each round's own ratio): "
+            + "; ".join(
+                f"{size} B " + ", ".join(f"{v} {r['paired_ratio'][v]:.2f}" for v in RECEIVE_FACES)
+                for size, r in rc.items()
+            )
+            + ". The reader recorded meanwhile at (messages/s): "
+            + "; ".join(
+                f"{size} B " + ", ".join(f"{v} {rate:,.0f}" for v, rate in r["recorded_rate"].items())
+                for size, r in rc.items()
+            )
+            + ".",
+            "",
+            "`expect()` over a backlog: the messages of `server.js /ticks` (numbered, padded to the size) "
+            'are all recorded first (not timed), then one `ws.expect("^<N-1>(?: |$)")` finds the last one '
+            "and consumes every message before it; compared with the same match "
+            "(`ws_widget.pure.matching.matcher`) run alone on the same payloads in a Python loop, and "
+            "with the bare `re.search`: "
+            + "; ".join(
+                f"{size} B, {r['backlog']['messages']:,} messages: expect "
+                f"{r['backlog']['expect_us_per_message']:.2f} us a message, the match alone "
+                f"{r['backlog']['match_us_per_message']:.2f} us, `re.search` "
+                f"{r['backlog']['search_us_per_message']:.2f} us (**{r['backlog']['ratio']:.2f}x** the match)"
+                for size, r in rc.items()
+            )
+            + ".",
+        ]
     rt = results.get("roundtrip")
     if rt:
         mu = rt["median_us"]
@@ -599,7 +733,7 @@ def main() -> None:
         "--checkout",
         default="",
         help="measure the ws_widget package of this directory in the subprocess trials "
-        "(ingest, roundtrip, memory, scale), e.g. a patched copy",
+        "(ingest, receive, roundtrip, memory, scale), e.g. a patched copy",
     )
     parser.add_argument(
         "--out",
@@ -626,6 +760,7 @@ def main() -> None:
     functions = {
         "server": bench_server,
         "ingest": bench_ingest,
+        "receive": bench_receive,
         "roundtrip": bench_roundtrip,
         "memory": bench_memory,
         "frontend": bench_frontend,

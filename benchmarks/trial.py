@@ -2,6 +2,8 @@
 
 trial.py drain URL N FRAME_BYTES          the sender's own rate (a raw socket that only reads)
 trial.py ingest VARIANT URL N             VARIANT: raw, history, callback, widget
+trial.py receive VARIANT URL N            VARIANT: iterate, receive, expect, async_iterate, aio_receive
+trial.py receive-backlog URL N            one expect() over a backlog of N numbered messages
 trial.py roundtrip VARIANT URL N SIZE     VARIANT: raw, ws_widget
 trial.py memory WARM_URL URL N                    RSS per record through a real connection
 trial.py memory-direct N SIZE             RSS per record of History.add alone (no network)
@@ -157,6 +159,124 @@ def ingest(variant: str, url: str, n: int) -> dict:
     }
 
 
+# -------------------------------------------------------------------------- receive (issue 16)
+
+RECEIVE_VARIANTS = ("iterate", "receive", "expect", "async_iterate", "aio_receive")
+MATCH_ALL = "x"  # the flood's text payloads are "x"-filled: every message matches
+
+
+def _take_blocking(variant: str, ws, n: int) -> None:
+    """Take ``n`` messages in the main thread, as a user's loop would."""
+    count = 0
+    if variant == "iterate":
+        for _message in ws:
+            count += 1
+            if count == n:
+                break
+    elif variant == "receive":
+        while count < n:
+            ws.receive(timeout=10)
+            count += 1
+    elif variant == "expect":
+        while count < n:
+            ws.expect(MATCH_ALL, timeout=10)
+            count += 1
+    else:
+        raise SystemExit(f"unknown receive variant {variant!r}")
+
+
+async def _take_async(variant: str, url: str, n: int):
+    """Connect and take ``n`` messages on this thread's event loop; return the socket."""
+    import ws_widget
+
+    ws = ws_widget.connect(url, max_size=None, wait=False)
+    await ws.aio.wait_open(10)
+    count = 0
+    if variant == "async_iterate":
+        async for _message in ws:
+            count += 1
+            if count == n:
+                break
+    elif variant == "aio_receive":
+        while count < n:
+            await ws.aio.receive()
+            count += 1
+    else:
+        raise SystemExit(f"unknown receive variant {variant!r}")
+    return ws, time.monotonic()
+
+
+def receive(variant: str, url: str, n: int) -> dict:
+    """Rate of a Pythonic receive path: from the first message's arrival (its record's ``mono``)
+    until the consumer has taken the n-th, so a consumer slower than the reader shows."""
+    import ws_widget
+
+    if variant in ("async_iterate", "aio_receive"):
+        ws, last = asyncio.run(_take_async(variant, url, n))
+    else:
+        ws = ws_widget.connect(url, max_size=None)
+        _take_blocking(variant, ws, n)
+        last = time.monotonic()
+    first_record = ws.history.first_message_after(0, "in")
+    records = [r for r in ws.history.since(first_record.seq - 1) if r.direction == "in" and r.is_message]
+    first, recorded = records[0].mono, records[n - 1].mono
+    ws.close(timeout=5)
+    return {
+        "variant": variant,
+        "messages": n,
+        "seconds": last - first,
+        "rate": (n - 1) / (last - first),
+        "recorded_rate": (n - 1) / (recorded - first),  # how fast the reader recorded them
+    }
+
+
+def receive_backlog(url: str, n: int) -> dict:
+    """One ``expect()`` for the last of ``n`` numbered messages already in the history (it scans
+    the whole backlog), against the match alone run on the same ``n`` payloads."""
+    import re
+
+    import ws_widget
+    from ws_widget.pure.matching import matcher
+
+    ws = ws_widget.connect(url, max_size=None)
+    deadline = time.monotonic() + 120
+    while ws.stats["messages_in"] < n:  # not timed: the backlog arrives
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"only {ws.stats['messages_in']} of {n} messages within 120 s")
+        time.sleep(0.01)
+    pattern = f"^{n - 1}(?: |$)"  # the last message's number (server.js /ticks pads with spaces)
+    start = time.perf_counter()
+    found = ws.expect(pattern, timeout=60)
+    expect_s = time.perf_counter() - start
+    if not (isinstance(found, str) and found.split(" ", 1)[0] == str(n - 1)):
+        raise RuntimeError(f"expect() returned {found[:20]!r}, not message {n - 1}")
+    payloads = [r.payload for r in ws.history.since(0) if r.direction == "in" and r.is_message]
+    if len(payloads) != n:
+        raise RuntimeError(f"{len(payloads)} messages in the history, not {n}")
+    match = matcher(pattern)  # the test expect() runs on each payload
+    start = time.perf_counter()
+    for payload in payloads:
+        match(payload)
+    match_s = time.perf_counter() - start
+    search = re.compile(pattern).search
+    start = time.perf_counter()
+    for payload in payloads:
+        search(payload)
+    search_s = time.perf_counter() - start
+    ws.close(timeout=5)
+    return {
+        "messages": n,
+        "size": len(payloads[-1]),
+        "expect_s": expect_s,
+        "match_s": match_s,
+        "search_s": search_s,
+        "expect_us_per_message": expect_s / n * 1e6,
+        "match_us_per_message": match_s / n * 1e6,
+        "search_us_per_message": search_s / n * 1e6,
+        "ratio": expect_s / match_s,
+    }
+
+
 # -------------------------------------------------------------------------- round trip
 
 
@@ -285,6 +405,10 @@ def main(argv: list[str]) -> None:
         result = drain(args[0], int(args[1]), int(args[2]))
     elif command == "ingest":
         result = ingest(args[0], args[1], int(args[2]))
+    elif command == "receive":
+        result = receive(args[0], args[1], int(args[2]))
+    elif command == "receive-backlog":
+        result = receive_backlog(args[0], int(args[1]))
     elif command == "roundtrip":
         result = roundtrip(args[0], args[1], int(args[2]), int(args[3]))
     elif command == "memory":

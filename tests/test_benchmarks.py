@@ -32,3 +32,4 @@ def test_quick_benchmark_run_writes_every_section(tmp_path):
     table = (tmp_path / "latest.md").read_text()
     assert "| measurement | figure | target | verdict |" in table
     assert "1. ingest 64 B, history only / raw" in table and "7." in table
+    assert "16.1 receive 64 B, `for message in ws` / raw `async for`" in table

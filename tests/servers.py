@@ -96,6 +96,11 @@ async def _websockets_handler(connection):
         for _ in range(int(query.get("n", 100000))):
             await connection.send(payload)
         await connection.wait_closed()
+    elif path == "/numbered":  # n messages "00000000xxxx..." of size bytes each, as fast as TCP takes them
+        size = int(query.get("size", 64))
+        for number in range(int(query.get("n", 1000))):
+            await connection.send(f"{number:08d}".ljust(size, "x"))
+        await connection.wait_closed()
     elif path == "/silent":
         await connection.wait_closed()
 
@@ -117,6 +122,7 @@ def _websockets_process_request(connection, request):
         "/silent",
         "/flood",
         "/mixed",
+        "/numbered",
     ):
         return connection.respond(HTTPStatus.NOT_FOUND, "not found\n")
     return None

@@ -5,10 +5,10 @@ while callbacks run: an event thread calls :func:`begin` when it takes up work a
 once it has found no more for ``lanes.RESTORE_AFTER`` (50 ms; not around every turn, which
 would cost a busy stream about a tenth of its callback rate), and when no event thread holds
 it the original streams are put back; a stream replaced while callbacks run (pytest's
-capture, a cell's ``%%capture``) gets a tee at the next turn (:func:`ensure`). Code that never used ws_widget, and any code run once
-callbacks have paused, sees the process's own streams. Text written on other threads while
-callbacks run passes through the tee untouched (only an event thread running a callback has
-an owner, in :data:`current_debug`).
+capture, a cell's ``%%capture``) gets a tee at the next turn (:func:`ensure`). Code that
+never used ws_widget, and any code run once callbacks have paused, sees the process's own
+streams. Text written on other threads while callbacks run passes through the tee untouched
+(only an event thread running a callback has an owner, in :data:`current_debug`).
 
 The tee never clobbers a stream someone else installed meanwhile (``contextlib.redirect_stdout``,
 a logging wrapper, IPython's ``capture_output``): :func:`end` puts back the wrapped stream only

@@ -35,6 +35,7 @@ async def send_fragments(connection: ClientConnection, payload: str | bytes, fra
 
 
 _DATA = (Opcode.TEXT, Opcode.BINARY)
+FEED_BYTES = 16 * 1024  # bytes parsed at a time, so that a flow-control pause takes effect soon
 
 
 class RecordingConnection(ClientConnection):
@@ -49,13 +50,57 @@ class RecordingConnection(ClientConnection):
         self._events = events
         self.deliver: Deliver | None = None  # set once Connected was recorded and emitted
         self._parts: tuple[Opcode, bytearray] | None = None  # a fragmented message being assembled
+        self._held: list[bytes] | None = None  # bytes read but not parsed while flow control pauses
+
+    # Flow control. One read can hold thousands of compressed messages: bytes are parsed a slice
+    # at a time, and once a message paused reading the rest waits here, unparsed (compressed),
+    # until resume_flow(); so a pause takes effect within FEED_BYTES of the stream.
+
+    def pause_flow(self) -> None:
+        """Stop reading and parsing until :meth:`resume_flow`."""
+        if self._held is None:
+            self._held = []
+            self.transport.pause_reading()
+
+    def resume_flow(self) -> None:
+        """Parse what was held back, then read again (unless that paused once more)."""
+        held, self._held = self._held, None
+        for index, chunk in enumerate(held or ()):
+            self.data_received(chunk)
+            if self._held is not None:  # paused again: keep the rest for later
+                assert held is not None
+                self._held.extend(held[index + 1 :])
+                return
+        if not self.transport.is_closing():
+            self.transport.resume_reading()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        held, self._held = self._held, None
+        for chunk in held or ():  # bytes already read are messages the server sent: keep them
+            self._feed(chunk, pausable=False)
+        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        super().data_received(data)
+        if self._held is not None:
+            self._held.append(data)
+            return
+        if len(data) <= FEED_BYTES:
+            super().data_received(data)
+        else:
+            self._feed(data, pausable=True)
         # websockets sets a close deadline when it starts closing (e.g. after the server broke
         # the protocol) but enforces it only on a later send: enforce it here, once.
         if self.close_deadline is not None and not getattr(self, "_close_watch", None):
             self._close_watch = self.loop.call_at(self.close_deadline, self._close_overdue)
+
+    def _feed(self, data: bytes, pausable: bool) -> None:
+        for start in range(0, len(data), FEED_BYTES):
+            super().data_received(data[start : start + FEED_BYTES])
+            if pausable and self._held is not None:  # a message in this slice paused reading
+                rest = data[start + FEED_BYTES :]
+                if rest:
+                    self._held.append(rest)
+                return
 
     def send_data(self) -> None:
         super().send_data()

@@ -149,14 +149,14 @@ class WebsocketsTransport:
         self._recorder.enable(on)
 
     def pause_reading(self) -> None:
-        """Stop reading the TCP stream (asyncio's transport flow control)."""
-        if self._connection is not None:
-            self._connection.transport.pause_reading()
+        """Stop reading and parsing the TCP stream (see ``RecordingConnection.pause_flow``)."""
+        if self._raw is not None:
+            self._raw.pause_flow()
 
     def resume_reading(self) -> None:
-        """Read the TCP stream again."""
-        if self._connection is not None and not self._connection.transport.is_closing():
-            self._connection.transport.resume_reading()
+        """Parse what was held back and read the TCP stream again."""
+        if self._raw is not None:
+            self._raw.resume_flow()
 
     def is_closed_error(self, exc: BaseException) -> bool:
         """websockets raises ConnectionClosed for a send or ping after the end."""

@@ -413,9 +413,11 @@ class History:
         return jsonl.write(self.snapshot(), path)
 
     @classmethod
-    def from_jsonl(cls, path: str | os.PathLike[str], **limits: int) -> History:
+    def from_jsonl(
+        cls, path: str | os.PathLike[str], max_records: int = 1_000_000, max_bytes: int = 512 * 2**20
+    ) -> History:
         """Read a file written by :meth:`to_jsonl` into a new history (numbered afresh)
-        made with ``limits`` (``max_records``, ``max_bytes``); see :func:`.jsonl.read`.
+        that keeps at most ``max_records`` and ``max_bytes``; see :func:`.jsonl.read`.
 
         Each line is checked before anything is added: a JSON object with ``time`` (epoch
         seconds), ``direction``, a known ``kind``, an integer ``size`` and a ``payload`` of the
@@ -426,7 +428,7 @@ class History:
                 the line, what is wrong and what to do.
             OSError: the file cannot be read.
         """
-        return jsonl.read(path, cls(**limits))
+        return jsonl.read(path, cls(max_records, max_bytes))
 
     def __repr__(self) -> str:
         return f"<History {len(self)} records, {self._bytes} B, {self.dropped} dropped>"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from ..core.attempts import Core
 from ..exceptions import NotConnectedError, WaitTimeoutError
-from ..pure.matching import Pattern, describe, matcher
+from ..pure.matching import Pattern
 from ..pure.messages import check_close, check_ping_payload
 from .waiting import Waiting
 
@@ -43,7 +43,8 @@ class AsyncFace:
 
     async def expect(self, pattern: Pattern, timeout: float | None = 10.0) -> str | bytes:
         """Return the next incoming message matching ``pattern``; see :meth:`WebSocket.expect`."""
-        return await self._waiting.areceive(timeout, matcher(pattern), describe(pattern))
+        test, what = self._waiting.matcher(pattern)
+        return await self._waiting.areceive(timeout, test, what)
 
     async def wait_for(self, count: int, timeout: float | None = 10.0) -> list[str | bytes]:
         """Return the next ``count`` incoming messages; see :meth:`WebSocket.wait_for`."""

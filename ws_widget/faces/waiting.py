@@ -22,6 +22,7 @@ from ..exceptions import NotConnectedError, WaitTimeoutError
 from ..pure import clock
 from ..pure.history import History, Record, Taken
 from ..pure.kinds import IN
+from ..pure.matching import Pattern, describe, matcher
 
 T = TypeVar("T")
 Match = Callable[[str | bytes], bool]
@@ -33,7 +34,7 @@ _NO_MORE = "no more messages: the socket is closed; call Connect again"
 class Waiting:
     """The receive cursor of one WebSocket, and the sync and async faces' way to wait."""
 
-    __slots__ = ("_core", "_history", "_loops", "_pending", "_scanned", "cursor")
+    __slots__ = ("_core", "_history", "_last_pattern", "_loops", "_pending", "_scanned", "cursor")
 
     def __init__(self, core: Core, history: History):
         self._core, self._history = core, history
@@ -41,6 +42,22 @@ class Waiting:
         self._scanned = 0  # the history was scanned up to this sequence number
         self._loops = 0  # receiving loops running (they pin the history)
         self.cursor = 0  # sequence number of the last message returned
+        self._last_pattern: tuple[object, Match, str] | None = None
+
+    def matcher(self, pattern: Pattern) -> tuple[Match, str]:
+        """The test and the description of an ``expect`` pattern; the last str or bytes pattern
+        is remembered, so a loop of ``expect(same)`` builds it once.
+
+        Raises:
+            TypeError, ValueError: see :func:`ws_widget.pure.matching.matcher`.
+        """
+        last = self._last_pattern
+        if last is not None and last[0] == pattern and pattern.__class__ in (str, bytes):
+            return last[1], last[2]
+        found = matcher(pattern), describe(pattern)
+        if pattern.__class__ in (str, bytes):
+            self._last_pattern = (pattern, *found)
+        return found
 
     # Taking what is there.
 

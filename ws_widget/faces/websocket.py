@@ -35,7 +35,7 @@ from ..pure import cassette
 from ..pure.callbacks import Callback
 from ..pure.debuglog import DebugLog
 from ..pure.history import History, Record
-from ..pure.matching import Pattern, describe, matcher
+from ..pure.matching import Pattern
 from ..pure.messages import check_close, check_ping_payload, encode_any, encode_message
 from ..pure.options import Options
 from ..pure.status import Status
@@ -92,6 +92,7 @@ class WebSocket:
         dispatch = Dispatch(self, self._callbacks, self._lane, self.debug_output)
         self._core = Core(dispatch, self.history, self.debug_output, self.frames, self._lane)
         self._waiting = Waiting(self._core, self.history)
+        self._aio = AsyncFace(self, self._core, self._waiting)
         self._widget: WebSocketWidget | None = None
 
     @classmethod
@@ -279,7 +280,8 @@ class WebSocket:
             WaitTimeoutError: no match within ``timeout``; the message shows the last records.
             NotConnectedError: the socket closed before a match arrived.
         """
-        return self._waiting.receive(timeout, matcher(pattern), describe(pattern))
+        test, what = self._waiting.matcher(pattern)
+        return self._waiting.receive(timeout, test, what)
 
     def wait_for(self, count: int, timeout: float | None = 10.0) -> list[str | bytes]:
         """Return the next ``count`` incoming messages once they have all arrived.
@@ -305,6 +307,14 @@ class WebSocket:
             WaitTimeoutError: none within ``timeout`` seconds.
         """
         return self._waiting.peek_after(after, timeout)
+
+    def notify_next_message(self, fn: Callable[[], None]) -> None:
+        """Call ``fn()`` once, on ws_widget's I/O thread, when the next message is recorded or
+        the socket ends (at once, in this thread, if no message can come). For tools that
+        follow the history without polling, as the widget does; ``fn`` must return at once."""
+        history = self.history
+        if not self._core.add_message_waiter(fn, history.last_seq):
+            fn()
 
     def every(self, seconds: float, message: object) -> Timer:
         """Send ``message`` (or what a function returns, unless None) every ``seconds`` while
@@ -351,7 +361,7 @@ class WebSocket:
     @property
     def aio(self) -> AsyncFace:
         """The async twins of the blocking calls, awaitable from any event loop."""
-        return AsyncFace(self, self._core, self._waiting)
+        return self._aio
 
     def __iter__(self) -> Iterator[str | bytes]:
         """Yield incoming messages until the connection closes.

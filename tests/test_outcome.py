@@ -212,3 +212,13 @@ def test_no_reconnect_without_policy_after_close_or_newer_connect(policy, user_c
         )
         is None
     )
+
+
+def test_keepalive_timeout_while_paused_names_the_pause():
+    """A keepalive timeout while flow control paused reading says so, and what to do."""
+    sent = Close(1011, "keepalive ping timeout")
+    result = classify_end(
+        end(None, sent, False), False, paused="4,097 messages not yet taken by the receiving loop"
+    )
+    assert "while reading was paused (4,097 messages not yet taken" in result.error_text
+    assert "raise max_backlog=" in result.error_text and "ping_interval=None" in result.error_text

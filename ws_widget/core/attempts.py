@@ -354,7 +354,8 @@ class Core:
         facts = await transport.run()
         writer.cancel()
         attempt.close_code, attempt.close_reason = facts.close_code, facts.close_reason
-        self._finish(attempt, outcome.classify_end(facts, attempt.close_requested, attempt.address))
+        end = outcome.classify_end(facts, attempt.close_requested, attempt.address, self.flow.paused)
+        self._finish(attempt, end)
 
     async def _open(self, attempt: Attempt) -> Transport:
         target = attempt.target

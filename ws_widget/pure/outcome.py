@@ -81,13 +81,16 @@ def open_failed(exc: BaseException, address: str = "") -> Outcome:
     return Outcome(exc, explain(exc, address), None)
 
 
-def classify_end(facts: EndFacts, close_requested: bool, address: str = "") -> Outcome:
+def classify_end(
+    facts: EndFacts, close_requested: bool, address: str = "", paused: str | None = None
+) -> Outcome:
     """Classify the end of a connection that opened.
 
     Args:
         facts: what the transport saw.
         close_requested: whether the user asked to close this attempt.
         address: ``host:port`` for the error line.
+        paused: why reading was paused when it ended (flow control), or None.
     """
     refused = facts.refused
     abnormal = (
@@ -115,7 +118,15 @@ def classify_end(facts: EndFacts, close_requested: bool, address: str = "") -> O
         error = ConnectionError(f"the connection ended without a closing handshake ({facts.close_code})")
     if refused is not None and error is not refused and error.__cause__ is None:
         error.__cause__ = refused  # say which message was refused
-    return Outcome(error, explain(error, address), info)
+    text = explain(error, address)
+    sent = facts.sent
+    if paused is not None and sent is not None and sent.code == 1011 and "keepalive" in sent.reason:
+        text = (
+            f"no pong to a keepalive ping within ping_timeout while reading was paused ({paused}): "
+            "a pong waits behind the unread data; take messages faster, raise max_backlog=, "
+            "or turn keepalive off with ping_interval=None"
+        )
+    return Outcome(error, text, info)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -21,11 +21,13 @@ from .exceptions import (
 from .faces.replay import ReplayServer, replay
 from .faces.timer import Timer
 from .faces.websocket import WebSocket, connect
+from .pure.budget import history_budget
 from .pure.cassette import Cassette
 from .pure.cassette import load as load_cassette
 from .pure.har import from_har, to_har
 from .pure.history import History, Record
 from .pure.options import ReconnectPolicy
+from .pure.status import Status
 
 __all__ = [
     "Cassette",
@@ -38,12 +40,14 @@ __all__ = [
     "Record",
     "ReplayServer",
     "State",
+    "Status",
     "Timer",
     "WaitTimeoutError",
     "WebSocket",
     "WsWidgetError",
     "connect",
     "from_har",
+    "history_budget",
     "load_cassette",
     "replay",
     "to_har",

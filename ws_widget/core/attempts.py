@@ -257,14 +257,6 @@ class Core:
         """How many consumers wait for a message now."""
         return len(self._message_waiters)
 
-    def consumer_progressed(self, seq: int) -> None:
-        """From a receiving loop's thread: it took message ``seq`` (flow control may resume)."""
-        self.flow.consumer_progressed(seq)
-
-    def set_consumer(self, seq: int | None) -> None:
-        """From a receiving loop's thread: a loop starts at ``seq``, or (None) no loop runs."""
-        self.flow.set_consumer(seq)
-
     def no_more_messages(self) -> bool:
         """Whether no message can come: never connected, or ended with no reconnect pending."""
         attempt = self.attempt

@@ -34,10 +34,10 @@ _NO_MORE = "no more messages: the socket is closed; call Connect again"
 class Waiting:
     """The receive cursor of one WebSocket, and the sync and async faces' way to wait."""
 
-    __slots__ = ("_core", "_history", "_last_pattern", "_loops", "_pending", "_scanned", "cursor")
+    __slots__ = ("_core", "_flow", "_history", "_last_pattern", "_loops", "_pending", "_scanned", "cursor")
 
     def __init__(self, core: Core, history: History):
-        self._core, self._history = core, history
+        self._core, self._history, self._flow = core, history, core.flow
         self._pending: deque[Taken] = deque()  # taken from the history, not yet returned
         self._scanned = 0  # the history was scanned up to this sequence number
         self._loops = 0  # receiving loops running (they pin the history)
@@ -73,23 +73,26 @@ class Waiting:
             seq, payload = pending.popleft()
             self.cursor = seq
             if match is None or match(payload):
-                if self._loops:
+                if self._loops:  # a running loop holds its place (FlowControl.consumer_progressed, inlined)
                     self._history.pin = seq
-                    self._core.consumer_progressed(seq)
+                    flow = self._flow
+                    flow.consumer = seq
+                    if flow.paused is not None:
+                        flow.consumer_progressed(seq)
                 return payload
 
     def hold(self) -> None:
         """A receiving loop starts: keep every message it has not taken."""
         self._loops += 1
         self._history.pin = self.cursor
-        self._core.set_consumer(self.cursor)
+        self._flow.set_consumer(self.cursor)
 
     def release(self) -> None:
         """A receiving loop ended."""
         self._loops -= 1
         if not self._loops:
             self._history.pin = None
-            self._core.set_consumer(None)
+            self._flow.set_consumer(None)
 
     # Waiting, blocking.
 

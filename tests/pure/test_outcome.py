@@ -1,7 +1,8 @@
 """Pure decisions of the core: how an attempt ended, and whether to connect again.
 
-Each case mirrors one that the integration tests reach with a real server (test_failures.py,
-test_hostile.py, test_faults.py, test_reconnect.py); here the same facts are built by hand.
+Each case mirrors one that the integration tests in tests/core/ reach with a real server
+(test_failures.py, test_hostile.py, test_faults.py, test_reconnect.py); here the same facts are
+built by hand.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from ws_widget import demo
 from ws_widget.demo import Design, QrcSession
 from ws_widget.demo.design import Meter
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 NODE_CLIENT = REPO / "tests" / "node" / "client.js"
 
 

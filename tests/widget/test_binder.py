@@ -26,7 +26,7 @@ from nbformat.v4 import new_code_cell
 
 pytestmark = [pytest.mark.kernel, pytest.mark.timeout(1200)]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 BINDER = ROOT / "binder"
 NOTEBOOK = ROOT / "notebooks" / "01_quickstart.ipynb"
 MARKER = "BINDER-CHECK"

@@ -11,7 +11,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 ROOT = ".wsw-root"
-SCREENSHOT = Path(__file__).parent.parent / "docs" / "widget.png"
+SCREENSHOT = Path(__file__).parent.parent.parent / "docs" / "widget.png"
 
 
 def role(name: str) -> str:

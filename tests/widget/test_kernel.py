@@ -31,7 +31,7 @@ def test_kernel_runs_venv_python(kernel):
     cell = kernel.run("import sys, ws_widget; print(sys.executable); print(ws_widget.__file__)")
     executable, module = cell.stdout.split()
     assert os.path.samefile(executable, VENV_PYTHON)
-    assert Path(module).resolve() == (Path(__file__).parent.parent / "ws_widget" / "__init__.py").resolve()
+    assert Path(module).resolve() == (Path(__file__).parents[2] / "ws_widget" / "__init__.py").resolve()
 
 
 def test_seed_example_cell_by_cell(kernel, echo):

@@ -16,7 +16,7 @@ from browser import JupyterServer
 pytestmark = pytest.mark.browser
 
 ROOT = ".wsw-root"
-AXE = Path(__file__).parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parent.parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
 TABS = ["tab-messages", "tab-frames", "tab-handshake", "tab-debug-output", "tab-stats"]
 STATES = ["OPEN", "CONNECTING", "CLOSING", "RECONNECTING", "CLOSED", "ERROR"]
 

@@ -26,7 +26,7 @@ FUZZ = settings(
     suppress_health_check=list(HealthCheck),
     derandomize=bool(os.environ.get("CI")),
 )
-PACKAGE = Path(__file__).parent.parent / "ws_widget"
+PACKAGE = Path(__file__).parent.parent.parent / "ws_widget"
 GOOD_RECORD = {
     "seq": 1,
     "time": 1700000000.5,

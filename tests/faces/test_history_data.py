@@ -15,7 +15,7 @@ from ws_widget.faces.replay import ReplayServer, replay
 from ws_widget.pure import cassette
 from ws_widget.pure.har import from_har, to_har
 
-CHROME_HAR = Path(__file__).parent / "data" / "chrome_websocket.har"
+CHROME_HAR = Path(__file__).parent.parent / "data" / "chrome_websocket.har"
 CANARIES = ("canary-header-1", "canary-query-2")
 
 

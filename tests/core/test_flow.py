@@ -18,7 +18,7 @@ from servers import NodeServer
 from ws_widget import WaitTimeoutError, WebSocket
 from ws_widget.pure.kinds import PAUSE, RESUME
 
-BENCHMARK_SERVER = Path(__file__).resolve().parent.parent / "benchmarks" / "server.js"
+BENCHMARK_SERVER = Path(__file__).resolve().parent.parent.parent / "benchmarks" / "server.js"
 
 
 def numbered(n: int) -> list[str]:

@@ -16,7 +16,7 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(1500)]
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parent.parent.parent
 NOTEBOOK = "01_quickstart.ipynb"  # `jupyter lab notebooks/01_quickstart.ipynb` serves notebooks/
 
 

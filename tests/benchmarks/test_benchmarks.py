@@ -12,7 +12,7 @@ import pytest
 # The quick run measures every section, the front end in a real kernel and the page in Chromium.
 pytestmark = [pytest.mark.kernel, pytest.mark.browser]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def test_quick_benchmark_run_writes_every_section(tmp_path):

@@ -22,7 +22,7 @@ from servers import NodeServer
 import ws_widget
 from ws_widget import WebSocket
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 SERVER_JS = ROOT / "benchmarks" / "server.js"
 CONNECTIONS = 500
 MESSAGES = 200

@@ -139,14 +139,14 @@ _MEMORY_SCRIPT = textwrap.dedent(
     from ws_widget import WebSocket
 
     url, limit, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    options = {} if limit == "default" else {"max_backlog": None, "max_backlog_bytes": None}
+    options = {"max_backlog": 128} if limit == "bounded" else {"max_backlog": None, "max_backlog_bytes": None}
     def rss_mib():
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ws = WebSocket(max_bytes=4 * 2**20)
     count = [0]
     def on_data(ws, data):
         count[0] += 1
-        time.sleep(0.0001)  # a device call, say: it lets the reader run meanwhile
+        time.sleep(0.001)  # a device call, say: it lets the reader run meanwhile
     ws.Data = on_data
     before = rss_mib()
     ws.connect(url, **options)
@@ -161,12 +161,12 @@ _MEMORY_SCRIPT = textwrap.dedent(
 
 
 def test_slow_callback_keeps_memory_bounded(tmp_path):
-    """100 MiB of 4 KiB messages into a 0.1 ms callback: peak RSS grows by the backlog, not the stream."""
+    """96 MiB of 32 KiB messages into a 1 ms callback: peak RSS grows by the backlog, not the stream."""
     script = tmp_path / "memory.py"
     script.write_text(_MEMORY_SCRIPT)
     sender = NodeServer(BENCHMARK_SERVER)  # Node's ws outruns a 0.1 ms callback many times over
-    n = 25_000
-    url = f"ws://127.0.0.1:{sender.port}/flood?n={n}&size=4096"
+    n = 3_000
+    url = f"ws://127.0.0.1:{sender.port}/flood?n={n}&size=32768"
 
     def run(limit: str) -> dict:
         done = subprocess.run(
@@ -176,12 +176,13 @@ def test_slow_callback_keeps_memory_bounded(tmp_path):
         return json.loads(done.stdout)
 
     try:
-        bounded, unbounded = run("default"), run("none")
+        bounded, unbounded = run("bounded"), run("none")
     finally:
         sender.close()
     assert bounded["received"] == unbounded["received"] == n
     assert bounded["pauses"] >= 1 and unbounded["pauses"] == 0
-    # 4,096 pending 4 KiB messages are 16 MiB, the history 4 MiB; without flow control the
-    # stream waits in the callback lane. The second figure shows the test can fail.
-    assert bounded["growth_mib"] < 48, bounded
+    # 128 pending 32 KiB messages are 4 MiB, the history 4 MiB; without flow control the stream
+    # waits in the callback lane (the sender outruns a 1 ms callback 30 times over). The second
+    # figure shows the test can fail.
+    assert bounded["growth_mib"] < 32, bounded
     assert unbounded["growth_mib"] > bounded["growth_mib"] + 30, (bounded, unbounded)

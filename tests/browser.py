@@ -493,7 +493,7 @@ class NotebookPage:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
         try:
             dialog.dismiss()
-        except Exception:  # the page may be closing
+        except Exception:  # noqa: BLE001 - the page may be closing: any error of Playwright's
             pass
 
     def __enter__(self) -> NotebookPage:
@@ -513,7 +513,7 @@ class NotebookPage:
                     }""",
                     self.name,
                 )
-            except Exception:
+            except Exception:  # noqa: BLE001 - the page or kernel may be gone already
                 pass
         self.context.close()
 

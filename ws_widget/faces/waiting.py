@@ -92,6 +92,7 @@ class Waiting:
         self._loops -= 1
         if not self._loops:
             self._history.pin = None
+            self._history.trim()  # what the loop kept beyond the caps may go now
             self._flow.set_consumer(None)
 
     # Waiting, blocking.

@@ -417,11 +417,8 @@ class History:
         cls, path: str | os.PathLike[str], max_records: int = 1_000_000, max_bytes: int = 512 * 2**20
     ) -> History:
         """Read a file written by :meth:`to_jsonl` into a new history (numbered afresh)
-        that keeps at most ``max_records`` and ``max_bytes``; see :func:`.jsonl.read`.
-
-        Each line is checked before anything is added: a JSON object with ``time`` (epoch
-        seconds), ``direction``, a known ``kind``, an integer ``size`` and a ``payload`` of the
-        kind's type (text, hex for bytes, or null); other fields become the record's ``info``.
+        that keeps at most ``max_records`` and ``max_bytes``; every line is checked first
+        (see :func:`.jsonl.read`).
 
         Raises:
             HistoryFormatError: (a ValueError) the file is not such a file; the message names

@@ -188,3 +188,20 @@ def test_slow_callback_keeps_memory_bounded(tmp_path):
     # figure shows the test can fail.
     assert bounded["growth_mib"] < 32, bounded
     assert unbounded["growth_mib"] > bounded["growth_mib"] + 30, (bounded, unbounded)
+
+
+def test_stopped_loop_loses_the_connection_to_keepalive_but_no_message(server):
+    """A loop that stops taking messages: keepalive ends the paused connection, saying why; nothing is lost."""
+    ws = WebSocket()
+    errors: list[str] = []
+    ws.Error = lambda ws, err: errors.append(err)
+    ws.connect(server.url("/numbered?n=100000&size=64"), max_backlog=500, ping_interval=0.5, ping_timeout=0.5)
+    loop = iter(ws)
+    assert next(loop) == f"{0:08d}".ljust(64, "x")
+    ws.wait_closed(20)  # the loop stopped: reading paused, no pong could be read
+    deadline = time.monotonic() + 5
+    while not errors and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert "while reading was paused" in errors[0] and "ping_interval=None" in errors[0]
+    rest = [int(message[:8]) for message in loop]  # every message recorded is still there
+    assert rest == list(range(1, len(rest) + 1)) and len(rest) >= 500

@@ -191,7 +191,7 @@ def test_slow_callback_keeps_memory_bounded(tmp_path):
 
 
 def test_stopped_loop_loses_the_connection_to_keepalive_but_no_message(server):
-    """A loop that stops taking messages: keepalive ends the paused connection, saying why; nothing is lost."""
+    """A stopped loop loses the paused connection to keepalive, told why; every recorded message stays."""
     ws = WebSocket()
     errors: list[str] = []
     ws.Error = lambda ws, err: errors.append(err)

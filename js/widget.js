@@ -154,7 +154,27 @@ export function previewText(record, bytes) {
   }
   if (kind === "error") return info.message || "";
   if (kind === "open") return `${info.url || ""}${info.subprotocol ? ` [${info.subprotocol}]` : ""}`;
+  if (kind === "pause") return `reading paused${info.reason ? ` (${info.reason})` : ""}`;
+  if (kind === "resume") return `reading resumed${info.reason ? ` (${info.reason})` : ""}`;
+  if (kind === "reconnect" && info.retry !== undefined) {
+    return `attempt ${info.retry}${info.delay !== undefined ? ` in ${Number(info.delay).toFixed(1)} s` : ""}`;
+  }
   return JSON.stringify(info);
+}
+
+/** The header's flow-control badge: "paused: 4,096 Data callbacks behind", or "" while reading. */
+export function pausedText(reason) {
+  return reason ? `paused: ${reason}` : "";
+}
+
+/**
+ * What the live region says when the pause reason goes from `before` to `after` ("" while
+ * reading): once on a pause, once on the resume, nothing while the reason only changes.
+ */
+export function pauseAnnouncement(before, after) {
+  if (!before && after) return `reading paused: ${after}`;
+  if (before && !after) return "reading resumed";
+  return null;
 }
 
 // ---------------------------------------------------------------- more pure helpers
@@ -749,7 +769,7 @@ function button(label, role, extra = {}) {
   return h("button", { class: "wsw-button", type: "button", "data-role": role, text: label, ...extra });
 }
 
-/** The header: state pill, URL, badges, counters, RTT, reconnect countdown, reason, live region. */
+/** The header: state pill, URL, badges, counters, why reading is paused, RTT, reconnect countdown, reason, live region. */
 class Header {
   constructor() {
     this.pill = h("span", { class: "wsw-pill", "data-role": "state" });
@@ -760,10 +780,13 @@ class Header {
     this.counters = h("span", { class: "wsw-counters", "data-role": "counters" });
     this.rtt = h("span", { class: "wsw-rtt", "data-role": "rtt" });
     this.reconnect = h("span", { class: "wsw-reconnect", "data-role": "reconnect" });
-    // Screen readers hear state changes from here: "OPEN", "CLOSED 1000 (normal closure)".
+    this.paused = h("span", { class: "wsw-paused", "data-role": "paused" });
+    this.paused.hidden = true;
+    this.pausedReason = "";
+    // Screen readers hear state changes, pauses and resumes from here: "OPEN", "reading resumed".
     this.live = h("div", { class: "wsw-sr-only", role: "status", "aria-live": "polite", "aria-atomic": "true", "data-role": "announce" });
     this.node = h("div", { class: "wsw-header" },
-      [this.pill, this.url, this.subprotocol, this.tls, this.counters, this.rtt, this.reconnect, this.reason, this.live]);
+      [this.pill, this.url, this.subprotocol, this.tls, this.counters, this.paused, this.rtt, this.reconnect, this.reason, this.live]);
     this.countdown = null;
   }
 
@@ -805,6 +828,15 @@ class Header {
     };
     tick();
     this.countdown = setInterval(tick, 200);
+  }
+
+  /** Show why reading is paused (hidden while reading); return what to announce, or null. */
+  showPaused(reason) {
+    const before = this.pausedReason;
+    this.pausedReason = reason || "";
+    this.paused.textContent = pausedText(reason);
+    this.paused.hidden = !reason;
+    return pauseAnnouncement(before, this.pausedReason);
   }
 
   /** Say the state in the live region, once per new text. */
@@ -1239,6 +1271,7 @@ function render({ model, el }) {
   el.append(root);
 
   // Each trait updates only what shows it, once per change.
+  let started = false; // the traits' first values are shown, not announced
   const announce = () => header.announce(stateAnnouncement(model.get("state"), model.get("reason"), model.get("reconnect")));
   const traits = {
     state: (state) => {
@@ -1263,12 +1296,17 @@ function render({ model, el }) {
       header.showReconnect(pending);
       announce();
     },
+    paused: (reason) => {
+      const said = header.showPaused(reason);
+      if (said && started) header.announce(said); // not for the value a new view starts with
+    },
   };
   const listeners = new Listeners();
   for (const [name, show] of Object.entries(traits)) {
     listeners.on(model, `change:${name}`, () => show(model.get(name)));
     show(model.get(name));
   }
+  started = true;
 
   listeners.on(model, "msg:custom", (message, buffers) => {
     if (message.type === "batch") {
@@ -1276,7 +1314,7 @@ function render({ model, el }) {
       debugPanel.append(message.debug);
       messages.list.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
       if (message.frames && !frames.node.hidden) frames.list.push(message.frames, buffers);
-      if (message.point) stats.add([message.point]);
+      if (message.points) stats.add(message.points);
     } else if (message.type === "record") messages.showDetail(message, buffers);
     else if (message.type === "cleared") {
       header.showCounters(message);

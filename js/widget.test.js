@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 
 import widget, {
   checkComposed, checkJson, contrastRatio, countersText, formatBytes, formatTime, frameColumns, handshakeText, hexDump, parseBase64,
-  parseColour, parseHex, prettyJson, previewText, printable, rowKeyTarget, scrollGeometry, scrollToShow, sparkPoints,
+  parseColour, parseHex, pauseAnnouncement, pausedText, prettyJson, previewText, printable, rowKeyTarget, scrollGeometry, scrollToShow, sparkPoints,
   stateAnnouncement, tabKeyTarget, toHex, ROW_HEIGHT,
 } from "./widget.js";
 
@@ -71,6 +71,30 @@ test("previewText describes events and keeps text on one line", () => {
     "4001 (private use) bye");
   assert.equal(previewText([3, 0, "in", "binary", 100, null, null, 0], new Uint8Array([1, 2])), "01 02 \u2026");
   assert.equal(previewText([4, 0, "in", "pong", 2, null, { rtt: 0.0015 }, 0], new Uint8Array([1, 2])), "rtt 1.50 ms \u00b7 01 02");
+});
+
+test("previewText names pause, resume and reconnect events instead of dumping their info", () => {
+  const pause = [5, 0, "event", "pause", 0, null, { reason: "4,096 Data callbacks behind", callbacks: 4097, unread: 0 }, null];
+  assert.equal(previewText(pause), "reading paused (4,096 Data callbacks behind)");
+  assert.equal(previewText([6, 0, "event", "resume", 0, null, { reason: "caught up" }, null]), "reading resumed (caught up)");
+  assert.equal(previewText([7, 0, "event", "resume", 0, null, {}, null]), "reading resumed");
+  assert.equal(previewText([8, 0, "event", "reconnect", 0, null, { retry: 2, delay: 1.25 }, null]), "attempt 2 in 1.3 s");
+  assert.equal(previewText([9, 0, "event", "someday", 0, null, { a: 1 }, null]), '{"a":1}'); // kinds yet unknown stay legible
+});
+
+test("pausedText shows the reason while paused and nothing while reading", () => {
+  assert.equal(pausedText("4,096 Data callbacks behind"), "paused: 4,096 Data callbacks behind");
+  assert.equal(pausedText("312 messages not yet taken by the receiving loop"), "paused: 312 messages not yet taken by the receiving loop");
+  assert.equal(pausedText(""), "");
+  assert.equal(pausedText(null), "");
+});
+
+test("pauseAnnouncement speaks once on a pause and once on the resume", () => {
+  assert.equal(pauseAnnouncement("", "51 Data callbacks behind"), "reading paused: 51 Data callbacks behind");
+  assert.equal(pauseAnnouncement("51 Data callbacks behind", ""), "reading resumed");
+  assert.equal(pauseAnnouncement("51 Data callbacks behind", "64.0 MiB of Data callbacks behind"), null);
+  assert.equal(pauseAnnouncement("", ""), null);
+  assert.equal(pauseAnnouncement(undefined, ""), null);
 });
 
 test("scrollGeometry maps scroll positions to rows without scaling for small lists", () => {
@@ -363,7 +387,7 @@ function uninstallFakeDom() {
   for (const name of ["document", "ResizeObserver", "requestAnimationFrame", "cancelAnimationFrame"]) delete globalThis[name];
 }
 
-const PLAIN_TRAITS = { state: "OPEN", reason: "", url: "ws://127.0.0.1:1/echo", subprotocol: "", tls: "", handshake: {}, frame_log: false, reconnect: {} };
+const PLAIN_TRAITS = { state: "OPEN", reason: "", url: "ws://127.0.0.1:1/echo", subprotocol: "", tls: "", handshake: {}, frame_log: false, reconnect: {}, paused: "" };
 
 function textRecords(count) {
   return Array.from({ length: count }, (_, i) => [i + 1, 0, i % 2 ? "in" : "out", "text", 7, `message ${i + 1}`, null, null]);
@@ -373,7 +397,7 @@ test("render() fed hundreds of hostile records creates only the widget's own ele
   const strings = hostileStrings(400);
   const traits = { state: strings[0], reason: strings[1], url: strings[2], subprotocol: strings[3], tls: strings[4],
     handshake: { request_line: strings[5], request_headers: [[strings[6], strings[7]]], status: 403, reason: strings[8], body: strings[9] },
-    frame_log: false, reconnect: {} };
+    frame_log: false, reconnect: {}, paused: strings[12] };
   const { log, sent, el, cleanup, deliver, resize, byRole } = fakeView(traits);
   const before = log.created.length;
 
@@ -498,6 +522,51 @@ test("each trait change updates only its own part; the live region says the stat
   fire("reason", "1000 (normal closure)"); // the same batch: said once
   assert.equal(byRole("reason").textContent, "1000 (normal closure)");
   assert.equal(byRole("ping").disabled, true);
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("the paused trait shows a badge while paused, and the live region says the pause and the resume once each", () => {
+  const traits = { ...PLAIN_TRAITS };
+  const { handlers, cleanup, byRole } = fakeView(traits);
+  const badge = byRole("paused");
+  assert.equal(badge.hidden, true);
+  assert.equal(byRole("announce").textContent, "OPEN");
+  const fire = (name, value) => { traits[name] = value; for (const handler of handlers[`change:${name}`]) handler(); };
+  fire("paused", "4,096 Data callbacks behind");
+  assert.equal(badge.hidden, false);
+  assert.equal(badge.textContent, "paused: 4,096 Data callbacks behind");
+  assert.equal(byRole("announce").textContent, "reading paused: 4,096 Data callbacks behind");
+  fire("subprotocol", "chat"); // another trait changes meanwhile
+  assert.equal(byRole("announce").textContent, "reading paused: 4,096 Data callbacks behind");
+  fire("paused", "64.0 MiB of Data callbacks behind"); // still paused: shown, not said again
+  assert.equal(badge.textContent, "paused: 64.0 MiB of Data callbacks behind");
+  assert.equal(byRole("announce").textContent, "reading paused: 4,096 Data callbacks behind");
+  fire("paused", "");
+  assert.equal(badge.hidden, true);
+  assert.equal(badge.textContent, "");
+  assert.equal(byRole("announce").textContent, "reading resumed");
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("a view opened while paused shows the badge without announcing it", () => {
+  const { cleanup, byRole } = fakeView({ ...PLAIN_TRAITS, paused: "312 messages not yet taken by the receiving loop" });
+  assert.equal(byRole("paused").textContent, "paused: 312 messages not yet taken by the receiving loop");
+  assert.equal(byRole("paused").hidden, false);
+  assert.equal(byRole("announce").textContent, "OPEN");
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("batches carry Stats points as a list, one per second", () => {
+  const { cleanup, deliver, byRole, el } = fakeView(PLAIN_TRAITS);
+  const stats = { messages_in: 1, bytes_in: 1, messages_out: 0, bytes_out: 0, rate: 0.5, last_rtt: null };
+  deliver({ type: "batch", records: [], debug: [], points: [[1000, 1, 0, 1, 0, null], [2000, 3, 0, 3, 0, null]], frames: { records: [], total: 0, first_seq: 1 },
+    stats, first_seq: 1, last_seq: 0, total: 0, dropped: 0 });
+  byRole("tab-stats").dispatch("click");
+  const caption = [...el.walk()].find((node) => node.attributes.class === "wsw-chart-caption");
+  assert.equal(caption.textContent, "messages/s (in, out): 3 / 0");
   cleanup();
   uninstallFakeDom();
 });

@@ -127,16 +127,28 @@ def check_every_tab_and_state(nb) -> dict[str, list[str]]:
     nb.page.locator(pill).evaluate(
         "(node, state) => { node.dataset.state = state; node.textContent = state; }", real
     )
+    paused = role("paused")  # the flow-control badge, shown as a pause shows it
+    nb.page.locator(paused).evaluate(
+        "node => { node.hidden = false; node.textContent = 'paused: 4,096 Data callbacks behind'; }"
+    )
+    found["paused badge"] = axe_problems(nb, paused, {"runOnly": ["color-contrast"]})
+    nb.page.locator(paused).evaluate("node => { node.hidden = true; node.textContent = ''; }")
     return {name: problems for name, problems in found.items() if problems}
 
 
 def test_axe_finds_no_serious_violations_in_light_and_dark(chromium, lab, server):
     """axe-core reports no serious or critical violation on the widget, every tab, Light and Dark."""
-    setup = echo_session(server.url("/echo"), 5) + "\nws.send('01 02 ff' * 3)"
+    setup = (
+        echo_session(server.url("/echo"), 5)
+        + "\nws.send('01 02 ff' * 3)"
+        + "\nws.history.add('event', 'pause', info={'reason': '51 Data callbacks behind', 'callbacks': 51})"
+        + "\nws.history.add('event', 'resume', info={'reason': 'caught up'})"
+    )
     with open_widget(chromium, lab, "axe.ipynb", [setup + "\nws"]) as nb:
         nb.page.wait_for_function(
-            "() => document.querySelectorAll('.wsw-root .wsw-row[data-seq]').length >= 10"
+            "() => document.querySelectorAll('.wsw-root .wsw-row[data-seq]').length >= 12"
         )
+        assert nb.count(f"{ROOT} .wsw-row.wsw-kind-pause") == 1  # its warning colour is checked too
         nb.page.locator(f"{ROOT} .wsw-row.wsw-in").first.click()
         nb.page.wait_for_function(
             "() => document.querySelector('.wsw-root [data-role=detail]').textContent.startsWith('#')"
@@ -195,8 +207,12 @@ def test_keyboard_only_walk(chromium, lab, server):
         assert active_element(nb)["role"] == "listbox"
         for _ in range(3):
             nb.page.keyboard.press("ArrowDown")
-        active = nb.page.locator(role("history")).get_attribute("aria-activedescendant")
-        assert nb.page.locator(f"#{active}").get_attribute("data-seq") == "3"
+        # The list renders once per animation frame: wait for the frame after the last key.
+        nb.page.wait_for_function(
+            """() => { const list = document.querySelector('.wsw-root [data-role=history]');
+                const id = list.getAttribute('aria-activedescendant');
+                return id && document.getElementById(id).dataset.seq === '3'; }"""
+        )
         nb.page.keyboard.press("Enter")
         detail = nb.page.locator(role("detail"))
         nb.page.wait_for_function(

@@ -302,3 +302,29 @@ def test_reconnecting_is_shown_and_close_stops_it(chromium, jupyter, server):
             "() => document.querySelector('.wsw-root [data-role=reconnect]').textContent === ''"
         )
         assert text
+
+
+def test_header_shows_a_pause_and_its_end(chromium, jupyter, server):
+    """A slow Data callback shows "paused: ... Data callbacks behind" in the header until it drains."""
+    if jupyter.flavour != "lab":
+        pytest.skip("the header is the same in Notebook 7")
+    setup = (
+        "import time, ws_widget\nws = ws_widget.WebSocket()\n"
+        "ws.Data = lambda ws, data: time.sleep(0.002)\n"
+        f"ws.connect({server.url('/numbered?n=3000&size=64')!r}, max_backlog=50)"
+    )
+    with open_widget(chromium, jupyter, "paused.ipynb", setup) as nb:
+        badge = nb.page.locator(role("paused"))
+        text = wait_text(nb, role("paused"), r"^paused: [\d,]+ Data callbacks behind$")
+        assert badge.is_visible() and text.startswith("paused: 5")
+        announced = wait_text(nb, role("announce"), "^reading (paused|resumed)")
+        nb.page.wait_for_function(
+            "() => document.querySelector('.wsw-root [data-role=paused]').hidden", timeout=120_000
+        )
+        assert not badge.is_visible() and badge.text_content() == ""
+        assert nb.execute_in_kernel("print(ws.paused, ws.pending_callbacks)")["stdout"].strip() == "None 0"
+        assert wait_text(nb, role("announce"), "^reading resumed$") and announced
+        nb.page.select_option(role("direction"), "event")
+        wait_text(nb, f"{ROOT} [data-role=rows]", r"reading paused \([\d,]+ Data callbacks behind\)")
+        assert "reading resumed (caught up)" in nb.page.locator(f"{ROOT} [data-role=rows]").text_content()
+        assert nb.unexpected_console_errors() == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.kernel
@@ -98,3 +100,47 @@ def test_batches_carry_the_callbacks_behind(kernel, server):
     kernel.run("gate.set()")
     kernel.pump_until(lambda: behind()[-1] == 0, 30)
     kernel.run("held.close()")
+
+
+def test_header_shows_a_pause_while_a_slow_callback_is_behind(kernel, server):
+    """A slow Data callback pauses reading: the paused trait says why, rows show it, then it clears."""
+    kernel.run(
+        f"""
+        import time, ws_widget
+        slow = ws_widget.WebSocket()
+        slow.Data = lambda ws, data: time.sleep(0.002)
+        display(slow)
+        slow.connect({server.url("/numbered?n=3000&size=64")!r}, max_backlog=50)
+        """
+    )
+    comm = kernel.widget_comms()[-1]
+
+    def paused_values() -> list[str]:
+        return [
+            c["data"]["state"]["paused"]
+            for _, c, _ in kernel.comm_msgs
+            if c["comm_id"] == comm
+            and c["data"].get("method") == "update"
+            and "paused" in c["data"].get("state", {})
+        ]
+
+    kernel.pump_until(lambda: any(v.endswith("Data callbacks behind") for v in paused_values()), 60)
+    assert re.fullmatch(r"[\d,]+ Data callbacks behind", next(v for v in paused_values() if v))
+    done = kernel.run(
+        "while slow.pending_callbacks or len(slow.history.messages()) < 3000: time.sleep(0.05)\n"
+        "print(slow.paused, sum(r.kind == 'pause' for r in slow.history))",
+        timeout=120,
+    )
+    assert done.stdout.startswith("None ")
+    kernel.pump_until(lambda: paused_values()[-1] == "", 30)
+    kernel.send_to_widget(
+        comm, {"type": "page", "id": 9, "offset": 0, "count": 50, "filter": {"direction": "event"}}
+    )
+    kernel.pump_until(lambda: any(c.get("id") == 9 for _, c, _ in kernel.custom_messages(comm)), 30)
+    page = next(c for _, c, _ in kernel.custom_messages(comm) if c.get("id") == 9)
+    kinds = [row[3] for row in page["records"]]
+    assert kinds[0] == "open" and kinds.count("pause") == kinds.count("resume") >= 1, kinds
+    pause = next(row for row in page["records"] if row[3] == "pause")
+    assert pause[6]["reason"].endswith("Data callbacks behind") and pause[6]["callbacks"] > 50
+    assert next(row for row in page["records"] if row[3] == "resume")[6] == {"reason": "caught up"}
+    kernel.run("slow.close()")

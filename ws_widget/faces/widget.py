@@ -9,13 +9,15 @@ over subshells): they only validate and hand the work to the I/O loop, which is 
 writer of traits and messages.
 
 The flusher ticks at 20 Hz only while something changes. After ``IDLE_AFTER`` seconds with
-nothing new it ticks every ``IDLE_INTERVAL`` (2 Hz) instead, and goes back to 20 Hz on the
-first change it sees, or at once when a view sends a command, a Python twin is called or a
-Debug Output line is written (connects, closes and errors write one). The history is written
-by the core on the I/O loop with no hook to wake anyone, so the first record of a burst after
-a quiet spell shows within ``IDLE_INTERVAL``; the rest of the burst at 20 Hz. Measured with a
-tick counter (``_ticks``) on an idle socket: 20 ticks a second before, 2 now, with one Stats
-point a second still sent.
+nothing new it goes idle: it asks the socket to wake it on the next message
+(:meth:`WebSocket.notify_next_message`, one request at a time) and polls only every
+``IDLE_INTERVAL`` (2 s) for what has no wake-up (messages sent from code, pongs, the callback
+lane draining, records added by hand). A message, a view's command, a Python twin or a Debug
+Output line (connects, closes, errors, pauses and resumes write one) brings it back to 20 Hz at
+once, so the first message after a quiet spell shows with no poll's delay. Measured with a tick
+counter (``_ticks``) on an idle socket: 20 ticks a second at first, 2 with a 0.5 s poll, 0.5
+now; the Stats tab still gets a point per second (an idle poll's rates fill the seconds it
+spans).
 
 Every button has a Python twin (``connect``, ``send_composed``, ``ping``, ``close_socket``,
 ``clear``, ``record_frames``) and the buttons' messages call those very methods. The widget's
@@ -46,7 +48,7 @@ _PACKAGE = pathlib.Path(__file__).parent.parent  # ws_widget/
 _FRONT_END = _PACKAGE / "static" if (_PACKAGE / "static" / "widget.js").exists() else _PACKAGE.parent / "js"
 
 FLUSH_INTERVAL = 0.05  # seconds between flushes while things change (20 Hz)
-IDLE_INTERVAL = 0.5  # seconds between checks while nothing changes
+IDLE_INTERVAL = 2.0  # seconds between polls while idle (messages wake the flusher at once)
 IDLE_AFTER = 1.0  # seconds without a change before the flusher slows down
 TAIL_RECORDS = 100
 DEBUG_LINES_FOR_NEW_VIEWS = 500
@@ -67,6 +69,7 @@ class WebSocketWidget(anywidget.AnyWidget):
     handshake = traitlets.Dict().tag(sync=True)  # secrets masked, as ws.handshake
     frame_log = traitlets.Bool(False).tag(sync=True)
     reconnect = traitlets.Dict().tag(sync=True)  # {"retry": n, "at_ms": epoch ms} while waiting
+    paused = traitlets.Unicode("").tag(sync=True)  # why reading is paused ("4,096 Data callbacks behind")
 
     def __init__(self, ws: WebSocket, **kwargs: object) -> None:
         self.ws = ws
@@ -75,7 +78,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._sent_seq = ws.history.last_seq
         self._sent_frame_seq = ws.frames.last_seq
         self._series: deque[list] = deque(maxlen=SERIES_POINTS)
-        self._new_point: list | None = None
+        self._new_points: list[list] = []
         self._sent_stats: dict | None = None
         self._new_debug_lines: deque[str] = deque()  # appended by any thread, taken by the flusher
         ws.debug_output.listeners.append(self._on_debug_line)
@@ -86,6 +89,8 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._next_tick: asyncio.TimerHandle | None = None
         self._next_interval = FLUSH_INTERVAL
         self._last_change = time.monotonic()
+        self._watching = False  # a wake-up by the next message is pending
+        self._registering = False  # inside notify_next_message (a call back now means: no message can come)
         self.on_msg(self._on_message)
         ioloop.call_soon(self._tick)
 
@@ -241,7 +246,31 @@ class WebSocketWidget(anywidget.AnyWidget):
         finally:
             quiet = time.monotonic() - self._last_change >= IDLE_AFTER
             self._next_interval = IDLE_INTERVAL if quiet else FLUSH_INTERVAL
+            if quiet:
+                self._watch_messages()
             self._next_tick = ioloop.get_loop().call_later(self._next_interval, self._tick)
+
+    def _watch_messages(self) -> None:
+        """Idle: ask to be woken by the next message, unless a request is pending already."""
+        if self._watching:
+            return
+        self._watching = self._registering = True
+        try:
+            self.ws.notify_next_message(self._on_next_message)
+        finally:
+            self._registering = False
+
+    def _on_next_message(self) -> None:
+        """The next message was recorded or the socket ended (on the I/O loop): flush now.
+
+        Called back at once, inside :meth:`_watch_messages`, when no message can come: then only
+        a record added meanwhile (by another thread) is a reason to flush; the idle poll and the
+        Debug Output line of the next connect take it from there.
+        """
+        self._watching = False
+        if self._registering and self.ws.history.last_seq == self._sent_seq:
+            return
+        ioloop.call_soon(self._wake)
 
     def _flush(self) -> bool:
         """Send what changed since the last flush; return whether anything but a Stats point did."""
@@ -257,7 +286,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         debug = [lines.popleft() for _ in range(len(lines))]
         self._sample()
         counters = self._counters()
-        point, self._new_point = self._new_point, None
+        points, self._new_points = self._new_points, []
         news = bool(
             changed
             or last != self._sent_seq
@@ -265,7 +294,7 @@ class WebSocketWidget(anywidget.AnyWidget):
             or debug
             or counters["stats"] != self._sent_stats
         )
-        if not news and point is None:
+        if not news and not points:
             return False
         buffers: list[bytes] = []
         rows, _ = encode_records(
@@ -280,7 +309,7 @@ class WebSocketWidget(anywidget.AnyWidget):
                 "type": "batch",
                 "records": rows,
                 "debug": debug,
-                "point": point,
+                "points": points,
                 "frames": {"records": frame_rows, "total": len(frames), "first_seq": frames.first_seq},
                 **counters,
             },
@@ -312,6 +341,7 @@ class WebSocketWidget(anywidget.AnyWidget):
             "url": status.url or "",
             "subprotocol": mask_subprotocols(status.subprotocol or ""),
             "tls": "" if verified is None else ("verified" if verified else "NOT verified"),
+            "paused": status.paused or "",
         }
 
     def _counters(self) -> dict:
@@ -332,19 +362,27 @@ class WebSocketWidget(anywidget.AnyWidget):
         return messages_in, messages_out, bytes_in, bytes_out
 
     def _sample(self) -> None:
-        """Once a second: the rates since the last sample and the last RTT, for the Stats tab."""
+        """Once a second: the rates since the last sample and the last RTT, for the Stats tab.
+
+        A sample that spans several seconds (an idle poll) gives each of them a point with its
+        rates, so the series keeps one point per second.
+        """
         now = time.monotonic()
         mark_time, mark_totals = self._rate_mark
-        if now - mark_time < 1.0:
+        elapsed = now - mark_time
+        if elapsed < 1.0:
             return
         totals = self._totals()
-        rates = [
-            round((new - old) / (now - mark_time), 1) for new, old in zip(totals, mark_totals, strict=True)
-        ]
+        rates = [round((new - old) / elapsed, 1) for new, old in zip(totals, mark_totals, strict=True)]
         self._rate, self._rate_mark = round(rates[0] + rates[1], 1), (now, totals)
         rtt = self.ws.stats["last_rtt"]
-        self._new_point = [round(time.time() * 1000), *rates, None if rtt is None else round(rtt * 1000, 3)]
-        self._series.append(self._new_point)
+        rtt_ms = None if rtt is None else round(rtt * 1000, 3)
+        now_ms = round(time.time() * 1000)
+        seconds = min(SERIES_POINTS, max(1, round(elapsed)))
+        for back in range(seconds - 1, -1, -1):
+            point = [now_ms - back * 1000, *rates, rtt_ms]
+            self._new_points.append(point)
+            self._series.append(point)
 
 
 def _filter_arguments(spec: dict) -> dict:

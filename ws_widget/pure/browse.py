@@ -13,7 +13,20 @@ from array import array
 from typing import Any
 
 from .history import History, Info, Record
-from .kinds import BINARY, CLOSE, DIRECTIONS, ERROR, MESSAGE_KINDS, OPEN, PING, PONG, TEXT
+from .kinds import (
+    BINARY,
+    CLOSE,
+    DIRECTIONS,
+    ERROR,
+    MESSAGE_KINDS,
+    OPEN,
+    PAUSE,
+    PING,
+    PONG,
+    RECONNECT,
+    RESUME,
+    TEXT,
+)
 
 ROW_PREVIEW_CHARS = 240  # of a text payload, in one row of the history list
 ROW_PREVIEW_BYTES = 48  # of a binary payload, in one row of the history list (a hex dump line or three)
@@ -25,7 +38,7 @@ KIND_GROUPS: dict[str, frozenset[str] | None] = {
     "text": frozenset({TEXT}),
     "binary": frozenset({BINARY}),
     "control": frozenset({PING, PONG}),
-    "events": frozenset({OPEN, CLOSE, ERROR}),
+    "events": frozenset({OPEN, CLOSE, ERROR, RECONNECT, PAUSE, RESUME}),
 }
 
 

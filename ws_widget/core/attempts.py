@@ -18,7 +18,6 @@ import random
 import threading
 import time
 import weakref
-from collections import deque
 from collections.abc import Awaitable, Callable
 
 from websockets.protocol import State
@@ -50,6 +49,7 @@ from ..pure.redact import mask_subprotocols
 from ..pure.status import Capabilities, Reconnecting, Status
 from ..pure.target import Target
 from . import ioloop
+from .attempt import Attempt, PendingReconnect, Stats, payload_size
 from .flowcontrol import FlowControl
 from .lanes import Lane
 from .listener import CoreListener
@@ -58,72 +58,6 @@ from .websockets_transport import WebsocketsTransport
 
 _live_attempts: weakref.WeakSet[Attempt] = weakref.WeakSet()
 _NO_CAPABILITIES_YET = Capabilities()
-
-
-def payload_size(payload: str | bytes) -> int:
-    """Return the size in bytes of a payload on the wire (UTF-8 for text)."""
-    if isinstance(payload, str):
-        return len(payload) if payload.isascii() else len(payload.encode())
-    return len(payload)
-
-
-class Stats:
-    """Totals over every attempt of one WebSocket, written on the I/O loop only."""
-
-    __slots__ = ("bytes_in", "bytes_out", "last_rtt", "messages_in", "messages_out")
-
-    def __init__(self) -> None:
-        self.messages_in = self.bytes_in = self.messages_out = self.bytes_out = 0
-        self.last_rtt: float | None = None
-
-    def as_dict(self) -> dict[str, float | None]:
-        """Return the totals as a dict."""
-        return {
-            name: getattr(self, name)
-            for name in ("messages_in", "bytes_in", "messages_out", "bytes_out", "last_rtt")
-        }
-
-
-class Attempt:
-    """One connection attempt, from ``Connect`` to its single ``Closed``.
-
-    Faces may read ``target``, ``options``, ``context``, ``keep_alive``, ``retry``, ``opened``
-    and ``finished``; everything else is written on the I/O loop only.
-
-    Attributes:
-        opened: resolves once open; fails with :class:`ConnectFailedError` if it never opens.
-        finished: resolves once the attempt is over (after ``closed`` was reported).
-    """
-
-    def __init__(self, target: Target, options: Options, context: contextvars.Context, keep_alive: bool):
-        self.target = target
-        self.options = options
-        self.context = context
-        self.keep_alive = keep_alive  # the face's token: it keeps a script alive until Closed
-        self.retry = 0  # 0: started by the user; n: the n-th automatic reconnect in a row
-        self.state = State.CONNECTING
-        self.transport: Transport | None = None
-        self.was_open = False
-        self.subprotocol: str | None = None
-        self.close_code: int | None = None
-        self.close_reason: str | None = None
-        self.error: BaseException | None = None
-        self.error_text: str | None = None
-        self.opened: concurrent.futures.Future[bool] = concurrent.futures.Future()
-        self.finished: concurrent.futures.Future[None] = concurrent.futures.Future()
-        self.outbox: deque[Command] = deque()
-        self.wake = asyncio.Event()
-        self.close_requested = False
-
-    @property
-    def address(self) -> str:
-        """``host:port`` of the server, for messages."""
-        return self.target.masked_url.split("//", 1)[1].split("/", 1)[0].split("@")[-1]
-
-    @property
-    def handshake(self) -> dict[str, object] | None:
-        """The opening handshake, described with secrets masked, once known."""
-        return None if self.transport is None else self.transport.handshake
 
 
 class Core:
@@ -159,7 +93,7 @@ class Core:
         self._transport_factory = transport
         self._frame_log = False  # the one owner of "record every frame"; see set_frame_log
         self._closed_by_user = False  # set by close(), cleared by connect()
-        self._pending_reconnect: _PendingReconnect | None = None
+        self._pending_reconnect: PendingReconnect | None = None
         self._lock = threading.Lock()
         self._message_waiters: list[Callable[[], None]] = []  # woken once by the next message or the end
         self._waiters_lock = threading.Lock()
@@ -554,7 +488,7 @@ class Core:
         if plan is None:
             return
         handle = asyncio.get_running_loop().call_later(plan.delay, self._reconnect, attempt, plan.retry)
-        self._pending_reconnect = _PendingReconnect(
+        self._pending_reconnect = PendingReconnect(
             plan.retry, time.time() + plan.delay, handle, attempt.keep_alive
         )
         self.history.add(EVENT, RECONNECT, info={"retry": plan.retry, "delay": round(plan.delay, 3)})
@@ -589,15 +523,6 @@ class Core:
                 wake()
             except RuntimeError:  # the waiter's event loop closed meanwhile
                 pass
-
-
-class _PendingReconnect:
-    """An automatic reconnect waiting on the I/O loop."""
-
-    __slots__ = ("at", "handle", "keep_alive", "retry")
-
-    def __init__(self, retry: int, at: float, handle: asyncio.TimerHandle, keep_alive: bool):
-        self.retry, self.at, self.handle, self.keep_alive = retry, at, handle, keep_alive
 
 
 class _ControlFrames:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from .attempts import Attempt
+    from .attempt import Attempt
 
 
 class CoreListener(Protocol):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..core import lanes, lifetime
-from ..core.attempts import Attempt
+from ..core.attempt import Attempt
 from ..pure.debuglog import DebugLog
 
 if TYPE_CHECKING:

@@ -17,7 +17,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import TypeVar, cast
 
-from ..core.attempts import Attempt, Core
+from ..core.attempt import Attempt
+from ..core.attempts import Core
 from ..exceptions import NotConnectedError, WaitTimeoutError
 from ..pure import clock
 from ..pure.history import History, Record, Taken

@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 from websockets.protocol import State
 
 from ..core import lanes, lifetime
-from ..core.attempts import Attempt, Core
+from ..core.attempt import Attempt
+from ..core.attempts import Core
 from ..exceptions import InsecureConnectionWarning, NotConnectedError
 from ..pure import cassette
 from ..pure.callbacks import Callback

@@ -52,9 +52,10 @@ class RecordingConnection(ClientConnection):
         self._parts: tuple[Opcode, bytearray] | None = None  # a fragmented message being assembled
         self._held: list[bytes] | None = None  # bytes read but not parsed while flow control pauses
 
-    # Flow control. One read can hold thousands of compressed messages: bytes are parsed a slice
-    # at a time, and once a message paused reading the rest waits here, unparsed (compressed),
-    # until resume_flow(); so a pause takes effect within FEED_BYTES of the stream.
+    # Flow control. One read can hold thousands of compressed messages: with permessage-deflate
+    # bytes are parsed a slice at a time, and once a message paused reading the rest waits here,
+    # unparsed (compressed), until resume_flow(); so a pause takes effect within FEED_BYTES of
+    # the stream. Without compression a read (256 KiB) holds at most its own size of messages.
 
     def pause_flow(self) -> None:
         """Stop reading and parsing until :meth:`resume_flow`."""
@@ -84,7 +85,7 @@ class RecordingConnection(ClientConnection):
         if self._held is not None:
             self._held.append(data)
             return
-        if len(data) <= FEED_BYTES:
+        if len(data) <= FEED_BYTES or not self.protocol.extensions:  # only compression multiplies
             super().data_received(data)
         else:
             self._feed(data, pausable=True)

@@ -1,6 +1,6 @@
 """The widget: a live anywidget view of one WebSocket.
 
-Data flow (DESIGN.md section 4): the kernel holds the history; the browser holds only what it
+Data flow (docs/design.md, "Data flow"): the kernel holds the history; the browser holds only what it
 shows. A flusher on the I/O loop sends at most one batch message per ``FLUSH_INTERVAL`` (20 per
 second) with the newest records, new Debug Output lines and the counters; the rarely changing
 header (state, URL, subprotocol, TLS) lives in traits. Views ask for pages of the history as

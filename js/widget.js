@@ -976,7 +976,7 @@ class MessagesPanel {
       [option("all", "in + out"), option("in", "in"), option("out", "out"), option("event", "events")]);
     this.kinds = h("select", { "data-role": "kinds", "aria-label": "Kind" },
       [option("all", "all kinds"), option("messages", "messages"), option("text", "text"), option("binary", "binary"),
-        option("control", "ping/pong"), option("events", "events (open, close, error, reconnect, pause)")]);
+        option("control", "ping/pong"), option("events", "events")]);
     this.follow = checkbox("follow", "follow", true);
     this.shown = h("span", { class: "wsw-shown", "data-role": "shown" });
     const filterBar = h("div", { class: "wsw-filters", role: "group", "aria-label": "Filters" }, [

@@ -131,8 +131,33 @@ def test_budget_never_drops_a_pinned_message():
         history.add_message(IN_TEXT, "z" * 1000, 1000)
     assert history.dropped == 0 and len(history) == 10
     history.pin = 6
-    history.add_message(IN_TEXT, "z", 1)
+    # Over the limit with everything pinned, the budget looks again an eighth of the limit later.
+    history.add_message(IN_TEXT, "z" * 1000, 1000)
     assert history.dropped == 6 and history.first_seq == 7
+
+
+class CountingBudget(Budget):
+    """A real budget that counts its recounts."""
+
+    recounts = 0
+
+    def reclaim(self) -> int:
+        self.recounts += 1
+        return super().reclaim()
+
+
+def test_pinned_past_the_budget_does_not_recount_at_every_message():
+    """While loops pin more than the limit, adding a message does not visit every history each time."""
+    budget = CountingBudget(8_000)
+    others = [History(budget=budget) for _ in range(50)]
+    history = History(budget=budget)
+    history.mark_live()
+    history.pin = 0
+    for _ in range(1_000):
+        history.add_message(IN_TEXT, "p" * 100, 100)
+    assert history.dropped == 0 and len(history) == 1_000  # nothing pinned is ever dropped
+    assert budget.recounts <= 100_000 // 1_000 + 1  # once per eighth of the limit, not 1,000 times
+    assert len(others) == 50
 
 
 def test_budget_refuses_a_bad_limit():

@@ -24,7 +24,8 @@ class Budget:
     """The process-wide budget of history payload bytes.
 
     ``charged`` is a cheap running count kept by the histories as they grow; when it passes
-    ``limit``, :meth:`reclaim` recounts exactly and drops the oldest records as said above.
+    ``threshold`` (the limit, or a little above it while receiving loops pin more than the
+    limit), :meth:`reclaim` recounts exactly and drops the oldest records as said above.
     """
 
     def __init__(self, limit: int | None = DEFAULT_LIMIT) -> None:
@@ -69,6 +70,7 @@ class Budget:
             self.charged = used
             limit = self._limit
             if limit is None or used <= limit:
+                self.threshold = limit if limit is not None else 2**62
                 return 0
             closed = sorted((h for h in histories if h.closed_at), key=lambda h: h.closed_at)
             live = sorted((h for h in histories if not h.closed_at), key=lambda h: h.oldest_mono())
@@ -78,6 +80,9 @@ class Budget:
                     break
                 freed += history.shed(used - freed - limit)
             self.charged = used - freed
+            # What is left over the limit is pinned by receiving loops: look again only after an
+            # eighth of the limit more, not at every message (a recount visits every history).
+            self.threshold = limit if self.charged <= limit else self.charged + max(limit // 8, 1)
             return freed
 
     def __repr__(self) -> str:

@@ -329,7 +329,7 @@ class Core:
             if self._message_waiters:
                 self._wake_message_waiters()
             listener.message(attempt, message, size)  # queues the Data callback, if there is one
-            # Flow control (FlowControl.over, inlined): pause when a consumer fell behind.
+            # Flow control: pause when a consumer fell behind (the marks are FlowControl's).
             consumer = flow.consumer
             if (
                 lane.submitted - lane.done > flow.high

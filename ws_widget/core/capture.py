@@ -114,11 +114,6 @@ def _remove_tees() -> None:
             setattr(sys, name, restored)
 
 
-def running_turns() -> int:
-    """Return how many lane turns are running now (the tee is in place while this is > 0)."""
-    return _running
-
-
 def _forget_turns() -> None:
     """In a forked child no turn runs (its threads were not copied): restore the streams."""
     global _lock, _running

@@ -3,7 +3,7 @@ caught up (the rules are :mod:`ws_widget.pure.flow`'s). Runs on the I/O loop, ex
 
 The consumers are the socket's callback lane (``Data`` callbacks not run yet) and, while a
 receiving loop runs, that loop (messages recorded after its place). The core checks the
-high-water marks after each message (:meth:`FlowControl.over`, inlined there); the lane's
+high-water marks after each message (a few integer compares, inlined there); the lane's
 worker and the loop report progress, and once every backlog is at its low-water mark reading
 resumes. While paused, TCP pushes back on the server and nothing is dropped. The history
 records each pause (with its reason) and each resume, and so does the Debug Output.
@@ -82,22 +82,6 @@ class FlowControl:
         """The connection ended: nothing to pause or resume any more."""
         self._transport, self.paused = None, None
         self._lane.notify_below(0, 0, None)
-
-    def over(self, seq: int) -> bool:
-        """Whether a backlog is past its high-water mark after message ``seq`` (the core
-        inlines this test on its message path; see there)."""
-        lane, consumer = self._lane, self.consumer
-        return (
-            lane.submitted - lane.done > self.high
-            or lane.bytes_submitted - lane.bytes_done > self.high_bytes
-            or (
-                consumer is not None
-                and (
-                    seq - consumer > self.high
-                    or self._history.bytes - self._history.max_bytes > self.high_bytes
-                )
-            )
-        )
 
     def pause(self) -> None:
         """Pause reading: the backlog passed a high-water mark."""

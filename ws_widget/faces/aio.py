@@ -38,8 +38,7 @@ class AsyncFace:
 
     async def receive(self, timeout: float | None = None) -> str | bytes:
         """Return the next incoming message; see :meth:`WebSocket.receive`."""
-        payload = self._waiting.take()  # the fast path: a message is there already
-        return payload if payload is not None else await self._waiting.areceive(timeout)
+        return await self._waiting.areceive(timeout)
 
     async def expect(self, pattern: Pattern, timeout: float | None = 10.0) -> str | bytes:
         """Return the next incoming message matching ``pattern``; see :meth:`WebSocket.expect`."""

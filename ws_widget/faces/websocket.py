@@ -267,8 +267,7 @@ class WebSocket:
             NotConnectedError: the socket closed and every message was returned.
             WaitTimeoutError: no message within ``timeout`` seconds.
         """
-        payload = self._waiting.take()  # the fast path: a message is there already
-        return payload if payload is not None else self._waiting.receive(timeout)
+        return self._waiting.receive(timeout)
 
     def expect(self, pattern: Pattern, timeout: float | None = 10.0) -> str | bytes:
         """Return the next incoming message matching ``pattern``; those before it are consumed.

@@ -23,7 +23,7 @@
 
 local type, next, select, error, pcall = type, next, select, error, pcall
 local setmetatable, getmetatable = setmetatable, getmetatable
-local rawget, rawlen, tostring, tonumber = rawget, rawlen, tostring, tonumber
+local rawget, rawlen, tonumber = rawget, rawlen, tonumber
 local byte, sub, find, match, format, gsub, rep =
   string.byte, string.sub, string.find, string.match, string.format, string.gsub, string.rep
 local concat, sort = table.concat, table.sort
@@ -208,11 +208,7 @@ local function is_array(t, empty_table_as_array)
 end
 
 local function option_flag(option, name)
-  local v = option[name]
-  if v == nil then
-    return false
-  end
-  return v and true or false
+  return option[name] and true or false -- lua_toboolean, nil meaning the default false
 end
 
 local function encode(...)

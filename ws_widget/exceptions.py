@@ -8,7 +8,9 @@ that names the argument and what is accepted. Everything else derives from
     ├── NotConnectedError (also ConnectionError)  the socket is not open: nothing was sent
     ├── ConnectFailedError (also ConnectionError) an attempt to open the connection failed
     ├── WaitTimeoutError (also TimeoutError)      a blocking or async wait ran out of time
-    └── HistoryFormatError (also ValueError)       a history, HAR or cassette file cannot be read
+    ├── HistoryFormatError (also ValueError)       a history, HAR or cassette file cannot be read
+    ├── LuaUnavailableError (also ImportError)     ws_widget.qsys without the lua extra (lupa)
+    └── ScriptError                                a Q-SYS Lua script could not start
 
     InsecureConnectionWarning (a UserWarning)      a wss connection with verify=False
 
@@ -52,3 +54,13 @@ class HistoryFormatError(WsWidgetError, ValueError):
         super().__init__(message)
         self.path = path
         self.line = line
+
+
+class LuaUnavailableError(WsWidgetError, ImportError):
+    """Q-SYS Lua scripts need the ``lua`` extra (``pip install "ws-widget[lua]"``), which is
+    missing; ``str()`` says how to install it."""
+
+
+class ScriptError(WsWidgetError):
+    """A Q-SYS Lua script could not start (a syntax error, an error in its main chunk, a file
+    that cannot be read); ``str()`` is the Debug Output text, with the chunk name and line."""

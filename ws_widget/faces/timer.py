@@ -32,13 +32,15 @@ class Timer:
 
     EventHandler = Callback("timer")
 
-    def __init__(self) -> None:
+    def __init__(self, *, lane: lanes.Lane | None = None) -> None:
+        """Create a stopped timer; ``lane``: run the handler on this lane, shared with other
+        timers and sockets (a Lua script's), instead of a lane of its own."""
         self._callbacks: dict[str, tuple[Callable[..., object], int] | None] = {}
         self._generation = 0  # bumped by Start and Stop; a tick of an older one is ignored
         self._running = False
         self._keep_alive = False
         self._handle: asyncio.TimerHandle | None = None
-        self._lane = lanes.Lane()
+        self._lane = lanes.Lane() if lane is None else lane
         self.debug_output = DebugLog()
         self.skipped_ticks = 0
 

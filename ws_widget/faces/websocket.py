@@ -83,13 +83,21 @@ class WebSocket:
     Closed = Callback("ws")
     Pong = Callback("ws")
 
-    def __init__(self, *, max_records: int = 1_000_000, max_bytes: int = 512 * 2**20):
-        """Create an unconnected WebSocket; the history keeps at most these many records/bytes."""
+    def __init__(
+        self, *, max_records: int = 1_000_000, max_bytes: int = 512 * 2**20, lane: lanes.Lane | None = None
+    ):
+        """Create an unconnected WebSocket; the history keeps at most these many records/bytes.
+
+        Args:
+            lane: run the callbacks on this lane, shared with other sockets and timers (a Lua
+                script's: all of its callbacks run one at a time, in arrival order); default:
+                a lane of its own.
+        """
         self._callbacks: CallbackSlots = {}
         self.history = History(max_records, max_bytes)
         self.frames = History(max_records=100_000)  # filled while the frame log is on
         self.debug_output = DebugLog()
-        self._lane = lanes.Lane()
+        self._lane = lanes.Lane() if lane is None else lane
         dispatch = Dispatch(self, self._callbacks, self._lane, self.debug_output)
         self._core = Core(dispatch, self.history, self.debug_output, self.frames, self._lane)
         self._waiting = Waiting(self._core, self.history)

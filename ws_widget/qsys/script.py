@@ -228,7 +228,8 @@ class Script:
         self.debug_output.log(text)
 
     def __repr__(self) -> str:
-        return f"<qsys.Script {self.name} {self.status}, {len(self.sockets)} sockets, {len(self.debug_output)} lines>"
+        sockets, lines = len(self.sockets), len(self.debug_output)
+        return f"<qsys.Script {self.name} {self.status}, {sockets} sockets, {lines} lines>"
 
 
 def read_source(source: str | Path) -> tuple[str, str]:

@@ -110,10 +110,11 @@ class Sockets:
             else:
                 script.debug_output.log(f"WebSocket error (the script sets no Error callback): {message}")
 
-        ws.Data = data
-        ws.Error = error
-        for name in ("Connected", "Closed", "Pong"):
-            setattr(ws, name, _emitter(script, generation, table, name.encode()))
+        ws.on_data(data)
+        ws.on_error(error)
+        ws.on_connected(_emitter(script, generation, table, b"Connected"))
+        ws.on_closed(_emitter(script, generation, table, b"Closed"))
+        ws.on_pong(_emitter(script, generation, table, b"Pong"))
         handle = len(self._sockets) + 1
         self._sockets[handle] = ws
         script.sockets.append(ws)

@@ -7,7 +7,7 @@ Q-SYS environment (``WebSocket``, ``Timer``, ``print`` to Debug Output, ``requir
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from .script import Script, read_source
@@ -18,6 +18,8 @@ __all__ = ["Script", "run"]
 def run(
     source_or_path: str | Path,
     *,
+    controls: Mapping[str, object] | None = None,
+    properties: Mapping[str, object] | None = None,
     name: str | None = None,
     verify: bool = True,
     ca: str | None = None,
@@ -26,7 +28,10 @@ def run(
     """Start a Q-SYS Lua script and return its :class:`Script` once its main chunk has run.
 
     Args:
-        source_or_path: Lua text, or the path of a ``.lua`` file.
+        source_or_path: Lua text, or the path of a ``.lua`` or ``.qplug`` file.
+        controls: the script's ``Controls`` by name: a value (``{"IP": "192.168.1.10"}``: its
+            ``.String``, and ``.Value`` when it is a number) or a definition (see README).
+        properties: a plugin's ``Properties`` values by name, over its defaults.
         name: the chunk name in errors; default: the file's name, or ``script``.
         verify: verify ``wss`` certificates (a Core does not; ws_widget does by default).
         ca: a CA bundle (PEM) to verify them with, e.g. the device's own certificate.
@@ -43,5 +48,13 @@ def run(
     folders = list(search_path or [])
     if isinstance(source_or_path, Path) or default_name != "script":
         folders = folders or [Path(source_or_path).parent]
-    script = Script(text, name=name or default_name, verify=verify, ca=ca, search_path=folders)
+    script = Script(
+        text,
+        name=name or default_name,
+        verify=verify,
+        ca=ca,
+        search_path=folders,
+        controls=controls,
+        properties=properties,
+    )
     return script.start()

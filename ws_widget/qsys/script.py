@@ -51,10 +51,17 @@ class Script:
         verify: bool = True,
         ca: str | None = None,
         search_path: Sequence[str | Path] = (),
+        controls: Mapping[str, object] | None = None,
+        properties: Mapping[str, object] | None = None,
         max_instructions: int = runtime.MAX_INSTRUCTIONS,
     ) -> None:
-        """Prepare (not start) a run of ``source``; :meth:`start` runs its main chunk."""
+        """Prepare (not start) a run of ``source``; :meth:`start` runs its main chunk.
+
+        ``controls`` and ``properties`` are the user's definitions (see ``controls.py``)."""
         self.source = source
+        self.control_specs = check_controls(controls)
+        self.property_values = check_controls(properties, "properties")
+        self.controls: dict[str, Any] = {}  # filled by the Controls binding: name -> control(s)
         self.name = name
         self.verify, self.ca = verify, ca
         self.search_path = [Path(p) for p in search_path]
@@ -250,8 +257,8 @@ def read_source(source: str | Path) -> tuple[str, str]:
         raise ScriptError(f"cannot read the script {path}: {exc}") from exc
 
 
-def check_controls(controls: Mapping[str, object] | None) -> dict[str, object]:
-    """Return the user's control definitions as a dict (see ``controls.py`` for the forms).
+def check_controls(controls: Mapping[str, object] | None, what: str = "controls") -> dict[str, object]:
+    """Return the user's control (or property) definitions as a dict (forms: ``controls.py``).
 
     Raises:
         TypeError: not a mapping of names.
@@ -259,5 +266,5 @@ def check_controls(controls: Mapping[str, object] | None) -> dict[str, object]:
     if controls is None:
         return {}
     if not isinstance(controls, Mapping) or not all(isinstance(k, str) for k in controls):
-        raise TypeError(f"controls must be a dict of control names, got {controls!r}")
+        raise TypeError(f"{what} must be a dict of names, got {controls!r}")
     return dict(controls)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from . import sockets, timers
+from . import crypto, sockets, timers
 
 if TYPE_CHECKING:
     from .script import Script
@@ -21,3 +21,4 @@ def install(script: Script) -> None:
     script.state_required().provide("rapidjson", _RAPIDJSON)
     sockets.Sockets(script)
     timers.Timers(script)
+    crypto.Crypto(script)

@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import HERE, MALLOC_ENV, Sender, machine, median, trial
 
-SECTIONS = ("server", "ingest", "receive", "roundtrip", "memory", "frontend", "browser", "scale")
+SECTIONS = ("server", "ingest", "receive", "roundtrip", "memory", "frontend", "browser", "scale", "lua")
 SIZES = (64, 1024, 65536)
 # Messages per ingest trial: about a second of the raw client at each size.
 INGEST_N = {64: 200_000, 1024: 100_000, 65536: 8_000}  # 8,000 x 64 KiB stays under 512 MiB of history
@@ -273,6 +273,14 @@ def bench_scale(sender: Sender, quick: bool, reps: int) -> dict:
     return out
 
 
+def bench_lua(sender: Sender, quick: bool, reps: int) -> dict:
+    """Issue 13: the Lua face (benchmarks/lua.py): Data ingest vs the Python seed callback and
+    the raw client, calls from Python into Lua, rapidjson.decode vs json.loads, Timer ticks."""
+    import lua
+
+    return lua.bench(sender, quick, reps)
+
+
 # ---------------------------------------------------------------------------------- report
 
 
@@ -463,6 +471,10 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
                 "",
             )
         )
+    if results.get("lua"):
+        import lua
+
+        rows += lua.targets(results["lua"])
     return rows
 
 
@@ -717,6 +729,10 @@ def markdown(results: dict) -> str:
             f"failed to open). Steady CPU ratio ws_widget / raw: **{sc['cpu_ratio']:.2f}**. RSS before "
             f"connecting: {ws['rss_before'] / mib:.0f} MiB (raw {raw['rss_before'] / mib:.0f} MiB).",
         ]
+    if results.get("lua"):
+        import lua
+
+        lines += lua.markdown(results["lua"])
     return "\n".join(lines) + "\n"
 
 
@@ -766,6 +782,7 @@ def main() -> None:
         "frontend": bench_frontend,
         "browser": bench_browser,
         "scale": bench_scale,
+        "lua": bench_lua,
     }
     with Sender() as sender:
         for section in sections:

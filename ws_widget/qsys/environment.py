@@ -8,7 +8,7 @@ from __future__ import annotations
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from . import crypto, sockets, timers
+from . import controls, crypto, httpclient, sockets, timers
 
 if TYPE_CHECKING:
     from .script import Script
@@ -22,3 +22,5 @@ def install(script: Script) -> None:
     sockets.Sockets(script)
     timers.Timers(script)
     crypto.Crypto(script)
+    httpclient.HttpClient(script)
+    controls.Controls(script)

@@ -56,6 +56,7 @@ when defined). ``Component.Status`` is writable; Python reads it with :func:`com
 from __future__ import annotations
 
 import math
+import re
 import threading
 import weakref
 from collections.abc import Callable, Mapping, Sequence
@@ -352,7 +353,7 @@ class Control:
             elif number is not None:
                 self._put_value(1.0 if number != 0 else 0.0)
             return
-        number = _parse_number(value.strip().removesuffix(_SUFFIXES.get(self.Unit or "", "\0")))
+        number = _parse_number(_UNIT_SUFFIX.sub("", value))
         if number is not None:
             self._put_value(number)
 
@@ -366,6 +367,7 @@ class Control:
 
 
 _SUFFIXES = {"Hz": "Hz", "Percent": "%", "Seconds": "s"}
+_UNIT_SUFFIX = re.compile(r"\s*(db|hz|%|s)\s*$", re.I)  # what String may end in: "-6dB", "50 %"
 
 
 def _number_text(value: float) -> str:

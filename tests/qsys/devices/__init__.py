@@ -171,9 +171,9 @@ class Command:
                 raise AssertionError(f"the command ended without a line with {text!r}: {self.lines}")
             self.lines.append(line)
 
-    def interrupt(self) -> None:
-        """Press Ctrl-C: send SIGINT."""
-        self.process.send_signal(signal.SIGINT)
+    def interrupt(self, signum: int = signal.SIGINT) -> None:
+        """Press Ctrl-C: send SIGINT (or ``signum``)."""
+        self.process.send_signal(signum)
 
     def finish(self, timeout: float = TIMEOUT) -> Result:
         """Wait for the command to end; return its status and output."""

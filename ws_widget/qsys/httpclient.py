@@ -24,6 +24,7 @@ masked as everywhere in ws_widget; headers are never written to Debug Output.
 from __future__ import annotations
 
 import asyncio
+import base64
 import concurrent.futures
 import itertools
 import re
@@ -245,7 +246,7 @@ class HttpClient:
             "timeout": aiohttp.ClientTimeout(total=spec.timeout),
         }
         if spec.user is not None and spec.auth == "basic":
-            kwargs["auth"] = aiohttp.BasicAuth(spec.user, spec.password)
+            kwargs["headers"] = _with_basic_auth(spec)
         elif spec.user is not None:  # digest, or any: answer the challenge the server makes
             kwargs["middlewares"] = (
                 aiohttp.DigestAuthMiddleware(spec.user, spec.password, preemptive=False),
@@ -254,7 +255,7 @@ class HttpClient:
             reply = await _once(session, spec, kwargs)
             if reply[0] == 401 and spec.user is not None and spec.auth == "any" and _asks_basic(reply[3]):
                 kwargs.pop("middlewares", None)
-                kwargs["auth"] = aiohttp.BasicAuth(spec.user, spec.password)
+                kwargs["headers"] = _with_basic_auth(spec)
                 reply = await _once(session, spec, kwargs)
             return reply
 
@@ -269,7 +270,15 @@ async def _once(session: aiohttp.ClientSession, spec: Request, kwargs: dict[str,
             body += chunk
             if len(body) > MAX_BODY:
                 return too_large
-        return response.status, bytes(body), None, list(response.headers.items())
+        headers = [(str(name), str(value)) for name, value in response.headers.items()]  # istr is not str
+        return response.status, bytes(body), None, headers
+
+
+def _with_basic_auth(spec: Request) -> list[tuple[str, str]]:
+    """The request's headers with HTTP Basic credentials in place of any Authorization."""
+    credentials = base64.b64encode(f"{spec.user}:{spec.password}".encode()).decode()
+    kept = [(name, value) for name, value in spec.headers if name.lower() != "authorization"]
+    return [*kept, ("Authorization", f"Basic {credentials}")]
 
 
 def _failed(err: str) -> Reply:

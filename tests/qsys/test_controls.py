@@ -173,7 +173,8 @@ def test_trigger_fires_the_event_handler(lua):
     """ctl:Trigger() in Lua and control.trigger() in Python run the EventHandler."""
     script = lua.run(
         """
-        Controls.Go.EventHandler = function(ctl) print("pressed", ctl.Name) end
+        n = 0
+        Controls.Go.EventHandler = function(ctl) n = n + 1 print("pressed", ctl.Name, n) end
         Controls.Go:Trigger()
         print("after Trigger")
         """,
@@ -181,8 +182,8 @@ def test_trigger_fires_the_event_handler(lua):
     )
     wait_output(script, "pressed")
     script.controls["Go"].trigger()
-    script.wait(5)
-    assert output(script)[1:] == ["after Trigger", "pressed\tGo", "pressed\tGo"]
+    wait_output(script, "pressed\tGo\t2")
+    assert output(script)[1:] == ["after Trigger", "pressed\tGo\t1", "pressed\tGo\t2"]
 
 
 def test_observers_see_the_scripts_assignments(lua):

@@ -183,7 +183,8 @@ class Control:
         }
         for key, value in fields.items():
             object.__setattr__(self, key, value)
-        self._put_value(min(max(0.0, low), high) if low is not None and high is not None else 0.0)
+        if low is not None and high is not None:
+            self._put_value(min(max(0.0, low), high))  # a Text or ComboBox starts as "" and 0
         for aspect in ASPECTS:
             if spec.get(aspect) is not None:
                 self._assign(aspect, spec[aspect])

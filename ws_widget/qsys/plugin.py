@@ -123,6 +123,8 @@ def _run(state: runtime.LuaState, where: str, what: str, fn: Any, *args: Any) ->
         return result[1:]
     message = result[1] if type(result) is tuple and len(result) > 1 else result
     error = message.decode("utf-8", "replace") if type(message) is bytes else str(message)
+    head, cut, _ = error.partition("\n\t[C]: in function 'xpcall'")  # the host's frames
+    error = head if cut else error
     raise ScriptError(f"{error}\n({where} failed in {what})")
 
 

@@ -30,7 +30,7 @@ import itertools
 import re
 import ssl
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
@@ -102,11 +102,11 @@ class Request:
 
     method: str
     url: str
-    headers: tuple[tuple[str, str], ...]
-    data: bytes | None
+    headers: tuple[tuple[str, str], ...] = field(repr=False)  # secrets: never in a repr
+    data: bytes | None = field(repr=False)
     timeout: float
     user: str | None
-    password: str
+    password: str = field(repr=False)
     auth: str
 
     @property
@@ -166,7 +166,10 @@ class HttpClient:
         def done(future: concurrent.futures.Future[Reply]) -> None:
             if future.cancelled():
                 return
-            reply = future.result()  # _fetch returns every failure as a reply
+            try:
+                reply = future.result()  # _fetch returns every failure it knows as a reply
+            except Exception as exc:  # noqa: BLE001 - one it does not know must still end the request
+                reply = _failed(f"request to {spec.shown_url} failed: {type(exc).__name__}: {exc}")
             script.submit(self._deliver, request_id, table, handler, reply)
 
         future.add_done_callback(done)

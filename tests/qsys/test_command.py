@@ -204,3 +204,45 @@ def test_the_follower_writes_each_line_once_in_order() -> None:
     log.log("after")
     written = [line.split("\t", 1)[1] for line in stream.getvalue().splitlines()]
     assert written == ["Starting Script", "same text", "same text", "after"]
+
+
+PLUGIN = """
+PluginInfo = {Name = "Greeter", Version = "1.0", Id = "ws-widget.greeter"}
+function GetProperties()
+  return {
+    {Name = "Greeting", Type = "string", Value = "hello"},
+    {Name = "Times", Type = "integer", Value = 1, Min = 1, Max = 3},
+  }
+end
+function GetControls(props)
+  return {{Name = "Who", ControlType = "Text", Count = props["Times"].Value}}
+end
+if Controls then
+  for i = 1, Properties["Times"].Value do
+    local who = Controls.Who
+    if type(who) == "table" then who = who[i] end
+    print(Properties["Greeting"].Value .. ", " .. who.String)
+  end
+end
+"""
+
+
+def test_a_plugin_runs_with_property_and_control_options(tmp_path: Path) -> None:
+    """A .qplug runs as Designer runs it: --property values (an integer from its text) over its
+    defaults, --control over its controls (a repeated name for each of an array's)."""
+    path = lua(tmp_path, PLUGIN, "Greeter.qplug")
+    defaults = run_command(path, "--control", "Who=Ada")
+    chosen = run_command(
+        path,
+        "--property",
+        "Greeting=hi",
+        "--property",
+        "Times=2",
+        "--control",
+        "Who=Ada",
+        "--control",
+        "Who=Bob",
+    )
+    assert defaults.code == chosen.code == 0, defaults.stderr + chosen.stderr
+    assert defaults.texts == ["Starting Script", "hello, Ada"]
+    assert chosen.texts == ["Starting Script", "hi, Ada", "hi, Bob"]

@@ -77,7 +77,9 @@ class Device:
         return asyncio.run_coroutine_threadsafe(coro, self.loop).result(10)
 
     async def _handler(self, connection: ServerConnection) -> None:
-        session = Session(connection.request.path, dict(connection.request.headers.raw_items()))
+        request = connection.request
+        assert request is not None  # the handler runs once the opening handshake is done
+        session = Session(request.path, dict(request.headers.raw_items()))
         self.sessions.append(session)
         self.connected.set()
         try:

@@ -10,6 +10,7 @@ pushes ``{"type": "power", "state": "standby"}``.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from websockets.asyncio.server import ServerConnection
 
@@ -24,7 +25,7 @@ class Amplifier(Device):
         super().__init__()
 
     @staticmethod
-    def meters(seq: int) -> dict[str, object]:
+    def meters(seq: int) -> dict[str, Any]:
         """The meters answer to poll number ``seq`` (from 1)."""
         return {"type": "meters", "seq": seq, "temperature": 40 + seq / 2, "levels": [-20.5 + seq, -30 + seq]}
 

@@ -117,3 +117,48 @@ def test_metadata_shows_on_the_widget(lua):
     assert (go.description, go.style.button_color) == ("Fire", "#ff0000")
     script.controls["Name"].set("IsInvisible", False, user=False)
     assert name.layout.display == ""
+
+
+BROWSER_CELL = """
+from ws_widget import qsys
+from ws_widget.qsys.control_widgets import control_widgets
+script = qsys.run('''
+Controls.Mute.EventHandler = function(ctl) print("Mute from the page", ctl.Boolean) end
+Controls.Name.EventHandler = function(ctl) print("Name from the page", ctl.String) end
+''', controls={"Mute": {"Type": "Button", "ButtonType": "Toggle", "Legend": "Mute it"}, "Name": "lobby"})
+control_widgets(script)
+"""
+
+
+@pytest.fixture(scope="module")
+def lab(chromium):
+    """A JupyterLab server for this module's browser test."""
+    from browser import JupyterServer
+
+    server = JupyterServer("lab").start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.mark.browser
+def test_a_click_and_typing_in_jupyterlab_fire_the_lua_event_handler(chromium, lab):
+    """A real click on the toggle and typing in the text field run the script's EventHandler."""
+    lab.write_notebook("controls.ipynb", [BROWSER_CELL])
+    with chromium.open_notebook(lab, "controls.ipynb") as nb:
+        nb.run_all()
+        nb.wait_for_output(".ws-widget-qsys-controls")
+        nb.outputs("button", has_text="Mute it").first.click()
+        field = nb.outputs(".widget-text input").first
+        field.fill("foyer")
+        field.press("Enter")
+        code = (
+            "import time\n"
+            "for _ in range(200):\n"
+            "    if any('Name from the page' in line for line in script.debug_output.lines): break\n"
+            "    time.sleep(0.05)\n"
+            "print('\\n'.join(line.split('\\t', 1)[1] for line in script.debug_output.lines))"
+        )
+        lines = nb.execute_in_kernel(code)["stdout"].splitlines()
+    assert lines[1:] == ["Mute from the page\ttrue", "Name from the page\tfoyer"]

@@ -104,6 +104,6 @@ def test_slow_handler_skips_ticks_instead_of_piling_up():
     while timer.skipped_ticks < 5 and time.monotonic() < deadline:
         time.sleep(0.01)
     assert timer.skipped_ticks >= 5
-    assert timer._lane.pending <= 1
+    assert timer._lane.pending <= 2  # the handler and its internal follow-up
     timer.Stop()
     release.set()

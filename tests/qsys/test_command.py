@@ -6,7 +6,6 @@ servers on loopback.
 
 from __future__ import annotations
 
-import io
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,8 +14,7 @@ import pytest
 from devices import Command, Echo, run_command
 
 from ws_widget.demo.certs import make_certificates
-from ws_widget.pure.debuglog import DebugLog
-from ws_widget.qsys.command import Follower, gather
+from ws_widget.qsys.command import gather
 
 
 @pytest.fixture
@@ -189,21 +187,6 @@ def test_an_unverified_certificate_names_insecure_and_insecure_connects(tmp_path
 def test_gather_makes_arrays_of_repeated_names() -> None:
     """Pairs with one name given once map to its value, given several times to the list of values."""
     assert gather([("IP", "10.0.0.1"), ("In", "a"), ("In", "b")]) == {"IP": "10.0.0.1", "In": ["a", "b"]}
-
-
-def test_the_follower_writes_each_line_once_in_order() -> None:
-    """Lines logged before the follower took them and heard again after are written once, in order."""
-    log = DebugLog()
-    stream = io.StringIO()
-    follower = Follower(stream)
-    log.log("Starting Script")
-    log.log("same text")
-    log.listeners.append(follower.hear)
-    log.log("same text")  # heard, and held in the log too: written once
-    follower.begin(log.lines)
-    log.log("after")
-    written = [line.split("\t", 1)[1] for line in stream.getvalue().splitlines()]
-    assert written == ["Starting Script", "same text", "same text", "after"]
 
 
 PLUGIN = """

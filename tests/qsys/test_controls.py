@@ -278,4 +278,4 @@ def test_a_restart_keeps_the_control_objects(lua):
 def test_a_bad_control_definition_stops_the_start(lua):
     """A control defined badly by the user is a ScriptError that names it."""
     with pytest.raises(ScriptError, match="control 'Gain': Min must be below Max"):
-        lua.run("print(1)", controls={"Gain": {"Type": "Knob", "Min": 5, "Max": 1}})
+        lua.run("print(1)", controls={"Gain": {"Type": "Knob", "Min": 5, "Max": 1}}).check()

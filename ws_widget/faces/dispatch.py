@@ -19,7 +19,7 @@ from ..pure.debuglog import DebugLog
 if TYPE_CHECKING:
     from .websocket import WebSocket
 
-CallbackSlots = dict[str, tuple[Callable[..., object], int]]
+CallbackSlots = dict[str, tuple[Callable[..., object], int] | None]
 """The user's callbacks by event name, each with how many of the event's arguments it takes."""
 
 

@@ -2,8 +2,9 @@
 ``IsRunning``, ``CallAfter``, ``Now``) on ws_widget's I/O loop and event thread.
 
 Ticks are scheduled on the I/O loop without drift (tick *n* is due ``n * period`` after
-``Start``) and handlers run on the event thread like WebSocket callbacks. When a handler is
-still queued or running at the next tick, that tick is skipped rather than piling up.
+``Start``) and handlers run on the event thread like WebSocket callbacks. When this timer's
+handler is still queued or running at the next tick, that tick is skipped rather than piling
+up (other callbacks sharing its lane do not count).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Timer:
         self._lane = lanes.Lane() if lane is None else lane
         self.debug_output = DebugLog()
         self.skipped_ticks = 0
+        self._queued = False  # a tick's handler is queued or running (the lane may be shared)
 
     @classmethod
     def New(cls) -> Timer:
@@ -116,16 +118,22 @@ class Timer:
             return
         slot = self._callbacks.get("EventHandler")
         if slot is not None:
-            if self._lane.pending:
+            if self._queued:
                 self.skipped_ticks += 1
             else:
                 fn, count = slot
+                self._queued = True
                 lanes.submit(self._lane, context, fn, (self,)[:count], self.debug_output)
+                lanes.call(self._lane, self._handled)
         loop = ioloop.get_loop()
         due += period
         if due < loop.time():  # the loop fell behind: skip the missed ticks
             due += period * ((loop.time() - due) // period + 1)
         self._handle = loop.call_at(due, self._tick, generation, period, context, due)
+
+    def _handled(self) -> None:
+        """On the lane, right after the handler: the next tick may queue it again."""
+        self._queued = False
 
     def _cancel(self) -> None:
         if self._handle is not None:

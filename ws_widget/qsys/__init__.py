@@ -7,7 +7,7 @@ Q-SYS environment (``WebSocket``, ``Timer``, ``print`` to Debug Output, ``requir
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from .script import Script, read_source
@@ -24,6 +24,7 @@ def run(
     verify: bool = True,
     ca: str | None = None,
     search_path: Sequence[str | Path] | None = None,
+    on_line: Callable[[str], object] | None = None,
 ) -> Script:
     """Start a Q-SYS Lua script and return its :class:`Script` once its main chunk has run.
 
@@ -36,6 +37,8 @@ def run(
         verify: verify ``wss`` certificates (a Core does not; ws_widget does by default).
         ca: a CA bundle (PEM) to verify them with, e.g. the device's own certificate.
         search_path: folders where ``require`` finds the script's own Lua modules.
+        on_line: called with each Debug Output line as it is logged (from ``Starting Script``
+            on), on the thread that logs it.
 
     A syntax error or an error in the main chunk is reported in ``script.debug_output`` and
     ``script.errors``, and ``script.status`` is ``"failed"`` (``script.check()`` raises it).
@@ -57,4 +60,6 @@ def run(
         controls=controls,
         properties=properties,
     )
+    if on_line is not None:
+        script.debug_output.listeners.append(on_line)
     return script.start()

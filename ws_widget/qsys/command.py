@@ -133,44 +133,25 @@ def gather(pairs: Sequence[tuple[str, str]]) -> dict[str, object]:
     return {name: found[0] if len(found) == 1 else found for name, found in values.items()}
 
 
-class Follower:
-    """Writes a Debug Output's lines to a stream, each once, in order, from any thread.
-
-    The script logs ``Starting Script`` and its main chunk's lines before :func:`run` returns
-    it, so the follower starts listening (holding back what it hears) and only then takes the
-    lines logged so far. A line heard is the very string object the log holds, so a line both
-    heard and taken is recognised by identity and written once.
-    """
+class LineWriter:
+    """Writes Debug Output lines to a stream as they come, from any thread; a closed stream
+    (``| head``) is left alone and the script runs on."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
         self._lock = threading.Lock()
-        self._held: list[str] | None = []
         self._broken = False
 
-    def hear(self, line: str) -> None:
-        """Write ``line`` now, or hold it back until :meth:`begin`."""
+    def __call__(self, line: str) -> None:
+        """Write ``line`` and flush."""
         with self._lock:
-            if self._held is not None:
-                self._held.append(line)
-            else:
-                self._write([line])
-
-    def begin(self, logged: Sequence[str]) -> None:
-        """Write the lines ``logged`` so far, then those heard since, then each as it comes."""
-        with self._lock:
-            seen = {id(line) for line in logged}
-            held, self._held = self._held or [], None
-            self._write([*logged, *(line for line in held if id(line) not in seen)])
-
-    def _write(self, lines: Sequence[str]) -> None:
-        if self._broken or not lines:
-            return
-        try:
-            self._stream.write("".join(f"{line}\n" for line in lines))
-            self._stream.flush()
-        except (BrokenPipeError, ValueError):  # `| head`, or stdout closed: keep running quietly
-            self._broken = True
+            if self._broken:
+                return
+            try:
+                self._stream.write(f"{line}\n")
+                self._stream.flush()
+            except (BrokenPipeError, ValueError):
+                self._broken = True
 
 
 def main(
@@ -183,10 +164,9 @@ def main(
         args = parser().parse_args(argv)
     except SystemExit as exc:  # --help (0) or a bad option (2): argparse printed why
         return int(exc.code or 0)
-    follower = Follower(out)
     path = Path(args.script)
     try:
-        script = _start(path, args, follower)
+        script = _start(path, args, LineWriter(out))
     except (WsWidgetError, TypeError, ValueError) as exc:
         print(f"{parser().prog}: {exc}", file=err)
         return EXIT_NOT_STARTED
@@ -208,21 +188,17 @@ def main(
             signal.signal(signal.SIGTERM, previous)
 
 
-def _start(path: Path, args: argparse.Namespace, follower: Follower) -> Script:
+def _start(path: Path, args: argparse.Namespace, writer: LineWriter) -> Script:
     from . import run
 
-    # run() logs ``Starting Script`` and runs the main chunk before it returns the script,
-    # so the follower listens from then on and catches up with what was logged before.
-    script = run(
+    return run(
         path,
         controls=gather(args.control),
         properties=gather(args.property),
         verify=not args.insecure,
         ca=args.ca,
+        on_line=writer,
     )
-    script.debug_output.listeners.append(follower.hear)
-    follower.begin(script.debug_output.lines)
-    return script
 
 
 def _stop(script: Script) -> int:

@@ -653,6 +653,7 @@ class Controls:
         previous = dict(script.controls)
         script.controls.clear()
         self._handles: list[Control] = []
+        self._seen: dict[int, dict[str, Any]] = {}  # a control's aspects as of the event being handled
         make = state.install(
             "controls",
             _LUA,
@@ -697,16 +698,29 @@ class Controls:
         self._handles.append(control)
         proxy = make(len(self._handles))
 
-        def fire() -> None:
-            if script.is_current(generation):
-                script.emit(proxy, b"EventHandler")
+        handle = len(self._handles)
 
-        control.on_user_change(lambda _: script.submit(fire))
+        def fire(seen: dict[str, Any]) -> None:
+            """The handler sees the control as the user left it, though later changes wait."""
+            if script.is_current(generation):
+                self._seen[handle] = seen
+                try:
+                    script.emit(proxy, b"EventHandler")
+                finally:
+                    self._seen.pop(handle, None)
+
+        control.on_user_change(lambda changed: script.submit(fire, changed.snapshot()))
         return proxy
 
     def get(self, handle: int, key: LuaValue) -> Any:
         """``ctl.Key`` in Lua."""
         control, name = self._handles[handle - 1], text(key, "control property")
+        seen = self._seen.get(handle)
+        if seen is not None and name in seen:  # in its EventHandler: the value of that event
+            value = seen[name]
+            if name != "Choices":
+                return value
+            return self._script.state_required().table(*(c.encode() for c in value))
         if name == "Choices":
             return self._script.state_required().table(*(c.encode() for c in control.Choices))
         try:
@@ -717,6 +731,7 @@ class Controls:
     def set(self, handle: int, key: LuaValue, value: LuaValue) -> None:
         """``ctl.Key = value`` in Lua: the script's own change (no EventHandler)."""
         control, name = self._handles[handle - 1], text(key, "control property")
+        self._seen.pop(handle, None)  # from now on the handler reads what it wrote
         if lua_type(value) == "table":
             value = [value[i] for i in range(1, len(value) + 1)]
         try:

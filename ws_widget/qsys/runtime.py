@@ -136,7 +136,7 @@ class LuaState:
         """A new Lua table with the pairs of ``mapping`` (str keys as Lua strings)."""
         table = self._lua.table()
         for name, value in mapping.items():
-            table[name.encode() if type(name) is str else name] = value
+            table[name.encode() if isinstance(name, str) else name] = value
         return table
 
     def install(self, name: str, source: str, **functions: HostFunction) -> Any:

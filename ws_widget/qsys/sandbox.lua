@@ -13,12 +13,13 @@ return function(host, limit)
 
   -- The budget of one call from the host: a runaway loop ends with Q-SYS's own words.
   local EVERY = 1000 -- instructions between two counts
-  local steps, counts = 0, limit // EVERY
+  local steps, counts, tripped = 0, limit // EVERY, false
   local getinfo = debug.getinfo
   local entries = {} -- lib.call and lib.emit: the host's own frames, exempt
   local function count()
     steps = steps + 1
     if steps > counts and not entries[getinfo(2, "f").func] then
+      tripped = true
       sethook(count, "", 1) -- from now on every instruction of the script fails: pcall cannot go on
       error("Max execution limits exceeded", 2)
     end
@@ -115,7 +116,10 @@ return function(host, limit)
   -- After a call: a fresh budget for the host's own code (exempt from the count, as lib.call is).
   local function finish(...)
     steps = 0
-    sethook(count, "", EVERY)
+    if tripped then
+      tripped = false
+      sethook(count, "", EVERY)
+    end
     return ...
   end
 

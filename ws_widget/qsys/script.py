@@ -97,8 +97,8 @@ class Script:
         self.state = state = runtime.LuaState(self._print, self.search_path, self.max_instructions)
         from . import environment  # the bindings import this module for its type
 
-        environment.install(self)
         try:
+            environment.install(self)  # a bad plugin or control definition raises ScriptError
             main = state.compile(self.source, self.name)
         except ScriptError as exc:
             self._fail(str(exc))

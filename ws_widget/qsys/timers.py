@@ -99,7 +99,7 @@ class Timers:
         generation = script.generation
 
         def tick(_: Timer) -> None:
-            if script.is_current(generation):
+            if script.is_current(generation) and timer.IsRunning():  # a tick queued before Stop is dropped
                 script.emit(table, b"EventHandler")
 
         timer.EventHandler = tick

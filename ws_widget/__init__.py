@@ -56,14 +56,18 @@ __version__ = "0.1.0"
 
 
 def load_ipython_extension(ipython):
-    """Register the ``%ws`` magics with IPython; ``%load_ext ws_widget`` calls this."""
+    """Register the ``%ws`` magics and ``%%qsys`` with IPython; ``%load_ext ws_widget`` calls this."""
     from .faces.magics import register  # IPython is imported only when the extension is loaded
+    from .qsys.magic import register as register_qsys  # Lua (lupa) is loaded when a cell runs
 
     register(ipython)
+    register_qsys(ipython)
 
 
 def unload_ipython_extension(ipython):
     """Remove the magics again (``%unload_ext ws_widget``); open connections stay open."""
     from .faces.magics import unregister
+    from .qsys.magic import unregister as unregister_qsys
 
     unregister(ipython)
+    unregister_qsys(ipython)

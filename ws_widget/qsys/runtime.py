@@ -22,13 +22,22 @@ from typing import Any
 
 from ..exceptions import LuaUnavailableError, ScriptError, WsWidgetError
 
-try:
-    from lupa import lua53
-except ImportError as exc:  # pragma: no cover - the lua extra is part of every test setup
-    raise LuaUnavailableError(
-        "Q-SYS Lua scripts need lupa (Lua 5.3), which is not installed: "
-        'pip install "ws-widget[lua]" (the lab and test extras include it)'
-    ) from exc
+
+def lupa_lua53() -> Any:
+    """lupa's Lua 5.3 module, imported on first use (so ``%load_ext`` works without it).
+
+    Raises:
+        LuaUnavailableError: the lua extra is not installed; the message says how to install it.
+    """
+    try:
+        from lupa import lua53
+    except ImportError as exc:
+        raise LuaUnavailableError(
+            "Q-SYS Lua scripts need lupa (Lua 5.3), which is not installed: "
+            'pip install "ws-widget[lua]" (the lab and test extras include it)'
+        ) from exc
+    return lua53
+
 
 MAX_INSTRUCTIONS = 100_000_000  # per call from the host: under a second of a runaway loop
 MAX_MEMORY = 256 * 2**20  # bytes one script's Lua state may allocate
@@ -84,7 +93,7 @@ def lua_type(value: LuaValue) -> str:
         return "number"
     if type(value) is bytes:
         return "string"
-    return lua53.lua_type(value) or "userdata"
+    return lupa_lua53().lua_type(value) or "userdata"
 
 
 def _refuse_attribute(obj: object, name: object, value: object = None) -> Any:
@@ -108,7 +117,7 @@ class LuaState:
     ) -> None:
         """Create the state; ``print`` in the script calls ``on_print(text)``, ``require``
         finds the script's own modules in ``search_path`` only."""
-        self._lua = lua53.LuaRuntime(
+        self._lua = lupa_lua53().LuaRuntime(
             encoding=None,
             register_eval=False,
             register_builtins=False,

@@ -77,6 +77,7 @@ class Script:
         self._stoppers: list[Callable[[], object]] = []
         self._context = contextvars.copy_context()
         self.state: runtime.LuaState | None = None
+        self._panel: Any = None
 
     # Running.
 
@@ -233,6 +234,21 @@ class Script:
 
     def _print(self, text: str) -> None:
         self.debug_output.log(text)
+
+    @property
+    def panel(self) -> Any:
+        """The live display of the script (Debug Output, controls, sockets), made on first use;
+        ``display(script)`` shows it."""
+        if self._panel is None:
+            from .panel import ScriptPanel  # ipywidgets is loaded only when a panel is shown
+
+            self._panel = ScriptPanel(self)
+        return self._panel
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        bundle = self.panel._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if bundle is not None else ({}, {})
+        return {**data, "text/plain": repr(self)}, metadata
 
     def __repr__(self) -> str:
         sockets, lines = len(self.sockets), len(self.debug_output)

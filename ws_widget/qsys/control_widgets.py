@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .controls import STATUS_NAMES, Control, component
+from .control import STATUS_NAMES, Control
+from .controls import component
 
 if TYPE_CHECKING:
     from .script import Script

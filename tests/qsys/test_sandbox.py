@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import textwrap
+
 import pytest
 from luascripts import output
 
@@ -174,3 +178,27 @@ def test_memory_is_bounded(lua):
         print(ok, err)
     """)
     assert output(script)[-1].startswith("false\tnot enough memory")
+
+
+def test_without_lupa_the_error_says_how_to_install_it():
+    """Without lupa, %load_ext still works and %%qsys and qsys.run say to install the lua extra."""
+    code = textwrap.dedent("""
+        import sys
+        sys.modules["lupa"] = None  # as if the lua extra were not installed
+        from IPython.core.interactiveshell import InteractiveShell
+        from ws_widget import qsys
+        ip = InteractiveShell.instance()
+        ip.run_line_magic("load_ext", "ws_widget")
+        try:
+            ip.run_cell_magic("qsys", "", "print(1)")
+        except Exception as exc:
+            print(type(exc).__name__, exc)
+        try:
+            qsys.run("print(1)")
+        except Exception as exc:
+            print(type(exc).__name__, exc)
+    """)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    magic, call = done.stdout.strip().splitlines()
+    assert magic.startswith("UsageError ") and 'pip install "ws-widget[lua]"' in magic
+    assert call.startswith("LuaUnavailableError ") and 'pip install "ws-widget[lua]"' in call

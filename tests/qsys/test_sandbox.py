@@ -202,3 +202,18 @@ def test_without_lupa_the_error_says_how_to_install_it():
     magic, call = done.stdout.strip().splitlines()
     assert magic.startswith("UsageError ") and 'pip install "ws-widget[lua]"' in magic
     assert call.startswith("LuaUnavailableError ") and 'pip install "ws-widget[lua]"' in call
+
+
+@pytest.mark.parametrize("name", ["TcpSocket", "UdpSocket", "SerialPorts", "Notifications", "System"])
+def test_a_q_sys_object_ws_widget_lacks_says_so(lua, name):
+    """Naming a Q-SYS object that ws_widget does not provide fails with a clear message."""
+    script = lua.run(f"local ok, err = pcall(function() return {name}.New() end) print(err)")
+    assert output(script)[-1] == (
+        f'[string "script"]:1: {name} is not available in ws_widget: its Q-SYS environment has '
+        "WebSocket, Timer, HttpClient, Crypto, Controls, Properties, Component and require('rapidjson')"
+    )
+
+
+def test_a_script_may_define_a_global_of_such_a_name(lua):
+    """A script's own global named like an absent Q-SYS object works as any global."""
+    assert output(lua.run("System = {name = 'mine'} print(System.name, undefined_global)"))[-1] == "mine\tnil"

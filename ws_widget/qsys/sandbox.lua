@@ -182,5 +182,22 @@ return function(host, limit)
     return rawget(obj, field) ~= nil
   end
 
+  -- Q-SYS objects ws_widget does not provide: naming one says so (rather than "attempt to
+  -- index a nil value"). A script's own global of such a name still works.
+  local absent = {}
+  for name in ("TcpSocket UdpSocket SerialPorts Ping SNMPSession Notifications Uci System "
+    .. "Mixer Snapshot PasswordCheck NamedComponents Design Network LuaUI"):gmatch("%S+") do
+    absent[name] = true
+  end
+  setmetatable(env, {
+    __index = function(_, name)
+      if absent[name] then
+        error(tostring(name) .. " is not available in ws_widget: its Q-SYS environment has "
+          .. "WebSocket, Timer, HttpClient, Crypto, Controls, Properties, Component and "
+          .. "require('rapidjson')", 2)
+      end
+    end,
+  })
+
   return env, lib
 end

@@ -331,8 +331,9 @@ print("Gain:", qrc.controls["Gain"].String, " Mute:", qrc.controls["Mute"].Boole
 """),
     md("""
 Moving the slider in the panel is a user's change: the `EventHandler` runs and sends
-`Control.Set`. From Python, setting a control is the same user's change. The reply
-(`Reply 4 Control.Set true`) comes first, then the next poll reports the new value back.
+`Control.Set`. From Python, setting a control is the same user's change. Each `Control.Set`
+gets its reply (`Reply 4`, `Reply 5`, matched by id), and the next poll reports the new values
+back into the controls; the script's own assignments fire no event, so nothing loops.
 """),
     code("""
 qrc.controls["Gain"].Value = -12

@@ -246,8 +246,8 @@ class Script:
         return self._panel
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        bundle = self.panel._repr_mimebundle_(**kwargs)
-        data, metadata = bundle if bundle is not None else ({}, {})
+        bundle = self.panel._repr_mimebundle_(**kwargs)  # ipywidgets 8: a dict; None without a kernel
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle or {}, {})
         return {**data, "text/plain": repr(self)}, metadata
 
     def __repr__(self) -> str:

@@ -114,3 +114,21 @@ def test_bad_options_give_a_usage_error(ip, line, message):
     """A bad option is one UsageError line that says what was wrong."""
     with pytest.raises(UsageError, match=message):
         ip.run_cell_magic("qsys", line, "print(1)")
+
+
+@pytest.mark.kernel
+def test_a_qsys_cell_in_a_real_kernel_shows_the_panel_widget(kernel, server):
+    """Under a real kernel the cell's output is the panel (a widget), with no error."""
+    kernel.run("%load_ext ws_widget")
+    cell = kernel.run(f"%%qsys --name seed --control Port={server.port}\n{SEED}\nprint('main chunk done')")
+    kernel.pump_until(lambda: "qsys.Script seed" in cell.text("result"), 30, cell, "the panel")
+    assert cell.errors == ""
+    check = kernel.run(
+        "import time\n"
+        "for _ in range(500):\n"
+        "    if 'Data\\tHey!' in seed.panel.children[1].value: break\n"
+        "    time.sleep(0.01)\n"
+        "print(seed.panel.children[1].value.count('Hey!'), len(seed.panel.children))"
+    )
+    assert check.wait_for("\n").startswith("1 4"), check.stdout + check.errors
+    kernel.run("seed.stop()")

@@ -5,8 +5,13 @@
 The package is layered: ``exceptions`` <- ``pure`` (logic: no threads, loops or sockets) <-
 ``core`` (the I/O core) <- ``faces`` (what users touch); ``demo`` is a separate local server.
 docs/design.md draws the layers and says what each module holds; the layer rule is checked by
-import-linter (``make check``) and by tests/test_layers.py. The public API is ``__all__``.
+import-linter (``make check``) and by tests/test_layers.py. The public API is ``__all__``, and
+``dir(ws_widget)`` (what Tab completion shows) lists only it, the dunders and the two documented
+subpackages, ``qsys`` and ``demo`` (imported on first use); the layers' subpackages still
+import as usual (``from ws_widget.pure.handshake import accept_steps``).
 """
+
+import importlib
 
 from websockets.protocol import State
 
@@ -53,6 +58,25 @@ __all__ = [
     "to_har",
 ]
 __version__ = "0.1.0"
+
+_SUBPACKAGES = ("demo", "qsys")  # documented entry points: ws_widget.qsys.run, python -m ws_widget.demo
+
+
+def __getattr__(name: str) -> object:
+    """Import a documented subpackage on first use (``ws_widget.qsys.run(...)``).
+
+    Raises:
+        AttributeError: no such public name.
+    """
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public API only: ``__all__``, the documented subpackages and the dunders."""
+    dunders = (name for name in globals() if name.startswith("__") and name.endswith("__"))
+    return sorted({*__all__, *_SUBPACKAGES, *dunders})
 
 
 def load_ipython_extension(ipython):

@@ -1,6 +1,11 @@
 """Script lifetime: keep a plain (non-interactive) script alive while connections or timers
 are active, as a Q-SYS script is.
 
+Who holds: the seed API (``WebSocket.Connect``, ``Timer.Start``, ``Timer.CallAfter``), whose
+Q-SYS scripts end only when nothing is active. The Pythonic ``connect()`` does not: a script
+using it ends when its code does, as with any Python socket (its open connections are closed
+with 1001 at exit by the I/O loop's shutdown hook).
+
 Each active connection or started timer calls :func:`hold` and later :func:`release`. While
 anything is held, a non-daemon keeper thread keeps the interpreter from exiting when the
 script's main thread ends; once everything has ended the keeper ends and the script exits.

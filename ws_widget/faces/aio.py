@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
@@ -10,6 +11,7 @@ from ..core.attempts import Core
 from ..exceptions import NotConnectedError, WaitTimeoutError
 from ..pure.matching import Pattern
 from ..pure.messages import check_close, check_ping_payload
+from .dispatch import Dispatch
 from .waiting import Waiting
 
 if TYPE_CHECKING:
@@ -19,25 +21,48 @@ if TYPE_CHECKING:
 class AsyncFace:
     """Async twins of the blocking calls of one :class:`WebSocket` (``ws.aio``)."""
 
-    __slots__ = ("_core", "_waiting", "_ws")
+    __slots__ = ("_core", "_dispatch", "_waiting", "_ws")
 
-    def __init__(self, ws: WebSocket, core: Core, waiting: Waiting):
-        self._ws, self._core, self._waiting = ws, core, waiting
+    def __init__(self, ws: WebSocket, core: Core, waiting: Waiting, dispatch: Dispatch):
+        self._ws, self._core, self._waiting, self._dispatch = ws, core, waiting, dispatch
 
     async def wait_open(self, timeout: float | None = None) -> WebSocket:
-        """Wait until the current attempt is open; see :meth:`WebSocket.wait_open`."""
+        """Wait until the current attempt is open; see :meth:`WebSocket.wait_open` (a failure
+        raised here is not printed as well)."""
         attempt = self._waiting.attempt("wait_open")
-        await self._waiting.wait(attempt.opened, timeout, "the connection to open")
+        dispatch = self._dispatch
+        wait = dispatch.waiting_open(attempt.context, attempt)
+        try:
+            await self._waiting.wait(attempt.opened, timeout, "the connection to open")
+        except BaseException as exc:
+            error = dispatch.stop_waiting(wait, exc)
+            if error is not None:
+                raise error from error.__cause__
+            raise
+        dispatch.stop_waiting(wait, None)
         return self._ws
 
     async def wait_closed(self, timeout: float | None = None) -> None:
-        """Wait until the current attempt has ended."""
+        """Wait until the current attempt has ended and its callbacks, up to ``Closed``, have run;
+        see :meth:`WebSocket.wait_closed`."""
         attempt = self._core.attempt
-        if attempt is not None:
-            await self._waiting.wait(attempt.finished, timeout, "the connection to close")
+        if attempt is None:
+            return
+        deadline = None if timeout is None else time.monotonic() + timeout
+        await self._waiting.wait(attempt.finished, timeout, "the connection to close")
+        left = None if deadline is None else max(0.0, deadline - time.monotonic())
+        await self._waiting.wait(self._ws._callbacks_done(), left, "the callbacks up to Closed")
 
-    async def receive(self, timeout: float | None = None) -> str | bytes:
-        """Return the next incoming message; see :meth:`WebSocket.receive`."""
+    async def receive(self, timeout: float | None = None, *, latest: bool = False) -> str | bytes:
+        """Return the next incoming message (a queue: the oldest not taken yet), or with
+        ``latest`` the newest waiting, the older ones taken; see :meth:`WebSocket.receive`."""
+        if latest:
+            take = self._waiting.take
+            newest = None
+            while (payload := take()) is not None:
+                newest = payload
+            if newest is not None:
+                return newest
         return await self._waiting.areceive(timeout)
 
     async def expect(self, pattern: Pattern, timeout: float | None = 10.0) -> str | bytes:

@@ -19,6 +19,7 @@ both faces wait through ``waiting.py``; the user's object carries only the API b
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextvars
 import sys
 import time
@@ -42,7 +43,7 @@ from ..pure.options import Options
 from ..pure.status import Status
 from ..pure.target import Target, build_target, target_from_url
 from .aio import AsyncFace
-from .dispatch import CallbackSlots, Dispatch
+from .dispatch import CallbackSlots, Dispatch, OpenWait
 from .timer import Timer
 from .waiting import Waiting
 
@@ -98,10 +99,10 @@ class WebSocket:
         self.frames = History(max_records=100_000)  # filled while the frame log is on
         self.debug_output = DebugLog()
         self._lane = lanes.Lane() if lane is None else lane
-        dispatch = Dispatch(self, self._callbacks, self._lane, self.debug_output)
+        self._dispatch = dispatch = Dispatch(self, self._callbacks, self._lane, self.debug_output)
         self._core = Core(dispatch, self.history, self.debug_output, self.frames, self._lane)
         self._waiting = Waiting(self._core, self.history)
-        self._aio = AsyncFace(self, self._core, self._waiting)
+        self._aio = AsyncFace(self, self._core, self._waiting, dispatch)
         self._widget: WebSocketWidget | None = None
 
     @classmethod
@@ -122,6 +123,10 @@ class WebSocket:
         **options: Any,
     ) -> None:
         """Open a connection in the background; ``Connected`` fires once it is open.
+
+        As in Q-SYS, a plain script stays alive while the connection is active (until its
+        ``Closed``); a failure with no ``Error`` callback is printed, unless ``wait_open()``
+        raises it.
 
         Args:
             protocol: ``"ws"`` or ``"wss"``.
@@ -179,16 +184,32 @@ class WebSocket:
     ) -> WebSocket:
         """Connect to a ``ws://`` or ``wss://`` URL; return self.
 
+        Unlike the seed's ``Connect``, this connection does not keep a plain script alive: the
+        script ends when its code does, as with any Python socket, and open connections are
+        then closed with 1001 (going away). To keep a script running while callbacks work,
+        block on ``ws.wait_closed()`` or ``for message in ws``. (In a notebook, IPython or
+        ``python -i`` nothing is held either way.)
+
         Args:
-            wait: block until open (raising :class:`ConnectFailedError` on failure).
+            wait: block until open; a failure is raised as :class:`ConnectFailedError` (and
+                not printed as well); with ``wait=False`` it goes to ``Error``, or is printed.
 
         Raises:
             ValueError, TypeError: an argument is not acceptable.
             ConnectFailedError: with ``wait``, the connection could not be opened.
         """
-        attempt = self._start(target_from_url(url, sub_protocol, headers), Options.from_kwargs(options))
-        if wait:
-            self._waiting.block(attempt.opened, None, "the connection to open")
+        target, parsed = target_from_url(url, sub_protocol, headers), Options.from_kwargs(options)
+        context = contextvars.copy_context()
+        if not wait:
+            self._start(target, parsed, context, hold=False)
+            return self
+        opening = self._dispatch.waiting_open(context)  # before the start: a fast failure is ours
+        try:
+            attempt = self._start(target, parsed, context, hold=False)
+        except BaseException:
+            self._dispatch.stop_waiting(opening, None)
+            raise
+        self._block_open(opening, attempt, None)
         return self
 
     def reconnect(self) -> WebSocket:
@@ -198,7 +219,7 @@ class WebSocket:
             NotConnectedError: the socket was never connected, so there is nothing to redo.
         """
         attempt = self._waiting.attempt("reconnect")
-        self._start(attempt.target, attempt.options)
+        self._start(attempt.target, attempt.options, hold=attempt.keep_alive)
         return self
 
     @property
@@ -248,33 +269,62 @@ class WebSocket:
             self._waiting.block(attempt.finished, wait, "the closing handshake")
 
     def wait_open(self, timeout: float | None = None) -> WebSocket:
-        """Block until the current attempt is open; return self.
+        """Block until the current attempt is open; return self. A failure raised here is not
+        printed as well (nor given to the ``Error`` callback, if none is set).
 
         Raises:
             NotConnectedError: there is no attempt to wait for.
             ConnectFailedError: the attempt failed; the message explains why.
             WaitTimeoutError: still not open after ``timeout`` seconds.
         """
-        self._waiting.block(self._waiting.attempt("wait_open").opened, timeout, "the connection to open")
+        attempt = self._waiting.attempt("wait_open")
+        self._block_open(self._dispatch.waiting_open(attempt.context, attempt), attempt, timeout)
         return self
 
     def wait_closed(self, timeout: float | None = None) -> None:
-        """Block until the current attempt has ended.
+        """Block until the current attempt has ended and its callbacks, up to ``Closed``, have
+        run (from a callback: until it has ended). The way to keep a plain script that uses
+        ``connect()`` and callbacks running until the connection closes.
 
         Raises:
-            WaitTimeoutError: still open after ``timeout`` seconds.
+            WaitTimeoutError: still open, or its callbacks still running, after ``timeout`` s.
         """
         attempt = self._core.attempt
-        if attempt is not None:
-            self._waiting.block(attempt.finished, timeout, "the connection to close")
+        if attempt is None:
+            return
+        deadline = None if timeout is None else time.monotonic() + timeout
+        self._waiting.block(attempt.finished, timeout, "the connection to close")
+        if not lanes.in_event_thread():  # a callback would wait for its own lane
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            self._waiting.block(self._callbacks_done(), left, "the callbacks up to Closed")
 
-    def receive(self, timeout: float | None = None) -> str | bytes:
-        """Return the next incoming message (each message is returned once).
+    def _callbacks_done(self) -> concurrent.futures.Future[None]:
+        """A future resolved once the callbacks queued so far on this socket's lane have run."""
+        done: concurrent.futures.Future[None] = concurrent.futures.Future()
+        lanes.call(self._lane, done.set_result, None)
+        return done
+
+    def receive(self, timeout: float | None = None, *, latest: bool = False) -> str | bytes:
+        """Return the next incoming message: receiving is a queue.
+
+        Each message is returned once, oldest first, by whichever of ``receive()``,
+        ``expect()``, ``wait_for()`` or a loop takes it first; so ``receive()`` minutes after
+        connecting returns the oldest message not taken yet, not the newest. Nothing is taken
+        from ``ws.history``: it keeps every message either way.
+
+        Args:
+            timeout: seconds to wait when no message is waiting; None waits for ever.
+            latest: skip to the newest: take every message waiting and return the newest of
+                them (the older ones count as taken), or wait for the next if none is waiting.
 
         Raises:
             NotConnectedError: the socket closed and every message was returned.
             WaitTimeoutError: no message within ``timeout`` seconds.
         """
+        if latest:
+            newest = _take_all(self._waiting)
+            if newest is not None:
+                return newest
         return self._waiting.receive(timeout)
 
     def expect(self, pattern: Pattern, timeout: float | None = 10.0) -> str | bytes:
@@ -497,11 +547,37 @@ class WebSocket:
         url = f" {self.url}" if self.url else ""
         return f"<WebSocket {self.state.name}{url}, {len(self.history)} records>"
 
-    def _start(self, target: Target, options: Options) -> Attempt:
+    def _block_open(self, wait: OpenWait, attempt: Attempt, timeout: float | None) -> None:
+        """Wait until ``attempt`` is open; its failure is raised here and not printed as well."""
+        wait.attempt = attempt
+        try:
+            self._waiting.block(attempt.opened, timeout, "the connection to open")
+        except BaseException as exc:
+            error = self._dispatch.stop_waiting(wait, exc)
+            if error is not None:
+                raise error from error.__cause__
+            raise
+        self._dispatch.stop_waiting(wait, None)
+
+    def _start(
+        self, target: Target, options: Options, context: contextvars.Context | None = None, hold: bool = True
+    ) -> Attempt:
+        """Start an attempt; ``hold``: keep a plain script alive until its ``Closed`` (the seed's
+        Q-SYS semantics; the Pythonic ``connect()`` passes False)."""
         if target.secure and not options.verified:
             _warn_unverified(target.masked_url)
-        keep_alive = lifetime.hold()
-        return self._core.connect(target, options, contextvars.copy_context(), keep_alive)
+        keep_alive = lifetime.hold() if hold else False
+        context = contextvars.copy_context() if context is None else context
+        return self._core.connect(target, options, context, keep_alive)
+
+
+def _take_all(waiting: Waiting) -> str | bytes | None:
+    """Take every message waiting; return the newest, or None if none was waiting."""
+    take = waiting.take
+    newest = None
+    while (payload := take()) is not None:
+        newest = payload
+    return newest
 
 
 def _warn_unverified(url: str) -> None:
@@ -530,5 +606,6 @@ def connect(
     wait: bool = True,
     **options: Any,
 ) -> WebSocket:
-    """Create a WebSocket and connect it to ``url``; see :meth:`WebSocket.connect`."""
+    """Create a WebSocket and connect it to ``url``; see :meth:`WebSocket.connect` (it does
+    not keep a plain script alive; a failure is raised, not printed as well)."""
     return WebSocket().connect(url, sub_protocol=sub_protocol, headers=headers, wait=wait, **options)

@@ -3,6 +3,7 @@
 # make test-fast the tests that need neither a browser nor a kernel (node --test js/, then pytest)
 # make check     lint, format check, types, the layer contract, the widget's pure JS helpers
 # make format    applies ruff's safe fixes and ruff format
+# make labextension  rebuilds the %%qsys-as-Lua highlighter (labextension/ -> ws_widget/labextension/, committed) and reinstalls it
 # make bench     sets everything up and runs the benchmarks of issue 8 (benchmarks/run.py; --quick: BENCH_ARGS=--quick)
 # make soak      the 10-minute long-run memory benchmark (benchmarks/soak.py; quick: SOAK_ARGS="--minutes 0.1")
 # CI (.ci/run) runs `make check`, then `make test`.
@@ -15,7 +16,7 @@ SOAK_ARGS ?=
 PYTEST_ARGS ?=
 LINTED := ws_widget tests benchmarks notebooks/sources
 
-.PHONY: lab test test-fast check format bench soak setup clean
+.PHONY: lab test test-fast check format bench soak setup clean labextension
 
 setup: $(STAMP) tests/node/node_modules/.package-lock.json
 
@@ -52,6 +53,11 @@ check: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix $(LINTED)
 	$(VENV)/bin/ruff format $(LINTED)
+
+labextension: $(STAMP)
+	npm ci --prefix labextension --no-audit --no-fund --loglevel=error
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" npm run --prefix labextension build
+	$(PY) -m pip install --quiet --no-deps -e .
 
 bench: setup
 	$(PY) benchmarks/run.py $(BENCH_ARGS)

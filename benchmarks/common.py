@@ -20,17 +20,37 @@ PYTHON = sys.executable
 MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": "4194304", "MALLOC_TRIM_THRESHOLD_": "67108864"}
 
 
-class Sender:
+class ServerProcess:
+    """A benchmark server in its own process on loopback: it prints its port, and ends when its
+    standard input closes (:meth:`close`, or leaving the ``with`` block)."""
+
+    def __init__(self, command: list[str]):
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.port = int(self.process.stdout.readline())
+
+    def close(self) -> None:
+        if self.process.stdin:
+            self.process.stdin.close()
+        try:
+            self.process.wait(5)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Sender(ServerProcess):
     """``benchmarks/server.js`` (Node's ``ws``) in its own process on loopback."""
 
     def __init__(self):
         node = shutil.which("node")
         if node is None or not (ROOT / "tests" / "node" / "node_modules" / "ws").is_dir():
             raise RuntimeError("Node's ws is needed: run `make setup` (npm ci --prefix tests/node)")
-        self.process = subprocess.Popen(
-            [node, str(HERE / "server.js")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
-        )
-        self.port = int(self.process.stdout.readline())
+        super().__init__([node, str(HERE / "server.js")])
 
     def url(self, path: str, **query) -> str:
         text = "&".join(f"{key}={value}" for key, value in query.items())
@@ -41,20 +61,6 @@ class Sender:
         if rate:
             query["rate"] = rate
         return self.url("/flood", **query)
-
-    def close(self) -> None:
-        if self.process.stdin:
-            self.process.stdin.close()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-    def __enter__(self) -> Sender:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def trial(*args, env: dict | None = None, timeout: float = 300, script: str = "trial.py") -> dict:

@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -32,6 +31,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from common import ServerProcess
 
 HERE = Path(__file__).resolve().parent
 # WS_WIDGET_CHECKOUT: measure the ws_widget of another checkout (e.g. a proposed fix).
@@ -421,35 +422,14 @@ async def _serve_json() -> None:
     server.close()
 
 
-class JsonSender:
+class JsonSender(ServerProcess):
     """``lua.py serve-json`` in its own process on loopback: N QRC replies per connection."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "serve-json"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.port = int(self.process.stdout.readline())
+        super().__init__([sys.executable, str(Path(__file__).resolve()), "serve-json"])
 
     def url(self, n: int) -> str:
         return f"ws://127.0.0.1:{self.port}/qrc?n={n}"
-
-    def close(self) -> None:
-        if self.process.stdin:
-            self.process.stdin.close()
-        try:
-            self.process.wait(5)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-
-    def __enter__(self) -> JsonSender:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 # ------------------------------------------------------------------------------ the section

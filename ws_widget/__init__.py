@@ -11,7 +11,6 @@ subpackages, ``qsys`` and ``demo`` (imported on first use); the layers' subpacka
 import as usual (``from ws_widget.pure.handshake import accept_steps``).
 """
 
-import importlib
 
 from websockets.protocol import State
 
@@ -68,8 +67,14 @@ def __getattr__(name: str) -> object:
     Raises:
         AttributeError: no such public name.
     """
-    if name in _SUBPACKAGES:
-        return importlib.import_module(f".{name}", __name__)
+    if name == "qsys":  # (not ``from . import``: its fromlist check would call this again)
+        import ws_widget.qsys as qsys
+
+        return qsys
+    if name == "demo":
+        import ws_widget.demo as demo
+
+        return demo
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -192,12 +192,13 @@ def test_no_secret_reaches_any_output(tmp_path, capfd, debug_logging):
         missing.wait_open(10)
     missing.wait_closed(10)
 
-    # ... and through the Pythonic API, a URL password too, no Error callback (printed to stderr).
+    # ... and through the Pythonic API, a URL password too: raised by connect(), not printed ...
     url = server.url_for(f"/no-such-path?access_token={QUERY_SECRET}")
     url = url.replace("ws://", f"ws://user:{PASSWORD_SECRET}@")
     with pytest.raises(ConnectFailedError) as pythonic_failure:
         ws_widget.connect(url, headers=secret_headers())
-    time.sleep(0.3)  # let the event thread print the unhandled Error
+    # ... and with no waiter and no Error callback: printed to stderr (wait_closed: once it ran).
+    ws_widget.connect(url, headers=secret_headers(), wait=False).wait_closed(10)
 
     # 3. A URL password on a socket that opens.
     echo = ws_widget.connect(server.url_for("/echo").replace("ws://", f"ws://user:{PASSWORD_SECRET}@"))

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
-from traitlets.config import Config
+from shells import fresh_shell
 
 from ws_widget import State, WebSocket
 
@@ -22,18 +20,11 @@ HEADERS = (
 @pytest.fixture
 def ip(tmp_path, monkeypatch):
     """A fresh IPython shell with the extension loaded, its history in memory."""
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path))
-    main_module = sys.modules["__main__"]
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    shell = InteractiveShell.instance(config=config)
-    shell.run_line_magic("load_ext", "ws_widget")
-    yield shell
-    for value in list(shell.user_ns.values()):
-        if isinstance(value, WebSocket) and value.state is not State.CLOSED:
-            value.close(timeout=10)
-    InteractiveShell.clear_instance()
-    sys.modules["__main__"] = main_module
+    with fresh_shell(tmp_path, monkeypatch) as shell:
+        yield shell
+        for value in list(shell.user_ns.values()):
+            if isinstance(value, WebSocket) and value.state is not State.CLOSED:
+                value.close(timeout=10)
 
 
 @pytest.fixture

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 import time
 
 import pytest
 from IPython.core.error import UsageError
-from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 from luascripts import output, wait_output
-from traitlets.config import Config
+from shells import fresh_shell
 
 from ws_widget import State
 
@@ -26,18 +24,11 @@ ws:Connect("ws", "127.0.0.1", "/echo", Controls.Port.String, nil, {Authorization
 @pytest.fixture
 def ip(tmp_path, monkeypatch):
     """A fresh IPython shell with the extension loaded; its scripts are stopped afterwards."""
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path))
-    main_module = sys.modules["__main__"]
-    config = Config()
-    config.HistoryManager.hist_file = ":memory:"
-    shell = InteractiveShell.instance(config=config)
-    shell.run_line_magic("load_ext", "ws_widget")
-    yield shell
-    magics = shell.magics_manager.registry.get("QsysMagics")
-    for script in list(getattr(magics, "running", {}).values()):
-        script.stop()
-    InteractiveShell.clear_instance()
-    sys.modules["__main__"] = main_module
+    with fresh_shell(tmp_path, monkeypatch) as shell:
+        yield shell
+        magics = shell.magics_manager.registry.get("QsysMagics")
+        for script in list(getattr(magics, "running", {}).values()):
+            script.stop()
 
 
 def qsys(ip, line: str, cell: str):

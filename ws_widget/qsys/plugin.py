@@ -85,7 +85,7 @@ def evaluate(script: Script) -> Plugin | None:
     where = f"plugin {script.name}"
     state = runtime.LuaState(lambda _: None, script.search_path, script.max_instructions)
     try:
-        chunk = state.compile(script.source, script.name)
+        chunk = state.load_main(script.source, script.name)
     except ScriptError as exc:
         raise ScriptError(f"{exc}\n({where} has a syntax error)") from None
     _run(state, where, "evaluating the file without Controls", chunk)

@@ -167,14 +167,14 @@ class LuaState:
         it is loaded on first use, in the script's environment, named ``=name``."""
         self.lib.provide(name.encode(), self.lib.module(source.encode(), f"={name}".encode()))
 
-    def compile(self, source: str | bytes, chunkname: str) -> Any:
+    def load_main(self, source: str | bytes, chunkname: str) -> Any:
         """Compile the script's main chunk in its environment.
 
         Raises:
             ScriptError: a syntax error, with the chunk name and line.
         """
         code = source.encode() if isinstance(source, str) else source
-        chunk = self.lib.compile(code, chunkname.encode())
+        chunk = self.lib.load_main(code, chunkname.encode())
         if type(chunk) is tuple:  # nil, message
             raise ScriptError(_error_text(chunk))
         return chunk

@@ -174,7 +174,7 @@ return function(host, limit)
   end
 
   -- Compile the main chunk of a script in its environment.
-  function lib.compile(source, chunkname)
+  function lib.load_main(source, chunkname)
     return load(source, chunkname, "t", env)
   end
 

@@ -100,7 +100,7 @@ class Script:
 
         try:
             environment.install(self)  # a bad plugin or control definition raises ScriptError
-            main = state.compile(self.source, self.name)
+            main = state.load_main(self.source, self.name)
         except ScriptError as exc:
             self._fail(str(exc))
             return self

@@ -93,6 +93,8 @@ class Script:
         self.stop()
         self.debug_output.log("Starting Script")
         self.errors.clear()
+        self.sockets.clear()
+        self.timers.clear()
         self._generation += 1
         self.status = "running"
         self.state = state = runtime.LuaState(self._print, self.search_path, self.max_instructions)
@@ -130,7 +132,8 @@ class Script:
         return self
 
     def stop(self) -> None:
-        """Stop the script: close its sockets (1001), stop its timers, drop queued events."""
+        """Stop the script: close its sockets (1001), stop its timers, drop queued events.
+        ``sockets`` and ``timers`` still list them (a restart starts new lists)."""
         if self.status == "running":
             self.status = "stopped"
         self._generation += 1
@@ -140,9 +143,7 @@ class Script:
             except Exception as exc:  # noqa: BLE001 - stop what else can be stopped
                 self.debug_output.log(f"ws_widget: while stopping: {exc}")
         self._stoppers.clear()
-        self._activities.clear()
-        self.sockets.clear()
-        self.timers.clear()
+        self._activities.clear()  # sockets and timers stay listed: their histories can be read
 
     @property
     def active(self) -> bool:

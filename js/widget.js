@@ -131,6 +131,14 @@ export function scrollGeometry(total, viewportHeight, rowHeight = ROW_HEIGHT, ma
     rowTop(row, scrollTop) {
       return natural <= maxHeight ? row * rowHeight : scrollTop;
     },
+    /**
+     * The height of the box of rows that starts at `row`: every row it holds in full. (It was
+     * the viewport's height, which clipped the last row in half at the end of the list: the
+     * box starts at a row's top, the viewport's top is inside that row.)
+     */
+    rowsHeight(row) {
+      return Math.max(0, Math.min(visible, total - row)) * rowHeight;
+    },
     scrollTopFor(row) {
       if (natural <= maxHeight) return row * rowHeight;
       return rowRange ? (row / rowRange) * scrollRange : 0;
@@ -286,12 +294,52 @@ export function scrollToShow(row, first, page, geometry) {
   return null;
 }
 
+/** The state pill's text: the state, and "NOT CONNECTED" for a socket never connected (NEW). */
+export function stateLabel(state) {
+  if (!state) return "CLOSED";
+  return state === "NEW" ? "NOT CONNECTED" : state;
+}
+
 /** What the live region says for a state: "OPEN", "CLOSED 1000 (normal closure)", "ERROR refused". */
 export function stateAnnouncement(state, reason, reconnect) {
-  const parts = [state || "CLOSED"];
+  const parts = [stateLabel(state)];
   if (reconnect && reconnect.retry) parts.push(`attempt ${reconnect.retry}`);
   if (reason) parts.push(reason);
   return parts.join(" ");
+}
+
+/**
+ * What the Connect button asks for: `{url}` (what was typed; "" reconnects as before) or
+ * `{error}` when nothing was typed and the socket was never connected, so there is nothing to
+ * reconnect to.
+ */
+export function connectRequest(typed, state) {
+  const url = String(typed || "").trim();
+  if (!url && state === "NEW") return { error: "type a ws:// or wss:// URL first, then Connect" };
+  return { url };
+}
+
+/** The count under the filters: "12 records", "3 match", or why nothing is shown. */
+export function shownText(total, unfiltered, problem) {
+  if (problem) return `${problem} — no records shown`;
+  return unfiltered ? `${total} records` : `${total} match`;
+}
+
+/** The note over a record's detail once the socket connected again after that record. */
+export function detailNote(seq, lastOpenSeq) {
+  return seq !== null && seq !== undefined && lastOpenSeq > seq
+    ? "from an earlier connection: the socket has connected again since"
+    : "";
+}
+
+/** The Frames tab's hint: how to start recording, or that frames come once recording is on. */
+export function framesHint(on, total) {
+  if (!on) {
+    return total
+      ? "Recording is off: the frames below are from before. Record frames to see new ones (ws.frame_log = True)."
+      : "Frames are not recorded yet. Record frames to see every frame sent and received (ws.frame_log = True).";
+  }
+  return total ? "" : "Recording: every frame sent and received from now on shows here.";
 }
 
 /** Parse "#rgb", "#rrggbb", "rgb(r, g, b)" or "rgba(r, g, b, a)" into [r, g, b, a]; null if not. */
@@ -439,8 +487,8 @@ class Requests {
  * ignores page replies still on their way.
  */
 class RecordList {
-  constructor({ source, label, requests, rowCells, filterSpec, isUnfiltered, follow, shown, onOpen, idPrefix }) {
-    Object.assign(this, { source, requests, rowCells, filterSpec, isUnfiltered, follow, shown, onOpen, idPrefix });
+  constructor({ source, label, requests, rowCells, filterSpec, isUnfiltered, follow, shown, onOpen, onTotal, onRecords, idPrefix }) {
+    Object.assign(this, { source, requests, rowCells, filterSpec, isUnfiltered, follow, shown, onOpen, onTotal, onRecords, idPrefix });
     this.spacer = h("div", { class: "wsw-spacer" });
     this.rowsBox = h("div", { class: "wsw-rows", role: "presentation", "data-role": source === "messages" ? "rows" : `${source}-rows` });
     this.viewport = h("div", {
@@ -448,6 +496,7 @@ class RecordList {
       role: "listbox", "aria-label": label,
     }, [this.spacer, this.rowsBox]);
     this.total = 0;
+    this.problem = null; // why no page could be had (an invalid regular expression): nothing is shown
     this.firstSeq = 1;
     this.cache = new Map(); // row index -> [record, bytes]
     this.selected = null; // seq of the record opened
@@ -508,7 +557,7 @@ class RecordList {
     const count = Math.max(0, Math.min(this.total, first + geo.visible) - first);
     this.first = first;
     this.rowsBox.style.top = `${geo.rowTop(first, viewport.scrollTop)}px`;
-    this.rowsBox.style.height = `${Math.min(this.height, geo.height)}px`;
+    this.rowsBox.style.height = `${geo.rowsHeight(first)}px`;
     this.fitPool(count);
     let missing = false;
     let activeId = null;
@@ -521,7 +570,8 @@ class RecordList {
     }
     if (activeId) viewport.setAttribute("aria-activedescendant", activeId);
     else viewport.removeAttribute("aria-activedescendant");
-    if (this.shown) this.shown.textContent = this.isUnfiltered() ? `${this.total} records` : `${this.total} match`;
+    if (this.shown) this.shown.textContent = shownText(this.total, this.isUnfiltered(), this.problem);
+    if (this.onTotal) this.onTotal(this.total);
     if (this.debug) this.debug.renders++;
     if (missing && first !== this.lastAsked) this.wantPage(first);
   }
@@ -659,6 +709,7 @@ class RecordList {
       if (this.destroyed) return;
       this.pageInFlight = false;
       if (reply.type === "page") this.store(reply);
+      else if (reply.type === "error") this.showProblem(reply.text);
       if (this.pageWanted) {
         this.pageWanted = false;
         this.lastAsked = null;
@@ -667,7 +718,18 @@ class RecordList {
     });
   }
 
+  /** Show no rows and say why (a filter the kernel refused): no earlier matches stay in sight. */
+  showProblem(text) {
+    this.problem = text || "the kernel refused the request";
+    this.cache = new Map();
+    this.total = 0;
+    this.active = null;
+    this.render();
+  }
+
   store(reply) {
+    this.problem = null;
+    if (this.onRecords) this.onRecords(reply.records);
     if (reply.first_seq !== this.firstSeq && this.isUnfiltered()) this.cache = new Map();
     this.firstSeq = reply.first_seq;
     this.total = reply.total;
@@ -706,7 +768,9 @@ class RecordList {
     const filter = this.filterSpec();
     const { source } = this;
     this.requests.send({ type: "page", source, offset: this.follow() ? -PAGE_SIZE : 0, count: PAGE_SIZE, filter }, (reply) => {
-      if (this.destroyed || reply.type !== "page") return;
+      if (this.destroyed) return;
+      if (reply.type === "error") this.showProblem(reply.text);
+      if (reply.type !== "page") return;
       this.store(reply);
       if (this.follow() && reply.offset > 0) { // also keep the head at hand for a jump to the top
         this.requests.send({ type: "page", source, offset: 0, count: PAGE_SIZE, filter }, (head) => {
@@ -718,16 +782,18 @@ class RecordList {
   }
 
   push(part, buffers) {
+    if (this.onRecords) this.onRecords(part.records);
     if (part.first_seq !== this.firstSeq && this.isUnfiltered()) this.cache = new Map();
     this.firstSeq = part.first_seq;
     this.lastAsked = null;
     if (this.isUnfiltered()) {
+      this.problem = null;
       this.total = part.total;
       for (const record of part.records) this.cache.set(record[0] - this.firstSeq, [record, this.bytesOf(record, buffers)]);
       this.trim(this.total);
       if (this.follow()) this.toEnd();
       else this.render();
-    } else if (part.records.length && this.follow()) {
+    } else if (part.records.length && this.follow() && !this.problem) {
       this.wantPage(Math.max(0, this.total - this.geometry().visible)); // the reply brings the new total
     }
   }
@@ -791,7 +857,7 @@ class Header {
   }
 
   showState(state) {
-    this.pill.textContent = state;
+    this.pill.textContent = stateLabel(state);
     this.pill.dataset.state = state;
   }
 
@@ -861,16 +927,26 @@ class Header {
 /** The URL field and the Connect, Close, Ping and Clear buttons. */
 class Controls {
   constructor(requests) {
-    this.input = h("input", { class: "wsw-url-input", type: "text", placeholder: "ws://127.0.0.1:8765/echo", "aria-label": "WebSocket URL", spellcheck: "false" });
+    this.input = h("input", {
+      class: "wsw-url-input", type: "text", placeholder: "type a URL: ws://host:port/path", "aria-label": "WebSocket URL",
+      spellcheck: "false", "data-role": "url-input",
+    });
     this.connect = button("Connect", "connect");
     this.close = button("Close", "close", { "aria-label": "Close connection" });
     this.ping = button("Ping", "ping");
     this.clear = button("Clear", "clear", { "aria-label": "Clear history" });
+    this.error = h("span", { class: "wsw-connect-error", "aria-live": "polite", "data-role": "connect-error" });
     this.node = h("div", { class: "wsw-controls", role: "group", "aria-label": "Connection" },
-      [this.input, this.connect, this.close, this.ping, this.clear]);
+      [this.input, this.connect, this.close, this.ping, this.clear, this.error]);
+    this.state = "";
     this.listeners = new Listeners();
     const on = (node, content) => this.listeners.listen(node, "click", () => requests.send(content()));
-    on(this.connect, () => ({ type: "connect", url: this.input.value.trim() }));
+    this.listeners.listen(this.connect, "click", () => {
+      const asked = connectRequest(this.input.value, this.state);
+      this.showError(asked.error || "");
+      if (!asked.error) requests.send({ type: "connect", url: asked.url });
+    });
+    this.listeners.listen(this.input, "input", () => this.showError(""));
     on(this.close, () => ({ type: "close" }));
     on(this.ping, () => ({ type: "ping" }));
     on(this.clear, () => ({ type: "clear" }));
@@ -879,7 +955,16 @@ class Controls {
     });
   }
 
+  /** Say why Connect did nothing ("" hides it); the URL field is marked invalid meanwhile. */
+  showError(text) {
+    this.error.textContent = text;
+    if (text) this.input.setAttribute("aria-invalid", "true");
+    else this.input.removeAttribute("aria-invalid");
+  }
+
   showState(state) {
+    this.state = state;
+    if (state !== "NEW") this.showError("");
     const open = state === "OPEN";
     this.close.disabled = !(open || state === "CONNECTING" || state === "RECONNECTING");
     this.ping.disabled = !open;
@@ -983,6 +1068,13 @@ class MessagesPanel {
       this.filterText, this.regex.label, this.direction, this.kinds, this.follow.label, this.shown,
     ]);
     this.detail = h("pre", { class: "wsw-detail", "data-role": "detail", tabindex: "0", role: "region", "aria-label": "Record detail" });
+    this.detailNote = h("span", { class: "wsw-detail-note", "data-role": "detail-note" });
+    this.detailClose = button("\u00d7 Close", "detail-close", { "aria-label": "Close the record's detail", title: "Close (Escape)" });
+    this.detailPane = h("div", { class: "wsw-detail-pane", "data-role": "detail-pane" }, [
+      h("div", { class: "wsw-detail-head" }, [this.detailNote, this.detailClose]), this.detail,
+    ]);
+    this.detailPane.hidden = true;
+    this.lastOpenSeq = 0; // the newest "open" record seen: records before it are from an earlier connection
     this.list = new RecordList({
       source: "messages", label: "History (Up and Down move, Enter opens, Escape closes)", requests, idPrefix: `${idPrefix}-messages`,
       filterSpec: () => this.filterSpec(), isUnfiltered: () => this.unfiltered(), follow: () => this.follow.input.checked, shown: this.shown,
@@ -990,11 +1082,11 @@ class MessagesPanel {
         ["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", arrow(record[2]), record[2]],
         ["wsw-kind", record[3]], ["wsw-size", formatBytes(record[4])], ["wsw-preview", previewText(record, bytes)],
       ],
-      onOpen: (seq, fromKeyboard) => this.open(seq, fromKeyboard),
+      onOpen: (seq, fromKeyboard) => this.open(seq, fromKeyboard), onRecords: (records) => this.seeRecords(records),
     });
     this.composer = new Composer(requests, idPrefix);
     this.opened = null;
-    this.node = h("div", { class: "wsw-tab-body" }, [filterBar, this.list.viewport, this.detail, this.composer.node]);
+    this.node = h("div", { class: "wsw-tab-body" }, [filterBar, this.list.viewport, this.detailPane, this.composer.node]);
     this.filterTimer = null;
     this.listeners = new Listeners();
     const onFilter = () => {
@@ -1015,8 +1107,9 @@ class MessagesPanel {
         this.closeDetail();
       }
     };
-    this.listeners.listen(this.detail, "keydown", onEscape);
+    this.listeners.listen(this.detailPane, "keydown", onEscape);
     this.listeners.listen(this.list.viewport, "keydown", onEscape);
+    this.listeners.listen(this.detailClose, "click", () => this.closeDetail());
   }
 
   filterSpec() {
@@ -1027,9 +1120,15 @@ class MessagesPanel {
     return !this.filterText.value && this.direction.value === "all" && this.kinds.value === "all";
   }
 
-  /** Ask for a record's detail; from the keyboard, focus moves to it (Escape brings it back). */
+  /**
+   * Ask for a record's detail; from the keyboard, focus moves to it (Escape brings it back).
+   * Opening a record stops following, so the row opened stays where it was clicked.
+   */
   open(seq, fromKeyboard) {
     this.opened = seq;
+    if (this.follow.input.checked) this.follow.input.checked = false;
+    this.detailPane.hidden = false;
+    this.showNote();
     this.detail.textContent = "loading\u2026";
     this.requests.send({ type: "get", seq });
     if (fromKeyboard) this.detail.focus();
@@ -1047,15 +1146,37 @@ class MessagesPanel {
 
   /** Close the detail and give the focus back to the list. */
   closeDetail() {
-    this.opened = null;
-    this.detail.textContent = "";
+    this.hideDetail();
     this.list.unselect();
     this.list.focus();
   }
 
-  cleared() {
+  hideDetail() {
     this.opened = null;
     this.detail.textContent = "";
+    this.detailPane.hidden = true;
+    this.showNote();
+  }
+
+  /** Note the newest "open" record among `records` (a batch): an open detail older than it is marked. */
+  seeRecords(records) {
+    for (const record of records || []) if (record[3] === "open" && record[2] === "event") this.lastOpenSeq = Math.max(this.lastOpenSeq, record[0]);
+    this.showNote();
+  }
+
+  /** A new connection began (the state says so before its "open" record comes): mark the detail open now. */
+  connectedAgain() {
+    if (this.opened !== null) this.lastOpenSeq = Math.max(this.lastOpenSeq, this.opened + 1);
+    this.showNote();
+  }
+
+  showNote() {
+    const note = detailNote(this.opened, this.lastOpenSeq);
+    if (this.detailNote.textContent !== note) this.detailNote.textContent = note;
+  }
+
+  cleared() {
+    this.hideDetail();
     this.list.refresh();
   }
 
@@ -1077,8 +1198,13 @@ class FramesPanel {
     this.record = checkbox("frame-log", "record frames");
     this.follow = checkbox("frames-follow", "follow", true);
     this.shown = h("span", { class: "wsw-shown", "data-role": "frames-shown" });
+    this.hintText = h("span", { "data-role": "frames-hint-text" });
+    this.start = button("Record frames", "frames-start");
+    this.hint = h("div", { class: "wsw-hint", "data-role": "frames-hint" }, [this.hintText, this.start]);
+    this.on = false;
+    this.total = 0;
     this.list = new RecordList({
-      source: "frames", label: "Frames", requests, idPrefix: `${idPrefix}-frames`,
+      source: "frames", label: "Frames", requests, idPrefix: `${idPrefix}-frames`, onTotal: (total) => this.showHint(this.on, total),
       filterSpec: () => ({}), isUnfiltered: () => true, follow: () => this.follow.input.checked, shown: this.shown,
       rowCells: (record, bytes) => {
         const { bits, preview } = frameColumns(record, bytes);
@@ -1089,10 +1215,16 @@ class FramesPanel {
     });
     this.node = h("div", { class: "wsw-tab-body" }, [
       h("div", { class: "wsw-filters" }, [this.record.label, this.follow.label, this.shown]),
+      this.hint,
       this.list.viewport,
     ]);
+    this.showHint(false, 0);
     this.listeners = new Listeners();
     this.listeners.listen(this.record.input, "change", () => requests.send({ type: "frame_log", on: this.record.input.checked }));
+    this.listeners.listen(this.start, "click", () => {
+      this.record.input.checked = true;
+      requests.send({ type: "frame_log", on: true });
+    });
     this.listeners.listen(this.follow.input, "change", () => {
       if (this.follow.input.checked) this.list.refresh();
     });
@@ -1103,6 +1235,17 @@ class FramesPanel {
 
   showFrameLog(on) {
     this.record.input.checked = on;
+    this.showHint(on, this.total);
+  }
+
+  /** The hint over the list: how to start recording while it is off, or that frames will come. */
+  showHint(on, total) {
+    this.on = on;
+    this.total = total;
+    const text = framesHint(on, total);
+    if (this.hintText.textContent !== text) this.hintText.textContent = text;
+    this.hint.hidden = !text;
+    this.start.hidden = on;
   }
 
   destroy() {
@@ -1272,9 +1415,13 @@ function render({ model, el }) {
 
   // Each trait updates only what shows it, once per change.
   let started = false; // the traits' first values are shown, not announced
+  let lastState = model.get("state");
   const announce = () => header.announce(stateAnnouncement(model.get("state"), model.get("reason"), model.get("reconnect")));
   const traits = {
     state: (state) => {
+      const live = (value) => value === "OPEN" || value === "CONNECTING";
+      if (started && live(state) && !live(lastState)) messages.connectedAgain();
+      lastState = state;
       header.showState(state);
       controls.showState(state);
       messages.composer.showState(state);
@@ -1322,8 +1469,8 @@ function render({ model, el }) {
       frames.list.refresh();
     } else if (message.type === "error") {
       if (message.action === "send") messages.composer.showError(message.text);
-      else if (message.action === "page") messages.shown.textContent = message.text;
-      else header.showReason(message.text);
+      else if (message.action === "connect") controls.showError(message.text);
+      else if (message.action !== "page") header.showReason(message.text); // a page's error: its list shows it
     }
     requests.answer(message, buffers);
   });

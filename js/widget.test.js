@@ -5,9 +5,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import widget, {
-  checkComposed, checkJson, contrastRatio, countersText, formatBytes, formatTime, frameColumns, handshakeText, hexDump, parseBase64,
-  parseColour, parseHex, pauseAnnouncement, pausedText, prettyJson, previewText, printable, rowKeyTarget, scrollGeometry, scrollToShow, sparkPoints,
-  stateAnnouncement, tabKeyTarget, toHex, ROW_HEIGHT,
+  checkComposed, checkJson, connectRequest, contrastRatio, countersText, detailNote, formatBytes, formatTime, frameColumns, framesHint,
+  handshakeText, hexDump, parseBase64, parseColour, parseHex, pauseAnnouncement, pausedText, prettyJson, previewText, printable, rowKeyTarget,
+  scrollGeometry, scrollToShow, shownText, sparkPoints, stateAnnouncement, stateLabel, tabKeyTarget, toHex, ROW_HEIGHT,
 } from "./widget.js";
 
 test("countersText shows the callbacks behind only when there are some", () => {
@@ -590,5 +590,135 @@ test("50 renders and cleanups leave no observer, model handler, animation frame 
   assert.equal(observersAfterOne, 0);
   assert.equal(Object.values(handlers).reduce((sum, set) => sum + set.size, 0), 0);
   void sent; void deliver; void resize;
+  uninstallFakeDom();
+});
+
+// ---------------------------------------------------------------- issue 14, finding 4: small traps
+
+test("at the end of the list the box of rows ends with the last row in full, scaled or not", () => {
+  for (const total of [20, 100, 1_000_000]) {
+    const viewport = 298; // 300 px less the 1 px borders
+    const geo = scrollGeometry(total, viewport);
+    const scrollTop = geo.height - viewport; // following: scrolled to the end
+    const first = geo.firstRow(scrollTop);
+    const boxTop = geo.rowTop(first, scrollTop);
+    const lastRowBottom = boxTop + (total - first) * ROW_HEIGHT;
+    assert.ok(boxTop + geo.rowsHeight(first) >= lastRowBottom, `total ${total}: the box clips the last row`);
+    assert.ok(lastRowBottom <= scrollTop + viewport, `total ${total}: the last row ends below the viewport`);
+    assert.ok(boxTop + geo.rowsHeight(first) <= geo.height, `total ${total}: the box reaches past the spacer`);
+  }
+  assert.equal(scrollGeometry(3, 298).rowsHeight(0), 3 * ROW_HEIGHT);
+});
+
+test("stateLabel says NOT CONNECTED for a socket never connected, and the state otherwise", () => {
+  assert.equal(stateLabel("NEW"), "NOT CONNECTED");
+  assert.equal(stateLabel("CLOSED"), "CLOSED");
+  assert.equal(stateAnnouncement("NEW", ""), "NOT CONNECTED");
+});
+
+test("connectRequest sends what was typed, and asks for a URL when there is nothing to reconnect to", () => {
+  assert.deepEqual(connectRequest("  ws://host:1/x ", "NEW"), { url: "ws://host:1/x" });
+  assert.deepEqual(connectRequest("", "CLOSED"), { url: "" }); // reconnect as before
+  assert.match(connectRequest(" ", "NEW").error, /URL first/);
+});
+
+test("shownText says why nothing is shown when the filter was refused", () => {
+  assert.equal(shownText(12, true, null), "12 records");
+  assert.equal(shownText(3, false, null), "3 match");
+  assert.equal(shownText(0, false, "invalid regular expression: missing )"), "invalid regular expression: missing ) \u2014 no records shown");
+});
+
+test("detailNote marks a record older than the newest connection", () => {
+  assert.equal(detailNote(5, 0), "");
+  assert.equal(detailNote(5, 3), "");
+  assert.match(detailNote(5, 9), /earlier connection/);
+  assert.equal(detailNote(null, 9), "");
+});
+
+test("framesHint says how to start recording while it is off", () => {
+  assert.match(framesHint(false, 0), /not recorded yet.*Record frames/);
+  assert.match(framesHint(false, 4), /Recording is off/);
+  assert.match(framesHint(true, 0), /^Recording/);
+  assert.equal(framesHint(true, 4), "");
+});
+
+test("a bad regular expression empties the list and says so; a good one shows matches again", () => {
+  const { sent, cleanup, deliver, resize, byRole, el } = fakeView(PLAIN_TRAITS);
+  resize(300);
+  const first = sent.find((content) => content.type === "page");
+  deliver({ type: "page", id: first.id, offset: 0, total: 5, first_seq: 1, records: textRecords(5) });
+  const rows = () => [...el.walk()].filter((node) => node.attributes["data-seq"] && !node.hidden).length;
+  assert.equal(rows(), 5);
+  byRole("filter").value = "(";
+  const before = sent.length;
+  byRole("regex").checked = true;
+  byRole("regex").dispatch("change"); // the list asks again after the filters' 150 ms pause
+  return new Promise((resolve) => setTimeout(resolve, 200)).then(() => {
+    const asked = sent.slice(before).find((content) => content.type === "page");
+    deliver({ type: "error", action: "page", id: asked.id, text: "invalid regular expression: missing ), unterminated subpattern" });
+    assert.equal(rows(), 0);
+    assert.match(byRole("shown").textContent, /^invalid regular expression.*no records shown$/);
+    deliver({ type: "batch", records: textRecords(6).slice(5), debug: [], points: [], frames: { records: [], total: 0, first_seq: 1 },
+      stats: null, first_seq: 1, last_seq: 6, total: 6, dropped: 0 }); // new records do not bring old matches back
+    assert.equal(rows(), 0);
+    cleanup();
+    uninstallFakeDom();
+  });
+});
+
+test("opening a record stops following; the detail has a close button and is marked after a reconnect", () => {
+  const traits = { ...PLAIN_TRAITS };
+  const { sent, handlers, cleanup, deliver, resize, byRole } = fakeView(traits);
+  resize(300);
+  const page = sent.find((content) => content.type === "page");
+  deliver({ type: "page", id: page.id, offset: 0, total: 5, first_seq: 1, records: textRecords(5) });
+  const row = [...byRole("rows").walk()].find((node) => node.attributes["data-seq"] === "4");
+  assert.equal(byRole("follow").checked, true);
+  row.dispatch("click");
+  assert.equal(byRole("follow").checked, false);
+  const get = sent.find((content) => content.type === "get");
+  deliver({ type: "record", id: get.id, seq: 4, kind: "text", size: 9, text: "message 4" });
+  assert.equal(byRole("detail-pane").hidden, false);
+  assert.equal(byRole("detail-note").textContent, "");
+  const fire = (name, value) => { traits[name] = value; for (const handler of handlers[`change:${name}`]) handler(); };
+  fire("state", "CLOSED");
+  fire("state", "OPEN");
+  assert.match(byRole("detail-note").textContent, /earlier connection/);
+  byRole("detail-close").dispatch("click");
+  assert.equal(byRole("detail-pane").hidden, true);
+  assert.equal(byRole("detail").textContent, "");
+  assert.equal(byRole("detail-note").textContent, "");
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("a never-connected view says NOT CONNECTED, and Connect with an empty field asks for a URL", () => {
+  const { sent, cleanup, byRole } = fakeView({ ...PLAIN_TRAITS, state: "NEW", url: "" });
+  assert.equal(byRole("state").textContent, "NOT CONNECTED");
+  assert.match(byRole("url-input").attributes.placeholder, /^type a URL/);
+  byRole("connect").dispatch("click");
+  assert.equal(sent.filter((content) => content.type === "connect").length, 0);
+  assert.match(byRole("connect-error").textContent, /URL first/);
+  byRole("url-input").value = "ws://127.0.0.1:9/echo";
+  byRole("url-input").dispatch("input");
+  assert.equal(byRole("connect-error").textContent, "");
+  byRole("connect").dispatch("click");
+  assert.deepEqual(sent.filter((content) => content.type === "connect").map((content) => content.url), ["ws://127.0.0.1:9/echo"]);
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("the Frames tab explains how to record, and its button turns the frame log on", () => {
+  const traits = { ...PLAIN_TRAITS };
+  const { sent, handlers, cleanup, byRole } = fakeView(traits);
+  assert.equal(byRole("frames-hint").hidden, false);
+  assert.match(byRole("frames-hint-text").textContent, /not recorded yet/);
+  byRole("frames-start").dispatch("click");
+  assert.deepEqual(sent.filter((content) => content.type === "frame_log").map((content) => content.on), [true]);
+  traits.frame_log = true;
+  for (const handler of handlers["change:frame_log"]) handler();
+  assert.equal(byRole("frames-start").hidden, true);
+  assert.match(byRole("frames-hint-text").textContent, /^Recording/);
+  cleanup();
   uninstallFakeDom();
 });

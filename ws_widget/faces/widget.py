@@ -53,6 +53,7 @@ IDLE_AFTER = 1.0  # seconds without a change before the flusher slows down
 TAIL_RECORDS = 100
 DEBUG_LINES_FOR_NEW_VIEWS = 500
 SERIES_POINTS = 300  # seconds of rates and RTT kept for the Stats tab
+_TOTALS = ("messages_in", "messages_out", "bytes_in", "bytes_out")  # the counters a Clear restarts
 
 
 class WebSocketWidget(anywidget.AnyWidget):
@@ -61,7 +62,7 @@ class WebSocketWidget(anywidget.AnyWidget):
     _esm = _FRONT_END / "widget.js"
     _css = _FRONT_END / "widget.css"
 
-    state = traitlets.Unicode("CLOSED").tag(sync=True)
+    state = traitlets.Unicode("NEW").tag(sync=True)  # a State name, ERROR, RECONNECTING; NEW: never connected
     reason = traitlets.Unicode("").tag(sync=True)
     url = traitlets.Unicode("").tag(sync=True)
     subprotocol = traitlets.Unicode("").tag(sync=True)
@@ -83,6 +84,8 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._new_debug_lines: deque[str] = deque()  # appended by any thread, taken by the flusher
         ws.debug_output.listeners.append(self._on_debug_line)
         self._rate_mark = (time.monotonic(), self._totals())
+        self._counted_from = dict.fromkeys(_TOTALS, 0.0)  # the totals at the last Clear
+        self._old_rtt: object = None  # the RTT measured before this connection (shown as none)
         self._rate = 0.0
         self._stopped = False
         self._ticks = 0  # flusher runs, for measuring the idle tick
@@ -100,9 +103,12 @@ class WebSocketWidget(anywidget.AnyWidget):
         """Connect to ``url``; without one (or with the URL shown), reconnect as before.
 
         Raises:
-            ValueError, TypeError: the URL is not acceptable.
+            ValueError, TypeError: the URL is not acceptable, or none was given to a socket
+                never connected (there is nothing to reconnect to).
         """
         self._wake_soon()
+        if not url and not self.ws.status.connected_once:
+            raise ValueError("type a ws:// or wss:// URL first, then Connect")
         if not url or url == self.ws.url:
             self.ws.reconnect()
         else:
@@ -131,7 +137,8 @@ class WebSocketWidget(anywidget.AnyWidget):
         self.ws.Close()
 
     def clear(self) -> None:
-        """Forget the history and the frame log (counters keep counting)."""
+        """Forget the history and the frame log; the header's counters and RTT start again
+        from zero (``ws.stats`` keeps its totals)."""
         self._wake_soon()
         ioloop.call_soon(self._clear)
 
@@ -224,6 +231,8 @@ class WebSocketWidget(anywidget.AnyWidget):
         for browser in self._browsers.values():
             browser.forget()
         self._sent_seq, self._sent_frame_seq = self.ws.history.last_seq, self.ws.frames.last_seq
+        self._counted_from = {name: float(self.ws.stats[name] or 0) for name in _TOTALS}
+        self._old_rtt = self.ws.stats["last_rtt"]
         self.send({"type": "cleared", **self._counters()})
 
     def _wake(self) -> None:
@@ -321,7 +330,9 @@ class WebSocketWidget(anywidget.AnyWidget):
         """The header's traits, from one read of the socket's status."""
         status = self.ws.status
         state, reason = status.state.name, ""
-        if state == "CLOSED" and status.error_text:
+        if state == "CLOSED" and not status.connected_once:
+            state = "NEW"
+        elif state == "CLOSED" and status.error_text:
             state, reason = "ERROR", status.error_text
         elif state == "CLOSED" and status.close_code is not None:
             code = status.close_code
@@ -346,7 +357,15 @@ class WebSocketWidget(anywidget.AnyWidget):
 
     def _counters(self) -> dict:
         history = self.ws.history
-        stats = {**self.ws.stats, "rate": self._rate, "callbacks_behind": self.ws.pending_callbacks}
+        totals = self.ws.stats
+        since_clear = {name: (totals[name] or 0) - self._counted_from[name] for name in _TOTALS}
+        stats = {
+            **totals,
+            **{name: int(value) for name, value in since_clear.items()},
+            "last_rtt": self._current_rtt(),
+            "rate": self._rate,
+            "callbacks_behind": self.ws.pending_callbacks,
+        }
         return {
             "stats": stats,
             "first_seq": history.first_seq,
@@ -355,10 +374,22 @@ class WebSocketWidget(anywidget.AnyWidget):
             "dropped": history.dropped,
         }
 
+    def _current_rtt(self) -> float | None:
+        """The last RTT if it was measured on the connection open now (or closing), else None.
+
+        ``ws.stats["last_rtt"]`` spans every connection: an ERROR or a new connection must not
+        show the old one's. The RTT in hand when a connection ends (or at a Clear) is remembered
+        by identity (each pong stores a new float object) and shown as none from then on.
+        """
+        rtt = self.ws.stats["last_rtt"]
+        state = self.state
+        if state not in ("OPEN", "CLOSING"):
+            self._old_rtt = rtt
+        return None if rtt is None or rtt is self._old_rtt else rtt
+
     def _totals(self) -> tuple[float, float, float, float]:
         stats = self.ws.stats
-        names = ("messages_in", "messages_out", "bytes_in", "bytes_out")
-        messages_in, messages_out, bytes_in, bytes_out = (float(stats[name] or 0) for name in names)
+        messages_in, messages_out, bytes_in, bytes_out = (float(stats[name] or 0) for name in _TOTALS)
         return messages_in, messages_out, bytes_in, bytes_out
 
     def _sample(self) -> None:
@@ -375,7 +406,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         totals = self._totals()
         rates = [round((new - old) / elapsed, 1) for new, old in zip(totals, mark_totals, strict=True)]
         self._rate, self._rate_mark = round(rates[0] + rates[1], 1), (now, totals)
-        rtt = self.ws.stats["last_rtt"]
+        rtt = self._current_rtt()
         rtt_ms = None if rtt is None else round(rtt * 1000, 3)
         now_ms = round(time.time() * 1000)
         seconds = min(SERIES_POINTS, max(1, round(elapsed)))

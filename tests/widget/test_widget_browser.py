@@ -52,7 +52,7 @@ def test_connect_send_ping_and_server_close(chromium, jupyter, server):
     """From the widget: connect, send text and hex, ping with RTT, and see a server close."""
     demo = "from ws_widget import WebSocket, demo\nserver = demo.start()\nws = WebSocket.New()"
     with open_widget(chromium, jupyter, "connect.ipynb", demo) as nb:
-        assert nb.page.locator(role("state")).text_content() == "CLOSED"
+        assert nb.page.locator(role("state")).text_content() == "NOT CONNECTED"
         url = nb.execute_in_kernel("print(server.url_for('/echo'))")["stdout"].strip()
         nb.page.fill(f"{ROOT} .wsw-url-input", url)
         nb.page.click(role("connect"))

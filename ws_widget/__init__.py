@@ -11,7 +11,6 @@ subpackages, ``qsys`` and ``demo`` (imported on first use); the layers' subpacka
 import as usual (``from ws_widget.pure.handshake import accept_steps``).
 """
 
-
 from websockets.protocol import State
 
 from .exceptions import (

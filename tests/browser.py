@@ -695,3 +695,20 @@ class NotebookPage:
 
     def reset_long_tasks(self) -> None:
         self.long_tasks(reset=True)
+
+
+WIDGET_ROOT = ".wsw-root"  # the widget's outermost element
+
+
+def role(name: str) -> str:
+    """The selector of the widget's element with ``data-role="name"``."""
+    return f'{WIDGET_ROOT} [data-role="{name}"]'
+
+
+def open_widget(chromium, jupyter, name: str, setup: str) -> NotebookPage:
+    """Write a notebook whose only cell runs ``setup`` and shows ``ws``; open and run it."""
+    jupyter.write_notebook(name, [setup + "\nws"])
+    nb = chromium.open_notebook(jupyter, name)
+    nb.run_all()
+    nb.wait_for_output(WIDGET_ROOT)
+    return nb

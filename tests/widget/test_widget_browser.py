@@ -7,24 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import WIDGET_ROOT, open_widget, role
 
 pytestmark = pytest.mark.browser
 
-ROOT = ".wsw-root"
+ROOT = WIDGET_ROOT
 SCREENSHOT = Path(__file__).parent.parent.parent / "docs" / "widget.png"
-
-
-def role(name: str) -> str:
-    return f'{ROOT} [data-role="{name}"]'
-
-
-def open_widget(chromium, jupyter, name: str, setup: str):
-    """Write a notebook whose only cell runs ``setup`` and shows ``ws``; open and run it."""
-    jupyter.write_notebook(name, [setup + "\nws"])
-    nb = chromium.open_notebook(jupyter, name)
-    nb.run_all()
-    nb.wait_for_output(ROOT)
-    return nb
 
 
 def wait_text(nb, selector: str, pattern: str, timeout: float = 20_000):

@@ -4,10 +4,11 @@ real JupyterLab 4 and Notebook 7 through Chromium (the helpers of test_widget_br
 from __future__ import annotations
 
 import pytest
+from browser import WIDGET_ROOT, open_widget, role
 
 pytestmark = pytest.mark.browser
 
-ROOT = ".wsw-root"
+ROOT = WIDGET_ROOT
 
 # Where the newest row sits against the list's viewport and its box of rows, in client pixels.
 LAST_ROW = """() => {
@@ -30,19 +31,6 @@ ROW_IN_VIEW = """(seq) => {
     const r = row.getBoundingClientRect(), v = viewport.getBoundingClientRect();
     return r.top >= v.top && r.bottom <= v.bottom + 0.5;
 }"""
-
-
-def role(name: str) -> str:
-    return f'{ROOT} [data-role="{name}"]'
-
-
-def open_widget(chromium, jupyter, name: str, setup: str):
-    """Write a notebook whose only cell runs ``setup`` and shows ``ws``; open and run it."""
-    jupyter.write_notebook(name, [setup + "\nws"])
-    nb = chromium.open_notebook(jupyter, name)
-    nb.run_all()
-    nb.wait_for_output(ROOT)
-    return nb
 
 
 def wait_text(nb, selector: str, pattern: str, timeout: float = 30_000) -> str:

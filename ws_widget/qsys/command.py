@@ -68,6 +68,19 @@ def parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("script", metavar="SCRIPT.lua|PLUGIN.qplug", help="the Lua script or plugin file to run")
+    add_script_options(p)
+    p.add_argument(
+        "--seconds",
+        metavar="S",
+        type=_seconds,
+        default=None,
+        help="stop the script after S seconds (default: when nothing of it is active)",
+    )
+    return p
+
+
+def add_script_options(p: argparse.ArgumentParser) -> None:
+    """Add the options the command and ``%%qsys`` share: --control, --property, --insecure, --ca."""
     p.add_argument(
         "--control",
         metavar="NAME=VALUE",
@@ -85,13 +98,6 @@ def parser() -> argparse.ArgumentParser:
         help="set a plugin's Properties[NAME].Value (repeatable)",
     )
     p.add_argument(
-        "--seconds",
-        metavar="S",
-        type=_seconds,
-        default=None,
-        help="stop the script after S seconds (default: when nothing of it is active)",
-    )
-    p.add_argument(
         "--insecure",
         action="store_true",
         help="do not verify wss:// certificates (as a Core does); verified by default",
@@ -99,7 +105,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--ca", metavar="FILE", type=_readable, help="verify wss:// certificates with this CA bundle (PEM)"
     )
-    return p
 
 
 def _assignment(text: str) -> tuple[str, str]:

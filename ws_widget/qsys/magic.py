@@ -21,18 +21,12 @@ from IPython.core.magic import Magics, cell_magic, magics_class
 from IPython.display import display
 
 from ..exceptions import WsWidgetError
+from .command import add_script_options, gather
 
 if TYPE_CHECKING:
     from IPython.core.interactiveshell import InteractiveShell
 
     from .script import Script
-
-
-def _pair(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    return name.strip(), value
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,30 +41,7 @@ def parser() -> argparse.ArgumentParser:
         description="Run the cell as a Q-SYS Lua script; running it again restarts the script.",
     )
     parser.add_argument("--name", help="the script's name in errors; also the variable bound to it")
-    parser.add_argument(
-        "--control",
-        action="append",
-        default=[],
-        type=_pair,
-        metavar="NAME=VALUE",
-        help="define a control: its .String is VALUE (.Value its number); repeat for more",
-    )
-    parser.add_argument(
-        "--property",
-        action="append",
-        default=[],
-        type=_pair,
-        metavar="NAME=VALUE",
-        help="a plugin property's value over its default",
-    )
-    parser.add_argument(
-        "--insecure",
-        action="store_true",
-        help="do not verify wss/https certificates for this script (a Core does not)",
-    )
-    parser.add_argument(
-        "--ca", metavar="FILE", help="verify them with this CA bundle (PEM), e.g. the device's"
-    )
+    add_script_options(parser)
     return parser
 
 
@@ -106,7 +77,6 @@ class QsysMagics(Magics):
             return None
         try:
             from . import run
-            from .command import gather
         except ImportError as exc:
             raise UsageError(str(exc)) from None
         key = args.name or _cell_id(self.shell) or "qsys"

@@ -123,3 +123,26 @@ def test_a_qsys_cell_in_a_real_kernel_shows_the_panel_widget(kernel, server):
     )
     assert check.wait_for("\n").startswith("1 4"), check.stdout + check.errors
     kernel.run("seed.stop()")
+
+
+def test_controls_names_a_dict_of_definitions_in_the_notebook(ip):
+    """--controls VARIABLE defines knobs and toggles from a notebook dict; --control adds text."""
+    ip.user_ns["panel_controls"] = {"Gain": {"Type": "Knob", "Unit": "dB", "Value": -10}, "Mute": False}
+    _, script = qsys(
+        ip,
+        "--controls panel_controls --control IP=10.0.0.5",
+        "print(Controls.Gain.Type, Controls.Gain.String, Controls.Mute.Type, Controls.IP.String)",
+    )
+    assert output(script)[-1] == "Knob\t-10.0dB\tButton\t10.0.0.5"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [(None, "no such variable"), ("Gain=1", "must be a dict of control definitions, got str")],
+)
+def test_controls_must_name_a_dict(ip, value, message):
+    """--controls with a missing variable or a non-dict is a UsageError that says so."""
+    if value is not None:
+        ip.user_ns["bad"] = value
+    with pytest.raises(UsageError, match=message):
+        ip.run_cell_magic("qsys", "--controls bad", "print(1)")

@@ -41,6 +41,11 @@ def parser() -> argparse.ArgumentParser:
         description="Run the cell as a Q-SYS Lua script; running it again restarts the script.",
     )
     parser.add_argument("--name", help="the script's name in errors; also the variable bound to it")
+    parser.add_argument(
+        "--controls",
+        metavar="VARIABLE",
+        help="a dict of control definitions in the notebook, e.g. {'Gain': {'Type': 'Knob', 'Unit': 'dB'}}",
+    )
     add_script_options(parser)
     return parser
 
@@ -58,8 +63,13 @@ class QsysMagics(Magics):
         """Run the cell as a Q-SYS Lua script and show its panel (live Debug Output, controls
         as widgets, Component.Status, each socket's widget); running it again restarts it.
 
-        Usage: %%qsys [--name NAME] [--control NAME=VALUE]... [--property NAME=VALUE]...
-        [--insecure] [--ca FILE]
+        Usage: %%qsys [--name NAME] [--controls VARIABLE] [--control NAME=VALUE]...
+        [--property NAME=VALUE]... [--insecure] [--ca FILE]
+
+        ``--control NAME=VALUE`` defines a text control; ``--controls VARIABLE`` takes a dict of
+        definitions from the notebook (knobs, toggles, buttons, combo boxes, indicators: the
+        forms of ``ws_widget/qsys/control.py``), e.g. ``{"Gain": {"Type": "Knob", "Unit": "dB",
+        "Value": -10}, "Mute": False}``.
 
         Example::
 
@@ -87,7 +97,7 @@ class QsysMagics(Magics):
             script = run(
                 cell,
                 name=args.name or "script",
-                controls=gather(args.control),
+                controls={**self._controls(args.controls), **gather(args.control)},
                 properties=gather(args.property),
                 verify=not args.insecure,
                 ca=args.ca,
@@ -99,6 +109,21 @@ class QsysMagics(Magics):
             self.shell.user_ns[args.name] = script
         display(script)
         return None
+
+    def _controls(self, variable: str | None) -> dict[str, object]:
+        """The control definitions ``--controls VARIABLE`` names in the user's namespace."""
+        if variable is None:
+            return {}
+        namespace = self.shell.user_ns if self.shell is not None else {}
+        if variable not in namespace:
+            raise UsageError(f"%%qsys: --controls {variable}: no such variable in the notebook")
+        value = namespace[variable]
+        if not isinstance(value, dict):
+            kind = type(value).__name__
+            raise UsageError(
+                f"%%qsys: --controls {variable} must be a dict of control definitions, got {kind}"
+            )
+        return value
 
 
 def _cell_id(shell: Any) -> str | None:

@@ -36,6 +36,79 @@ export function formatTime(ms) {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+/** The time column's modes (the widget's `time_mode` trait), with the labels of their control. */
+export const TIME_MODES = { local: "local time", since_connect: "since connect", delta: "delta" };
+
+/** Format epoch milliseconds as local time with the date: 2026-12-02 14:05:01.123. */
+export function formatDateTime(ms) {
+  const d = new Date(ms);
+  const pad = (v, w = 2) => String(v).padStart(w, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${formatTime(ms)}`;
+}
+
+/** Seconds between two epoch-millisecond times as "12.345" (a minus sign when `ms` is earlier). */
+function secondsText(ms, since) {
+  const delta = Math.round(ms - since);
+  const sign = delta < 0 ? "-" : "";
+  const abs = Math.abs(delta);
+  return `${sign}${Math.floor(abs / 1000)}.${String(abs % 1000).padStart(3, "0")}`;
+}
+
+/**
+ * The epoch ms of the connection a record belongs to: the newest open at or before `seq`.
+ * `opens` is sorted by seq, as [seq, time_ms] pairs; null when no open precedes `seq`.
+ */
+export function connectionStart(opens, seq) {
+  let lo = 0;
+  let hi = opens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (opens[mid][0] <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo ? opens[lo - 1][1] : null;
+}
+
+/** Merge [seq, time_ms] pairs into the sorted list `opens` (no duplicates); return `opens`. */
+export function addOpens(opens, more) {
+  let added = false;
+  for (const pair of more || []) {
+    if (!Array.isArray(pair) || opens.some(([seq]) => seq === pair[0])) continue;
+    opens.push([pair[0], pair[1]]);
+    added = true;
+  }
+  if (added) opens.sort((a, b) => a[0] - b[0]);
+  return opens;
+}
+
+/**
+ * The time column's text for a record at `ms` (epoch milliseconds): local time with the date,
+ * `+12.345 s` since its connection opened (`start`), or `Δ 0.002 s` since the row above
+ * (`previous`); "+? s" or "Δ —" when that time is not known (no open before the record,
+ * the first row).
+ */
+export function timeText(mode, ms, { start = null, previous = null } = {}) {
+  if (mode === "since_connect") {
+    if (start === null || start === undefined) return "+? s";
+    const seconds = secondsText(ms, start);
+    return `${seconds.startsWith("-") ? "" : "+"}${seconds} s`;
+  }
+  if (mode === "delta") return previous === null || previous === undefined ? "Δ —" : `Δ ${secondsText(ms, previous)} s`;
+  return formatDateTime(ms);
+}
+
+/**
+ * The composer's recall after `key` among `count` messages sent, from `recall` (-1: not
+ * recalling, the draft shows): Up goes back (stopping at the oldest), Down forward and past
+ * the newest back to the draft (-1). null for other keys or when nothing changes.
+ */
+export function recallTarget(key, recall, count) {
+  if (!count) return null;
+  if (key === "ArrowUp") return recall === -1 ? count - 1 : Math.max(0, recall - 1);
+  if (key === "ArrowDown" && recall !== -1) return recall + 1 < count ? recall + 1 : -1;
+  return null;
+}
+
 /** Bytes as hex pairs separated by spaces. */
 export function toHex(bytes) {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(" ");
@@ -622,7 +695,7 @@ class RecordList {
     node.className = `wsw-row wsw-${dir} wsw-kind-${kind}${selected ? " wsw-selected" : ""}${row === this.active ? " wsw-active" : ""}`;
     node.setAttribute("data-seq", String(seq));
     node.setAttribute("aria-selected", selected ? "true" : "false");
-    this.fillCells(node, this.rowCells(record, bytes));
+    this.fillCells(node, this.rowCells(record, bytes, row));
   }
 
   fillCells(node, cells) {
@@ -994,8 +1067,9 @@ class Composer {
     });
     this.button = button("Send", "send");
     this.node = h("div", { class: "wsw-compose" }, [this.mode, this.label, this.text, this.button, this.error]);
-    this.sent = [];
+    this.sent = []; // [{text, mode}], oldest first: Up and Down recall each in the mode it was sent in
     this.recall = -1;
+    this.draft = { text: "", mode: "text" }; // what the composer held when the recall began
     this.listeners = new Listeners();
     this.listeners.listen(this.button, "click", () => this.send());
     this.listeners.listen(this.text, "keydown", (event) => this.onKey(event));
@@ -1018,8 +1092,10 @@ class Composer {
     const problem = checkComposed(text, this.mode.value);
     this.showError(problem.error || "");
     if (problem.error) return;
-    this.requests.send({ type: "send", text, mode: this.mode.value });
-    if (this.sent[this.sent.length - 1] !== text) this.sent.push(text);
+    const mode = this.mode.value;
+    this.requests.send({ type: "send", text, mode });
+    const last = this.sent[this.sent.length - 1];
+    if (!last || last.text !== text || last.mode !== mode) this.sent.push({ text, mode });
     this.recall = -1;
   }
 
@@ -1028,14 +1104,19 @@ class Composer {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       this.send();
-    } else if (event.key === "ArrowUp" && this.sent.length && !text.value.slice(0, text.selectionStart).includes("\n")) {
-      event.preventDefault(); // on the first line: recall the previous message sent
-      this.recall = this.recall === -1 ? this.sent.length - 1 : Math.max(0, this.recall - 1);
-      text.value = this.sent[this.recall];
-    } else if (event.key === "ArrowDown" && this.recall !== -1 && !text.value.slice(text.selectionEnd).includes("\n")) {
-      event.preventDefault(); // on the last line: step forward again
-      this.recall = this.recall + 1 < this.sent.length ? this.recall + 1 : -1;
-      text.value = this.recall === -1 ? "" : this.sent[this.recall];
+    } else if (
+      (event.key === "ArrowUp" && !text.value.slice(0, text.selectionStart).includes("\n")) || // on the first line
+      (event.key === "ArrowDown" && !text.value.slice(text.selectionEnd).includes("\n")) // on the last line
+    ) {
+      const target = recallTarget(event.key, this.recall, this.sent.length);
+      if (target === null) return;
+      event.preventDefault();
+      if (this.recall === -1) this.draft = { text: text.value, mode: this.mode.value };
+      this.recall = target;
+      const shown = target === -1 ? this.draft : this.sent[target];
+      text.value = shown.text;
+      this.mode.value = shown.mode; // the mode it was sent in: a base64 message comes back as base64
+      this.showError("");
     }
   }
 
@@ -1064,8 +1145,13 @@ class MessagesPanel {
         option("control", "ping/pong"), option("events", "events")]);
     this.follow = checkbox("follow", "follow", true);
     this.shown = h("span", { class: "wsw-shown", "data-role": "shown" });
+    this.timeSelect = h("select", { "data-role": "time-mode", "aria-label": "Time column", title: "Time column (ws.widget.time_mode)" },
+      Object.entries(TIME_MODES).map(([value, label]) => option(value, label)));
+    this.timeMode = "local";
+    this.opens = []; // [seq, time_ms] of the connections' opens, sorted: "since connect" counts from them
+    this.onTimeMode = null; // set by the view: saves a choice made here into the time_mode trait
     const filterBar = h("div", { class: "wsw-filters", role: "group", "aria-label": "Filters" }, [
-      this.filterText, this.regex.label, this.direction, this.kinds, this.follow.label, this.shown,
+      this.filterText, this.regex.label, this.direction, this.kinds, this.follow.label, this.timeSelect, this.shown,
     ]);
     this.detail = h("pre", { class: "wsw-detail", "data-role": "detail", tabindex: "0", role: "region", "aria-label": "Record detail" });
     this.detailNote = h("span", { class: "wsw-detail-note", "data-role": "detail-note" });
@@ -1078,8 +1164,8 @@ class MessagesPanel {
     this.list = new RecordList({
       source: "messages", label: "History (Up and Down move, Enter opens, Escape closes)", requests, idPrefix: `${idPrefix}-messages`,
       filterSpec: () => this.filterSpec(), isUnfiltered: () => this.unfiltered(), follow: () => this.follow.input.checked, shown: this.shown,
-      rowCells: (record, bytes) => [
-        ["wsw-seq", `#${record[0]}`], ["wsw-time", formatTime(record[1])], ["wsw-dir", arrow(record[2]), record[2]],
+      rowCells: (record, bytes, row) => [
+        ["wsw-seq", `#${record[0]}`], ["wsw-time", this.timeOf(record, row), formatDateTime(record[1])], ["wsw-dir", arrow(record[2]), record[2]],
         ["wsw-kind", record[3]], ["wsw-size", formatBytes(record[4])], ["wsw-preview", previewText(record, bytes)],
       ],
       onOpen: (seq, fromKeyboard) => this.open(seq, fromKeyboard), onRecords: (records) => this.seeRecords(records),
@@ -1095,6 +1181,10 @@ class MessagesPanel {
     };
     this.listeners.listen(this.filterText, "input", onFilter);
     for (const node of [this.regex.input, this.direction, this.kinds]) this.listeners.listen(node, "change", onFilter);
+    this.listeners.listen(this.timeSelect, "change", () => {
+      this.showTimeMode(this.timeSelect.value);
+      if (this.onTimeMode) this.onTimeMode(this.timeMode);
+    });
     this.listeners.listen(this.follow.input, "change", () => {
       if (this.follow.input.checked) this.list.refresh();
     });
@@ -1110,6 +1200,32 @@ class MessagesPanel {
     this.listeners.listen(this.detailPane, "keydown", onEscape);
     this.listeners.listen(this.list.viewport, "keydown", onEscape);
     this.listeners.listen(this.detailClose, "click", () => this.closeDetail());
+  }
+
+  /** The time column's text for `record` at list row `row`, in the time mode chosen. */
+  timeOf(record, row) {
+    const mode = this.timeMode;
+    if (mode === "since_connect") return timeText(mode, record[1], { start: connectionStart(this.opens, record[0]) });
+    if (mode === "delta") {
+      const above = row > 0 ? this.list.cache.get(row - 1) : null;
+      return timeText(mode, record[1], { previous: above ? above[0][1] : null });
+    }
+    return timeText(mode, record[1]);
+  }
+
+  /** Show the time column in `mode` (local, since_connect or delta; anything else: local). */
+  showTimeMode(mode) {
+    this.timeMode = Object.hasOwn(TIME_MODES, mode) ? mode : "local";
+    if (this.timeSelect.value !== this.timeMode) this.timeSelect.value = this.timeMode;
+    this.list.viewport.dataset.timeMode = this.timeMode;
+    this.list.render();
+  }
+
+  /** Learn connection opens ([seq, time_ms] pairs, from the kernel); rows in sight show them. */
+  addOpens(pairs) {
+    const before = this.opens.length;
+    addOpens(this.opens, pairs);
+    if (this.opens.length !== before && this.timeMode === "since_connect") this.list.render();
   }
 
   filterSpec() {
@@ -1160,7 +1276,13 @@ class MessagesPanel {
 
   /** Note the newest "open" record among `records` (a batch): an open detail older than it is marked. */
   seeRecords(records) {
-    for (const record of records || []) if (record[3] === "open" && record[2] === "event") this.lastOpenSeq = Math.max(this.lastOpenSeq, record[0]);
+    const opens = [];
+    for (const record of records || []) {
+      if (record[3] !== "open" || record[2] !== "event") continue;
+      this.lastOpenSeq = Math.max(this.lastOpenSeq, record[0]);
+      opens.push([record[0], record[1]]);
+    }
+    if (opens.length) addOpens(this.opens, opens);
     this.showNote();
   }
 
@@ -1447,6 +1569,11 @@ function render({ model, el }) {
       const said = header.showPaused(reason);
       if (said && started) header.announce(said); // not for the value a new view starts with
     },
+    time_mode: (mode) => messages.showTimeMode(mode),
+  };
+  messages.onTimeMode = (mode) => {
+    model.set("time_mode", mode);
+    model.save_changes();
   };
   const listeners = new Listeners();
   for (const [name, show] of Object.entries(traits)) {
@@ -1458,6 +1585,7 @@ function render({ model, el }) {
   listeners.on(model, "msg:custom", (message, buffers) => {
     if (message.type === "batch") {
       header.showCounters(message);
+      if (message.opens) messages.addOpens(message.opens);
       debugPanel.append(message.debug);
       messages.list.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
       if (message.frames && !frames.node.hidden) frames.list.push(message.frames, buffers);
@@ -1477,6 +1605,7 @@ function render({ model, el }) {
 
   requests.send({ type: "hello" }, (message) => {
     header.showCounters(message);
+    messages.addOpens(message.opens);
     debugPanel.append(message.debug);
     stats.add(message.series || []);
   });

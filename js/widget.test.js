@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import widget, {
-  checkComposed, checkJson, connectRequest, contrastRatio, countersText, detailNote, formatBytes, formatTime, frameColumns, framesHint,
+  addOpens, checkComposed, checkJson, connectionStart, connectRequest, contrastRatio, countersText, detailNote, formatBytes, formatDateTime,
+  formatTime, frameColumns, framesHint, recallTarget, timeText, TIME_MODES,
   handshakeText, hexDump, parseBase64, parseColour, parseHex, pauseAnnouncement, pausedText, prettyJson, previewText, printable, rowKeyTarget,
   scrollGeometry, scrollToShow, shownText, sparkPoints, stateAnnouncement, stateLabel, tabKeyTarget, toHex, ROW_HEIGHT,
 } from "./widget.js";
@@ -374,6 +375,8 @@ function fakeView(traits) {
     on: (event, handler) => { (handlers[event] ||= new Set()).add(handler); },
     off: (event, handler) => handlers[event] && handlers[event].delete(handler),
     send: (content) => sent.push(content),
+    set: (name, value) => { traits[name] = value; },
+    save_changes: () => sent.push({ type: "save_changes" }),
   };
   const el = new FakeNode("div", log);
   const cleanup = widget.render({ model, el });
@@ -719,6 +722,132 @@ test("the Frames tab explains how to record, and its button turns the frame log 
   for (const handler of handlers["change:frame_log"]) handler();
   assert.equal(byRole("frames-start").hidden, true);
   assert.match(byRole("frames-hint-text").textContent, /^Recording/);
+  cleanup();
+  uninstallFakeDom();
+});
+
+// Issue 14, finding 3: Up-recall restores the mode; the time column's three modes.
+
+test("formatDateTime shows local time with the date and milliseconds", () => {
+  const ms = new Date(2026, 11, 2, 14, 5, 1, 123).getTime();
+  assert.equal(formatDateTime(ms), "2026-12-02 14:05:01.123");
+  assert.equal(formatDateTime(new Date(2027, 0, 9, 3, 4, 5, 6).getTime()), "2027-01-09 03:04:05.006");
+});
+
+test("timeText formats local time, time since connect and the delta to the row above", () => {
+  const ms = new Date(2026, 11, 2, 14, 5, 1, 123).getTime();
+  assert.equal(timeText("local", ms), "2026-12-02 14:05:01.123");
+  assert.equal(timeText("since_connect", ms, { start: ms - 12_345 }), "+12.345 s");
+  assert.equal(timeText("since_connect", ms, { start: ms }), "+0.000 s");
+  assert.equal(timeText("since_connect", ms, { start: ms + 1500 }), "-1.500 s"); // a clock step back
+  assert.equal(timeText("since_connect", ms, {}), "+? s");
+  assert.equal(timeText("delta", ms, { previous: ms - 2 }), "\u0394 0.002 s");
+  assert.equal(timeText("delta", ms, { previous: ms - 61_000.4 }), "\u0394 61.000 s");
+  assert.equal(timeText("delta", ms, { previous: null }), "\u0394 \u2014");
+  assert.deepEqual(Object.keys(TIME_MODES), ["local", "since_connect", "delta"]);
+});
+
+test("connectionStart finds the newest open at or before a record; addOpens merges without duplicates", () => {
+  const opens = addOpens([], [[10, 5000], [1, 1000]]);
+  assert.deepEqual(opens, [[1, 1000], [10, 5000]]);
+  addOpens(opens, [[10, 5000], [30, 9000], null]);
+  assert.deepEqual(opens, [[1, 1000], [10, 5000], [30, 9000]]);
+  assert.equal(connectionStart(opens, 0), null);
+  assert.equal(connectionStart(opens, 1), 1000);
+  assert.equal(connectionStart(opens, 9), 1000);
+  assert.equal(connectionStart(opens, 10), 5000);
+  assert.equal(connectionStart(opens, 29), 5000);
+  assert.equal(connectionStart(opens, 1_000_000), 9000);
+  assert.equal(connectionStart([], 5), null);
+});
+
+test("recallTarget steps back to the oldest, forward to the newest, then back to the draft", () => {
+  assert.equal(recallTarget("ArrowUp", -1, 3), 2);
+  assert.equal(recallTarget("ArrowUp", 2, 3), 1);
+  assert.equal(recallTarget("ArrowUp", 0, 3), 0);
+  assert.equal(recallTarget("ArrowDown", 1, 3), 2);
+  assert.equal(recallTarget("ArrowDown", 2, 3), -1);
+  assert.equal(recallTarget("ArrowDown", -1, 3), null);
+  assert.equal(recallTarget("ArrowUp", -1, 0), null);
+  assert.equal(recallTarget("Enter", 1, 3), null);
+});
+
+test("Up recalls each message in the mode it was sent in; Down past the newest brings the draft back", () => {
+  const { sent, cleanup, byRole } = fakeView(PLAIN_TRAITS);
+  const composer = byRole("composer");
+  const mode = byRole("mode");
+  const sendAs = (text, value) => {
+    composer.value = text;
+    mode.value = value;
+    byRole("send").dispatch("click");
+  };
+  sendAs("AQID", "base64");
+  sendAs('{"a": 1}', "json");
+  assert.deepEqual(sent.filter((c) => c.type === "send").map((c) => [c.text, c.mode]), [["AQID", "base64"], ['{"a": 1}', "json"]]);
+  composer.value = "draft";
+  mode.value = "text";
+  const key = (name) => composer.dispatch("keydown", { key: name, get: null });
+  Object.assign(composer, { selectionStart: 0, selectionEnd: 0 });
+  key("ArrowUp");
+  assert.deepEqual([composer.value, mode.value], ['{"a": 1}', "json"]);
+  key("ArrowUp");
+  assert.deepEqual([composer.value, mode.value], ["AQID", "base64"]);
+  Object.assign(composer, { selectionStart: 4, selectionEnd: 4 });
+  key("ArrowDown");
+  assert.deepEqual([composer.value, mode.value], ['{"a": 1}', "json"]);
+  key("ArrowDown");
+  assert.deepEqual([composer.value, mode.value], ["draft", "text"]);
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("the time column follows time_mode: local with date, since its connection's open, delta to the row above", () => {
+  const traits = { ...PLAIN_TRAITS, time_mode: "local" };
+  const { sent, handlers, cleanup, deliver, resize, byRole, el } = fakeView(traits);
+  resize(300);
+  const t0 = new Date(2026, 11, 2, 14, 5, 1, 0).getTime();
+  const records = [
+    [1, t0, "event", "open", 0, null, { url: "ws://x" }, null],
+    [2, t0 + 1500, "out", "text", 2, "hi", null, null],
+    [3, t0 + 1502, "in", "text", 2, "hi", null, null],
+    [4, t0 + 3000, "event", "open", 0, null, { url: "ws://x" }, null],
+    [5, t0 + 3250, "in", "text", 2, "yo", null, null],
+  ];
+  const page = sent.find((content) => content.type === "page");
+  deliver({ type: "page", id: page.id, offset: 0, total: 5, first_seq: 1, records });
+  const cells = () => [...el.walk()].filter((node) => node.attributes.class === "wsw-time").map((node) => node.textContent).slice(0, 5);
+  assert.deepEqual(cells(), ["2026-12-02 14:05:01.000", "2026-12-02 14:05:02.500", "2026-12-02 14:05:02.502", "2026-12-02 14:05:04.000", "2026-12-02 14:05:04.250"]);
+  const fire = (name, value) => { traits[name] = value; for (const handler of handlers[`change:${name}`]) handler(); };
+  fire("time_mode", "since_connect");
+  assert.deepEqual(cells(), ["+0.000 s", "+1.500 s", "+1.502 s", "+0.000 s", "+0.250 s"]);
+  fire("time_mode", "delta");
+  assert.deepEqual(cells(), ["\u0394 \u2014", "\u0394 1.500 s", "\u0394 0.002 s", "\u0394 1.498 s", "\u0394 0.250 s"]);
+  assert.equal(byRole("time-mode").value, "delta");
+  const select = byRole("time-mode");
+  select.value = "local";
+  select.dispatch("change");
+  assert.equal(traits.time_mode, "local"); // saved into the trait, so it persists for the widget
+  assert.ok(sent.some((content) => content.type === "save_changes"));
+  assert.equal(cells()[0], "2026-12-02 14:05:01.000");
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("since connect counts from opens the kernel names, also when no open record is in sight", () => {
+  const traits = { ...PLAIN_TRAITS, time_mode: "since_connect" };
+  const { sent, cleanup, deliver, resize, el, byRole } = fakeView(traits);
+  resize(300);
+  Object.assign(byRole("direction"), { value: "all" }); // the fake DOM's selects hold no value of their own
+  Object.assign(byRole("kinds"), { value: "all" });
+  const hello = sent.find((content) => content.type === "hello");
+  deliver({ type: "hello", id: hello.id, debug: [], series: [], opens: [[7, 10_000]] });
+  const page = sent.find((content) => content.type === "page");
+  deliver({ type: "page", id: page.id, offset: 0, total: 2, first_seq: 8, records: [[8, 10_020, "in", "text", 1, "a", null, null], [9, 12_000, "in", "text", 1, "b", null, null]] });
+  const cells = () => [...el.walk()].filter((node) => node.attributes.class === "wsw-time").map((node) => node.textContent).slice(0, 2);
+  assert.deepEqual(cells(), ["+0.020 s", "+2.000 s"]);
+  deliver({ type: "batch", records: [[10, 13_000, "in", "text", 1, "c", null, null]], total: 3, first_seq: 8, debug: [], points: [], opens: [[10, 12_500]], stats: null });
+  const all = [...el.walk()].filter((node) => node.attributes.class === "wsw-time").map((node) => node.textContent).slice(0, 3);
+  assert.deepEqual(all, ["+0.020 s", "+2.000 s", "+0.500 s"]);
   cleanup();
   uninstallFakeDom();
 });

@@ -63,8 +63,8 @@ TAIL_RECORDS = 100
 DEBUG_LINES_FOR_NEW_VIEWS = 500
 SERIES_POINTS = 300  # seconds of rates and RTT kept for the Stats tab
 OPENS_KEPT = 1000  # connection opens remembered for the time column's "since connect"
-OPENS_SCAN = 100_000  # records a new widget searches, newest first, for the opens before it
-TIME_MODES = ("local", "since_connect", "delta")  # the time column: local time with date, since connect, delta
+OPENS_SCAN = 100_000  # the newest records a new widget searches for the opens before it
+TIME_MODES = ("local", "since_connect", "delta")  # the time column: local with date, since connect, delta
 _TOTALS = ("messages_in", "messages_out", "bytes_in", "bytes_out")  # the counters a Clear restarts
 
 

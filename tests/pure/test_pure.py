@@ -438,3 +438,22 @@ class TestCloseCodes:
                 accepted = True
             assert accepted == closecodes.may_send(code), code
         assert closecodes.APPLICATION_SPAN == "3000-4999"
+
+
+def test_history_remembers_connection_opens_across_trims_and_clears():
+    """opens() lists each open record's (seq, time), newest OPENS_KEPT, after trims and clear()."""
+    from ws_widget.pure.history import OPENS_KEPT
+
+    history = History(max_records=3)
+    first = history.add(EVENT, "open", at=100.0)
+    for n in range(5):
+        history.add(IN, TEXT, str(n), 1)
+    second = history.add(EVENT, "open", at=200.0)
+    assert first.seq not in [r.seq for r in history]  # trimmed away
+    assert history.opens() == [(first.seq, 100.0), (second.seq, 200.0)]
+    assert history.opens(after=first.seq) == [(second.seq, 200.0)]
+    history.clear()
+    assert history.opens() == [(first.seq, 100.0), (second.seq, 200.0)]
+    for _ in range(OPENS_KEPT):
+        history.add(EVENT, "open")
+    assert len(history.opens()) == OPENS_KEPT and history.opens()[0][0] > second.seq

@@ -23,18 +23,16 @@ Every button has a Python twin (``connect``, ``send_composed``, ``ping``, ``clos
 ``clear``, ``record_frames``) and the buttons' messages call those very methods. The history's
 time column follows the ``time_mode`` trait (``"local"``, ``"since_connect"``, ``"delta"``),
 which the view's control sets too; "since connect" counts from the open of each record's
-connection, which the views learn from ``opens`` (``[seq, time_ms]`` of the "open" records) in
-the hello and the batches: a page filtered without events, or a history cleared since, holds
-no open record to count from. The widget's
+connection, which the views learn from ``opens`` (``[seq, time_ms]`` of the history's
+:meth:`~ws_widget.History.opens`) in the hello and the batches: a page filtered without
+events, or a history cleared since, holds no open record to count from. The widget's
 ``send(content, buffers)`` is ipywidgets' own (a custom message to every view).
 """
 
 from __future__ import annotations
 
 import asyncio
-import bisect
 import pathlib
-import threading
 import time
 from collections import deque
 
@@ -45,8 +43,6 @@ from ..core import ioloop
 from ..exceptions import WsWidgetError
 from ..pure.browse import Browser, RecordFilter, encode_detail, encode_records
 from ..pure.closecodes import close_code_name
-from ..pure.history import Record
-from ..pure.kinds import EVENT, OPEN
 from ..pure.messages import parse_composed
 from ..pure.redact import mask_subprotocols
 from .websocket import WebSocket
@@ -62,8 +58,6 @@ IDLE_AFTER = 1.0  # seconds without a change before the flusher slows down
 TAIL_RECORDS = 100
 DEBUG_LINES_FOR_NEW_VIEWS = 500
 SERIES_POINTS = 300  # seconds of rates and RTT kept for the Stats tab
-OPENS_KEPT = 1000  # connection opens remembered for the time column's "since connect"
-OPENS_SCAN = 100_000  # the newest records a new widget searches for the opens before it
 TIME_MODES = ("local", "since_connect", "delta")  # the time column: local with date, since connect, delta
 _TOTALS = ("messages_in", "messages_out", "bytes_in", "bytes_out")  # the counters a Clear restarts
 
@@ -95,12 +89,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._new_points: list[list] = []
         self._sent_stats: dict | None = None
         self._new_debug_lines: deque[str] = deque()  # appended by any thread, taken by the flusher
-        self._opens: list[list[int]] = []  # [seq, time_ms] of the "open" records seen, by seq
-        self._new_opens: list[list[int]] = []  # those not sent in a batch yet
-        self._opens_lock = threading.Lock()  # noted from the I/O thread and from Debug Output's writers
-        history = ws.history
-        self._note_opens(history.since(max(history.first_seq - 1, history.last_seq - OPENS_SCAN)))
-        self._new_opens.clear()  # the hello brings them
+        self._sent_open_seq = ws.history.last_seq  # opens up to here reach a view in its hello
         ws.debug_output.listeners.append(self._on_debug_line)
         self._rate_mark = (time.monotonic(), self._totals())
         self._counted_from = dict.fromkeys(_TOTALS, 0.0)  # the totals at the last Clear
@@ -218,35 +207,10 @@ class WebSocketWidget(anywidget.AnyWidget):
             )
 
     def _on_debug_line(self, line: str) -> None:
-        """Take a Debug Output line (any thread) for the next flush; wake an idle flusher.
-
-        A connect writes its line right after its "open" record: the newest records are
-        searched for it, so the time column knows the open even when a flood of messages
-        pushes it out of the flusher's tail.
-        """
-        self._note_opens(self.ws.history.tail(4))
+        """Take a Debug Output line (any thread) for the next flush; wake an idle flusher."""
         self._new_debug_lines.append(line)
         if self._next_interval != FLUSH_INTERVAL:
             self._wake_soon()
-
-    def _note_opens(self, records: list[Record]) -> None:
-        """Remember the "open" records among ``records`` (any thread), the newest OPENS_KEPT."""
-        with self._opens_lock:
-            for record in records:
-                if record.kind != OPEN or record.direction != EVENT:
-                    continue
-                pair = [record.seq, round(record.time * 1000)]
-                index = bisect.bisect_left(self._opens, pair)
-                if index < len(self._opens) and self._opens[index][0] == record.seq:
-                    continue
-                self._opens.insert(index, pair)
-                self._new_opens.append(pair)
-            del self._opens[:-OPENS_KEPT]
-
-    def _take_new_opens(self) -> list[list[int]]:
-        with self._opens_lock:
-            taken, self._new_opens = self._new_opens, []
-            return taken
 
     def _wake_soon(self) -> None:
         """From any thread: flush now and at 20 Hz again, if the flusher is idle."""
@@ -277,14 +241,10 @@ class WebSocketWidget(anywidget.AnyWidget):
                 "id": content.get("id"),
                 "debug": lines,
                 "series": list(self._series),
-                "opens": self._all_opens(),
+                "opens": _opens(self.ws.history.opens()),
                 **self._counters(),
             }
         )
-
-    def _all_opens(self) -> list[list[int]]:
-        with self._opens_lock:
-            return [list(pair) for pair in self._opens]
 
     def _clear(self) -> None:
         for store in (self.ws.history, self.ws.frames):
@@ -367,9 +327,12 @@ class WebSocketWidget(anywidget.AnyWidget):
         if not news and not points:
             return False
         buffers: list[bytes] = []
-        tail = history.since(max(self._sent_seq, last - TAIL_RECORDS), TAIL_RECORDS)
-        self._note_opens(tail)
-        rows, _ = encode_records(tail, buffers)
+        rows, _ = encode_records(
+            history.since(max(self._sent_seq, last - TAIL_RECORDS), TAIL_RECORDS), buffers
+        )
+        opens = history.opens(self._sent_open_seq)
+        if opens:
+            self._sent_open_seq = opens[-1][0]
         frame_rows, _ = encode_records(
             frames.since(max(self._sent_frame_seq, last_frame - TAIL_RECORDS), TAIL_RECORDS), buffers
         )
@@ -380,7 +343,7 @@ class WebSocketWidget(anywidget.AnyWidget):
                 "records": rows,
                 "debug": debug,
                 "points": points,
-                "opens": self._take_new_opens(),
+                "opens": _opens(opens),
                 "frames": {"records": frame_rows, "total": len(frames), "first_seq": frames.first_seq},
                 **counters,
             },
@@ -485,3 +448,8 @@ def _filter_arguments(spec: dict) -> dict:
         "direction": str(spec.get("direction", "all")),
         "kinds": str(spec.get("kinds", "all")),
     }
+
+
+def _opens(opens: list[tuple[int, float]]) -> list[list[int]]:
+    """Connection opens as the views take them: ``[seq, time_ms]``."""
+    return [[seq, round(wall * 1000)] for seq, wall in opens]

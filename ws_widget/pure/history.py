@@ -12,12 +12,16 @@ from __future__ import annotations
 import os
 import threading
 from array import array
+from collections import deque
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import clock, jsonl, tables
 from .budget import Budget, history_budget
-from .kinds import CODES, IN_BINARY, IN_TEXT, MESSAGE_KINDS, PAIRS, code_of
+from .kinds import CODES, EVENT, IN_BINARY, IN_TEXT, MESSAGE_KINDS, OPEN, PAIRS, code_of
+
+OPENS_KEPT = 1000  # connection opens remembered (see History.opens)
+_EVENT_OPEN = CODES[(EVENT, OPEN)]
 
 if TYPE_CHECKING:
     import pandas
@@ -126,6 +130,7 @@ class History:
         self._sizes = array("q")
         self._codes = bytearray()  # kinds.CODES of (direction, kind)
         self._info: dict[int, Info] = {}  # seq -> info, for the few records that have one
+        self._opens: deque[tuple[int, float]] = deque(maxlen=OPENS_KEPT)  # (seq, wall) of each open
         self._start = 0  # index of the oldest kept record in the columns
         self._base = 1  # seq of column index 0
         self._bytes = 0
@@ -194,6 +199,8 @@ class History:
         self._codes.append(code)
         if info is not None:
             self._info[seq] = info
+        if code == _EVENT_OPEN:
+            self._opens.append((seq, wall))
         self._next_seq = seq + 1
         self._bytes += size
         self._budget.charged += size
@@ -362,6 +369,13 @@ class History:
                     taken += 1
                 index += 1
             return base + index - 1 if index > after + 1 - base else after
+
+    def opens(self, after: int = 0) -> list[tuple[int, float]]:
+        """``(seq, time)`` of the connections' "open" records after sequence number ``after``,
+        oldest first: the newest :data:`OPENS_KEPT`, kept across trims and :meth:`clear`, so
+        a record's connection start is known after its open record is gone."""
+        with self._lock:
+            return [pair for pair in self._opens if pair[0] > after]
 
     def tail(self, n: int = 10) -> list[Record]:
         """Return the newest ``n`` records, oldest first."""

@@ -30,16 +30,8 @@ class AsyncFace:
         """Wait until the current attempt is open; see :meth:`WebSocket.wait_open` (a failure
         raised here is not printed as well)."""
         attempt = self._waiting.attempt("wait_open")
-        dispatch = self._dispatch
-        wait = dispatch.waiting_open(attempt.context, attempt)
-        try:
+        with self._dispatch.open_wait(attempt.context, attempt):
             await self._waiting.wait(attempt.opened, timeout, "the connection to open")
-        except BaseException as exc:
-            error = dispatch.stop_waiting(wait, exc)
-            if error is not None:
-                raise error from error.__cause__
-            raise
-        dispatch.stop_waiting(wait, None)
         return self._ws
 
     async def wait_closed(self, timeout: float | None = None) -> None:
@@ -57,10 +49,7 @@ class AsyncFace:
         """Return the next incoming message (a queue: the oldest not taken yet), or with
         ``latest`` the newest waiting, the older ones taken; see :meth:`WebSocket.receive`."""
         if latest:
-            take = self._waiting.take
-            newest = None
-            while (payload := take()) is not None:
-                newest = payload
+            newest = self._waiting.take_newest()
             if newest is not None:
                 return newest
         return await self._waiting.areceive(timeout)

@@ -16,10 +16,11 @@ timeout fell at that very moment finds the claim and raises the failure instead.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from ..core import lanes, lifetime
@@ -51,6 +52,21 @@ class Dispatch:
         with self._lock:
             self._waits.append(wait)
         return wait
+
+    @contextlib.contextmanager
+    def open_wait(self, context: contextvars.Context, attempt: Attempt | None = None) -> Iterator[OpenWait]:
+        """Around a caller's block until ``attempt`` opens (sync or async): the failure is the
+        caller's to raise (see :meth:`waiting_open`, :meth:`stop_waiting`); set ``.attempt`` on
+        the yielded wait once it is known."""
+        wait = self.waiting_open(context, attempt)
+        try:
+            yield wait
+        except BaseException as exc:
+            error = self.stop_waiting(wait, exc)
+            if error is not None:
+                raise error from error.__cause__
+            raise
+        self.stop_waiting(wait, None)
 
     def stop_waiting(self, wait: OpenWait, raised: BaseException | None) -> BaseException | None:
         """A caller stops blocking, having raised ``raised`` (None: it opened). Return the open

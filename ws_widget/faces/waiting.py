@@ -62,6 +62,15 @@ class Waiting:
 
     # Taking what is there.
 
+    def take_newest(self) -> str | bytes | None:
+        """Take every message recorded and not taken yet; return the newest, or None if there
+        was none. Never waits (``receive(latest=True)``)."""
+        take = self.take
+        newest = None
+        while (payload := take()) is not None:
+            newest = payload
+        return newest
+
     def take(self, match: Match | None = None) -> str | bytes | None:
         """Return the next incoming message (the next that ``match`` accepts, consuming those
         before it), or None when none is recorded yet. Never waits."""

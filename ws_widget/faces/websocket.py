@@ -43,7 +43,7 @@ from ..pure.options import Options
 from ..pure.status import Status
 from ..pure.target import Target, build_target, target_from_url
 from .aio import AsyncFace
-from .dispatch import CallbackSlots, Dispatch, OpenWait
+from .dispatch import CallbackSlots, Dispatch
 from .timer import Timer
 from .waiting import Waiting
 
@@ -203,13 +203,9 @@ class WebSocket:
         if not wait:
             self._start(target, parsed, context, hold=False)
             return self
-        opening = self._dispatch.waiting_open(context)  # before the start: a fast failure is ours
-        try:
-            attempt = self._start(target, parsed, context, hold=False)
-        except BaseException:
-            self._dispatch.stop_waiting(opening, None)
-            raise
-        self._block_open(opening, attempt, None)
+        with self._dispatch.open_wait(context) as opening:  # before the start: a fast failure is ours
+            opening.attempt = attempt = self._start(target, parsed, context, hold=False)
+            self._waiting.block(attempt.opened, None, "the connection to open")
         return self
 
     def reconnect(self) -> WebSocket:
@@ -278,7 +274,8 @@ class WebSocket:
             WaitTimeoutError: still not open after ``timeout`` seconds.
         """
         attempt = self._waiting.attempt("wait_open")
-        self._block_open(self._dispatch.waiting_open(attempt.context, attempt), attempt, timeout)
+        with self._dispatch.open_wait(attempt.context, attempt):
+            self._waiting.block(attempt.opened, timeout, "the connection to open")
         return self
 
     def wait_closed(self, timeout: float | None = None) -> None:
@@ -322,7 +319,7 @@ class WebSocket:
             WaitTimeoutError: no message within ``timeout`` seconds.
         """
         if latest:
-            newest = _take_all(self._waiting)
+            newest = self._waiting.take_newest()
             if newest is not None:
                 return newest
         return self._waiting.receive(timeout)
@@ -547,18 +544,6 @@ class WebSocket:
         url = f" {self.url}" if self.url else ""
         return f"<WebSocket {self.state.name}{url}, {len(self.history)} records>"
 
-    def _block_open(self, wait: OpenWait, attempt: Attempt, timeout: float | None) -> None:
-        """Wait until ``attempt`` is open; its failure is raised here and not printed as well."""
-        wait.attempt = attempt
-        try:
-            self._waiting.block(attempt.opened, timeout, "the connection to open")
-        except BaseException as exc:
-            error = self._dispatch.stop_waiting(wait, exc)
-            if error is not None:
-                raise error from error.__cause__
-            raise
-        self._dispatch.stop_waiting(wait, None)
-
     def _start(
         self, target: Target, options: Options, context: contextvars.Context | None = None, hold: bool = True
     ) -> Attempt:
@@ -569,15 +554,6 @@ class WebSocket:
         keep_alive = lifetime.hold() if hold else False
         context = contextvars.copy_context() if context is None else context
         return self._core.connect(target, options, context, keep_alive)
-
-
-def _take_all(waiting: Waiting) -> str | bytes | None:
-    """Take every message waiting; return the newest, or None if none was waiting."""
-    take = waiting.take
-    newest = None
-    while (payload := take()) is not None:
-        newest = payload
-    return newest
 
 
 def _warn_unverified(url: str) -> None:

@@ -217,3 +217,10 @@ def test_a_q_sys_object_ws_widget_lacks_says_so(lua, name):
 def test_a_script_may_define_a_global_of_such_a_name(lua):
     """A script's own global named like an absent Q-SYS object works as any global."""
     assert output(lua.run("System = {name = 'mine'} print(System.name, undefined_global)"))[-1] == "mine\tnil"
+
+
+def test_a_runaway_loop_cannot_hide_inside_pcall(lua):
+    """A loop that catches the budget's error with pcall and goes on is still stopped."""
+    script = lua.run("while true do pcall(function() while true do end end) end")
+    assert script.status == "failed"
+    assert script.errors[0].startswith('[string "script"]:1: Max execution limits exceeded')

@@ -712,3 +712,14 @@ def open_widget(chromium, jupyter, name: str, setup: str) -> NotebookPage:
     nb.run_all()
     nb.wait_for_output(WIDGET_ROOT)
     return nb
+
+
+def wait_text(nb, selector: str, pattern: str, timeout: float = 30_000) -> str:
+    """Wait until the element's text matches ``pattern``; return the text."""
+    nb.page.wait_for_function(
+        "([selector, pattern]) => { const node = document.querySelector(selector);"
+        " return node && new RegExp(pattern).test(node.textContent); }",
+        arg=[selector, pattern],
+        timeout=timeout,
+    )
+    return nb.page.locator(selector).first.text_content() or ""

@@ -5,7 +5,7 @@ Notebook 7 through Chromium."""
 from __future__ import annotations
 
 import pytest
-from browser import WIDGET_ROOT, open_widget, role
+from browser import WIDGET_ROOT, open_widget, role, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -21,17 +21,6 @@ FORMATS = {
     "since_connect": r"^\+\d+\.\d{3} s$",
     "delta": r"^\u0394 (\d+\.\d{3} s|\u2014)$",
 }
-
-
-def wait_text(nb, selector: str, pattern: str, timeout: float = 30_000) -> str:
-    """Wait until the element's text matches ``pattern``; return the text."""
-    nb.page.wait_for_function(
-        "([selector, pattern]) => { const node = document.querySelector(selector);"
-        " return node && new RegExp(pattern).test(node.textContent); }",
-        arg=[selector, pattern],
-        timeout=timeout,
-    )
-    return nb.page.locator(selector).first.text_content() or ""
 
 
 def wait_cells(nb, mode: str) -> list[list]:

@@ -4,7 +4,7 @@ real JupyterLab 4 and Notebook 7 through Chromium (the helpers of test_widget_br
 from __future__ import annotations
 
 import pytest
-from browser import WIDGET_ROOT, open_widget, role
+from browser import WIDGET_ROOT, open_widget, role, wait_text
 
 pytestmark = pytest.mark.browser
 
@@ -31,17 +31,6 @@ ROW_IN_VIEW = """(seq) => {
     const r = row.getBoundingClientRect(), v = viewport.getBoundingClientRect();
     return r.top >= v.top && r.bottom <= v.bottom + 0.5;
 }"""
-
-
-def wait_text(nb, selector: str, pattern: str, timeout: float = 30_000) -> str:
-    """Wait until the element's text matches ``pattern``; return the text."""
-    nb.page.wait_for_function(
-        "([selector, pattern]) => { const node = document.querySelector(selector);"
-        " return node && new RegExp(pattern).test(node.textContent); }",
-        arg=[selector, pattern],
-        timeout=timeout,
-    )
-    return nb.page.locator(selector).first.text_content() or ""
 
 
 def echo_setup(url: str, messages: int) -> str:

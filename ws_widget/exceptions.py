@@ -9,6 +9,7 @@ that names the argument and what is accepted. Everything else derives from
     ├── ConnectFailedError (also ConnectionError) an attempt to open the connection failed
     ├── WaitTimeoutError (also TimeoutError)      a blocking or async wait ran out of time
     ├── HistoryFormatError (also ValueError)       a history, HAR or cassette file cannot be read
+    ├── SavedMessagesError (also ValueError)       the widget's saved-messages file is damaged
     ├── LuaUnavailableError (also ImportError)     ws_widget.qsys without the lua extra (lupa)
     └── ScriptError                                a Q-SYS Lua script could not start
 
@@ -54,6 +55,11 @@ class HistoryFormatError(WsWidgetError, ValueError):
         super().__init__(message)
         self.path = path
         self.line = line
+
+
+class SavedMessagesError(WsWidgetError, ValueError):
+    """The saved-messages file (``saved_messages.json``) cannot be read or written; ``str()``
+    names the file, what is wrong and what to do."""
 
 
 class LuaUnavailableError(WsWidgetError, ImportError):

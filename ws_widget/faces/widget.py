@@ -46,6 +46,7 @@ from ..pure.closecodes import close_code_name
 from ..pure.messages import parse_composed
 from ..pure.redact import mask_subprotocols
 from .websocket import WebSocket
+from .widget_tools import WidgetTools
 
 _PACKAGE = pathlib.Path(__file__).parent.parent  # ws_widget/
 # Wheels carry the front end in static/; editable installs use the repository's js/ (and so
@@ -62,8 +63,9 @@ TIME_MODES = ("local", "since_connect", "delta")  # the time column: local with 
 _TOTALS = ("messages_in", "messages_out", "bytes_in", "bytes_out")  # the counters a Clear restarts
 
 
-class WebSocketWidget(anywidget.AnyWidget):
-    """The front end of one :class:`WebSocket`: header, controls, composer, history, Debug Output."""
+class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
+    """The front end of one :class:`WebSocket`: header, controls, composer, history, Debug Output;
+    its tools (copy, download, saved messages, pause, columns) are :class:`WidgetTools`'."""
 
     _esm = _FRONT_END / "widget.js"
     _css = _FRONT_END / "widget.css"
@@ -102,6 +104,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._last_change = time.monotonic()
         self._watching = False  # a wake-up by the next message is pending
         self._registering = False  # inside notify_next_message (a call back now means: no message can come)
+        self._init_tools()
         self.on_msg(self._on_message)
         ioloop.call_soon(self._tick)
 
@@ -200,6 +203,8 @@ class WebSocketWidget(anywidget.AnyWidget):
                 ioloop.call_soon(self._answer_detail, content)
             elif action == "hello":
                 ioloop.call_soon(self._answer_hello, content)
+            else:
+                self._on_tool_message(action, content)
         except (ValueError, TypeError, WsWidgetError) as exc:
             ioloop.call_soon(
                 self.send,
@@ -221,7 +226,10 @@ class WebSocketWidget(anywidget.AnyWidget):
 
     def _answer_page(self, content: dict, record_filter: RecordFilter) -> None:
         browser = self._browsers[content.get("source", "messages")]
-        reply, buffers = browser.page(content.get("offset", -1), content.get("count", 50), record_filter)
+        fields = self._fields if browser.history is self.ws.history else None
+        reply, buffers = browser.page(
+            content.get("offset", -1), content.get("count", 50), record_filter, fields
+        )
         self.send({"type": "page", "id": content.get("id"), **reply}, buffers)
 
     def _answer_detail(self, content: dict) -> None:
@@ -328,7 +336,7 @@ class WebSocketWidget(anywidget.AnyWidget):
             return False
         buffers: list[bytes] = []
         rows, _ = encode_records(
-            history.since(max(self._sent_seq, last - TAIL_RECORDS), TAIL_RECORDS), buffers
+            history.since(max(self._sent_seq, last - TAIL_RECORDS), TAIL_RECORDS), buffers, self._fields
         )
         opens = history.opens(self._sent_open_seq)
         if opens:

@@ -1,9 +1,11 @@
 """Browsing the history from the widget: filters, pages and the wire form of records.
 
 Records travel to the browser as short lists ``[seq, time_ms, direction, kind, size, preview,
-info, buffer]``: text previews are cut to ``ROW_PREVIEW_CHARS``, binary previews are the first
-``ROW_PREVIEW_BYTES`` bytes in a separate buffer (``buffer`` is its index), never inside JSON.
-The detail pane gets one record's payload, cut at ``DETAIL_CHARS`` or ``DETAIL_BYTES``.
+info, buffer]``, and a ninth item, ``fields``, when JSON columns are shown (their cells, see
+:mod:`.fields`, or null for a payload that is not JSON). Text previews are cut to
+``ROW_PREVIEW_CHARS``; binary previews are the first ``ROW_PREVIEW_BYTES`` bytes in a separate
+buffer (``buffer`` is its index), never inside JSON. The detail pane gets one record's payload,
+cut at ``DETAIL_CHARS`` or ``DETAIL_BYTES``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from array import array
 from typing import Any
 
+from .fields import FieldPicker
 from .history import History, Info, Record
 from .kinds import (
     BINARY,
@@ -122,7 +125,7 @@ class Browser:
         self._cached_filters = cached_filters
 
     def page(
-        self, offset: int, count: int, record_filter: RecordFilter
+        self, offset: int, count: int, record_filter: RecordFilter, fields: FieldPicker | None = None
     ) -> tuple[dict[str, Any], list[bytes]]:
         """Return ``count`` records from position ``offset`` of the filtered history.
 
@@ -141,7 +144,7 @@ class Browser:
             records = [
                 history[seq] for seq in index.seqs[offset : offset + count] if seq >= history.first_seq
             ]
-        rows, buffers = encode_records(records)
+        rows, buffers = encode_records(records, fields=fields)
         return {
             "total": total,
             "offset": offset,
@@ -171,10 +174,11 @@ def _clamp(offset: int, total: int, count: int) -> int:
 
 
 def encode_records(
-    records: list[Record], buffers: list[bytes] | None = None
+    records: list[Record], buffers: list[bytes] | None = None, fields: FieldPicker | None = None
 ) -> tuple[list[list[Any]], list[bytes]]:
     """Return the wire rows of ``records`` and the buffers holding their binary previews
-    (appended to ``buffers`` when given, so that one message can carry several lists)."""
+    (appended to ``buffers`` when given, so that one message can carry several lists), with
+    the cells of ``fields`` for text payloads."""
     rows: list[list[Any]] = []
     buffers = [] if buffers is None else buffers
     for record in records:
@@ -188,18 +192,19 @@ def encode_records(
             preview = payload[:ROW_PREVIEW_CHARS]
         else:
             preview = None
-        rows.append(
-            [
-                record.seq,
-                round(record.time * 1000),
-                record.direction,
-                record.kind,
-                record.size,
-                preview,
-                event_info(record),
-                buffer_index,
-            ]
-        )
+        row = [
+            record.seq,
+            round(record.time * 1000),
+            record.direction,
+            record.kind,
+            record.size,
+            preview,
+            event_info(record),
+            buffer_index,
+        ]
+        if fields:
+            row.append(fields.cells(payload))
+        rows.append(row)
     return rows, buffers
 
 

@@ -40,8 +40,17 @@ def to_har(history: History, path: str | os.PathLike[str], version: str = "") ->
     Connections are delimited by their ``open`` records; messages before the first one (a
     history cleared mid-connection) form an entry without a URL.
     """
+    har = document(history, version)
+    with open(path, "w", encoding="utf-8") as file:
+        json.dump(har, file, indent=2, ensure_ascii=False)
+    return len(har["log"]["entries"])
+
+
+def document(history: Iterable[Record], version: str = "") -> dict[str, Any]:
+    """The HAR document :func:`to_har` writes, as a dict (one entry per connection of
+    ``history``, a :class:`History` or its records in order)."""
     entries = [_entry(open_record, messages) for open_record, messages in _connections(history)]
-    har = {
+    return {
         "log": {
             "version": "1.2",
             "creator": {"name": "ws_widget", "version": version},
@@ -49,9 +58,6 @@ def to_har(history: History, path: str | os.PathLike[str], version: str = "") ->
             "entries": entries,
         }
     }
-    with open(path, "w", encoding="utf-8") as file:
-        json.dump(har, file, indent=2, ensure_ascii=False)
-    return len(entries)
 
 
 def from_har(path: str | os.PathLike[str]) -> list[History]:
@@ -151,7 +157,7 @@ def _headers(reader: Reader, message: dict[str, Any], name: str, where: str) -> 
     return pairs
 
 
-def _connections(history: History) -> Iterator[tuple[Record | None, list[Record]]]:
+def _connections(history: Iterable[Record]) -> Iterator[tuple[Record | None, list[Record]]]:
     """Yield ``(open record or None, records)`` per connection."""
     open_record: Record | None = None
     messages: list[Record] = []

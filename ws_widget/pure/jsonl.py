@@ -46,8 +46,13 @@ def write(records: Sequence[Record], path: str | os.PathLike[str]) -> int:
     """
     with open(path, "w", encoding="utf-8") as file:
         for record in records:
-            file.write(json.dumps(record.to_dict(), ensure_ascii=False) + "\n")
+            file.write(line(record))
     return len(records)
+
+
+def line(record: Record) -> str:
+    """One record as the line :func:`write` writes (newline included)."""
+    return json.dumps(record.to_dict(), ensure_ascii=False) + "\n"
 
 
 def read(path: str | os.PathLike[str], history: History) -> History:

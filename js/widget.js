@@ -1163,14 +1163,18 @@ class MessagesPanel {
     this.lastOpenSeq = 0; // the newest "open" record seen: records before it are from an earlier connection
     this.list = new RecordList({
       source: "messages", label: "History (Up and Down move, Enter opens, Escape closes)", requests, idPrefix: `${idPrefix}-messages`,
-      filterSpec: () => this.filterSpec(), isUnfiltered: () => this.unfiltered(), follow: () => this.follow.input.checked, shown: this.shown,
+      filterSpec: () => this.filterSpec(), isUnfiltered: () => this.unfiltered(), shown: this.shown,
+      follow: () => this.follow.input.checked && !(this.isPaused && this.isPaused()), // a paused display stays put
       rowCells: (record, bytes, row) => [
         ["wsw-seq", `#${record[0]}`], ["wsw-time", this.timeOf(record, row), formatDateTime(record[1])], ["wsw-dir", arrow(record[2]), record[2]],
-        ["wsw-kind", record[3]], ["wsw-size", formatBytes(record[4])], ["wsw-preview", previewText(record, bytes)],
+        ["wsw-kind", record[3]], ["wsw-size", formatBytes(record[4])], ...(this.extraCells ? this.extraCells(record) : []),
+        ["wsw-preview", previewText(record, bytes)],
       ],
       onOpen: (seq, fromKeyboard) => this.open(seq, fromKeyboard), onRecords: (records) => this.seeRecords(records),
     });
     this.composer = new Composer(requests, idPrefix);
+    this.extraCells = null; // set by the tools: the JSON columns' cells of a record
+    this.isPaused = null; // set by the tools: whether the display is paused
     this.opened = null;
     this.node = h("div", { class: "wsw-tab-body" }, [filterBar, this.list.viewport, this.detailPane, this.composer.node]);
     this.filterTimer = null;
@@ -1218,6 +1222,7 @@ class MessagesPanel {
     this.timeMode = Object.hasOwn(TIME_MODES, mode) ? mode : "local";
     if (this.timeSelect.value !== this.timeMode) this.timeSelect.value = this.timeMode;
     this.list.viewport.dataset.timeMode = this.timeMode;
+    this.node.dataset.timeMode = this.timeMode; // the column header sizes its time column alike
     this.list.render();
   }
 
@@ -1506,6 +1511,483 @@ class Tabs {
   }
 }
 
+// ---------------------------------------------------------------- the tools (issue 14, item 3)
+//
+// Copy a record, download the history, saved messages, pause of the display, resizable columns
+// and JSON fields as columns. Each has a Python twin on the widget (ws_widget/faces/widget_tools.py):
+// copy_text, download, save_message/delete_message/load_message, pause_display, json_columns,
+// column_widths. Kept here in one place; the view wires them in with a few lines.
+
+/** The history's own columns: the name `column_widths` takes, the header's label, the cell class. */
+export const BASE_COLUMNS = [
+  { name: "seq", label: "#", cls: "wsw-seq" }, { name: "time", label: "time", cls: "wsw-time" },
+  { name: "dir", label: "dir", cls: "wsw-dir" }, { name: "kind", label: "kind", cls: "wsw-kind" },
+  { name: "size", label: "size", cls: "wsw-size" },
+];
+export const MIN_COLUMN_WIDTH = 24;
+export const MAX_COLUMN_WIDTH = 2000;
+export const DOWNLOAD_FORMATS = { jsonl: "JSONL", har: "HAR", csv: "CSV" };
+export const COPY_FORMATS = { payload: "Copy", python: "Copy as Python", json: "Copy as JSON" };
+const TOOL_ACTIONS = new Set(["copy", "download", "save_message", "delete_message"]);
+const MAX_JSON_COLUMNS = 8;
+
+/** The columns a header shows: the base ones, one per JSON path (its CSS variable by index), then the preview. */
+export function columnsFor(paths) {
+  const json = (paths || []).map((path, i) => ({ name: path, label: path, cls: `wsw-json wsw-json-${i}`, json: true, index: i }));
+  return [...BASE_COLUMNS, ...json, { name: "preview", label: "preview", cls: "wsw-preview", fixed: true }];
+}
+
+/** The CSS variables that size the columns: {"--wsw-w-time": "180px", "--wsw-w-json-0": "90px"}. */
+export function columnStyle(widths, paths) {
+  const style = {};
+  for (const [name, width] of Object.entries(widths || {})) {
+    const index = (paths || []).indexOf(name);
+    const key = index >= 0 ? `json-${index}` : BASE_COLUMNS.some((c) => c.name === name) ? name : null;
+    if (key && Number.isFinite(width)) style[`--wsw-w-${key}`] = `${clampWidth(width)}px`;
+  }
+  return style;
+}
+
+/** A width kept within MIN_COLUMN_WIDTH..MAX_COLUMN_WIDTH, in whole pixels. */
+export function clampWidth(width) {
+  return Math.round(Math.max(MIN_COLUMN_WIDTH, Math.min(MAX_COLUMN_WIDTH, width)));
+}
+
+/**
+ * What a key does on a column edge: {width} (Left/Right narrow and widen by 8 px, 32 with
+ * Shift), {reset} (Home: back to the natural width), {move} (Up/Down: the edge before or
+ * after, wrapping), or null.
+ */
+export function columnKey(key, width, shift, index, count) {
+  const step = shift ? 32 : 8;
+  if (key === "ArrowLeft") return { width: clampWidth(width - step) };
+  if (key === "ArrowRight") return { width: clampWidth(width + step) };
+  if (key === "Home") return { reset: true };
+  if (key === "ArrowUp" && count) return { move: (index - 1 + count) % count };
+  if (key === "ArrowDown" && count) return { move: (index + 1) % count };
+  return null;
+}
+
+/** The width a drag makes: the width when it began plus the pointer's move, clamped. */
+export function dragWidth(startWidth, startX, x) {
+  return clampWidth(startWidth + (x - startX));
+}
+
+/** Check a JSON path as the kernel does ("params.Id", "result[0].Name"): {path} or {error}. */
+export function checkFieldPath(text, shown = []) {
+  const path = String(text || "").trim();
+  if (!path || path.length > 200) return { error: "type a JSON path such as params.Id (1 to 200 characters)" };
+  if (!path.split(".").every((part) => /^[^.[\]]+(\[-?\d+\])*$/.test(part))) {
+    return { error: `invalid JSON path ${path}: keys separated by dots, [n] for list items, such as params.Controls[0].Value` };
+  }
+  if (shown.includes(path)) return { error: `${path} is shown already` };
+  if (shown.length >= MAX_JSON_COLUMNS) return { error: `at most ${MAX_JSON_COLUMNS} JSON columns: remove one first` };
+  return { path };
+}
+
+/** The JSON columns' cells of a wire record (its ninth item), "" where a field is absent. */
+export function fieldCells(record, paths) {
+  const cells = Array.isArray(record[8]) ? record[8] : [];
+  return (paths || []).map((path, i) => {
+    const text = cells[i];
+    return [`wsw-json wsw-json-${i}`, text === null || text === undefined ? "" : String(text), path];
+  });
+}
+
+/** The badge of a paused display: how many records arrived since the pause. */
+export function pauseBadgeText(paused, newCount) {
+  if (!paused) return "";
+  return newCount > 0 ? `paused \u00b7 ${newCount} new record${newCount === 1 ? "" : "s"}` : "paused";
+}
+
+/** The saved messages' select: the options, or one disabled line saying there are none. */
+export function savedOptions(saved) {
+  const list = Array.isArray(saved) ? saved.filter((m) => m && typeof m.name === "string") : [];
+  if (!list.length) return [{ value: "", label: "no saved messages", disabled: true }];
+  return list.map((m) => ({ value: m.name, label: `${m.name} (${m.mode || "text"})` }));
+}
+
+/** Put `before` and `after` around `child` among `parent`'s children. */
+function insertAround(parent, child, before, after) {
+  parent.replaceChildren(...[...parent.children].flatMap((node) => (node === child ? [...before, node, ...after] : [node])));
+}
+
+/** Bytes of a reply's first buffer as a Blob to save, typed as the kernel said. */
+function downloadBlob(reply) {
+  const bytes = reply.buffers && reply.buffers.length ? bytesFrom(reply.buffers[0]) : new Uint8Array();
+  return new Blob([bytes], { type: reply.mime || "application/octet-stream" });
+}
+
+/** Save a Blob as a file through a temporary link (the browser's download). */
+function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const link = h("a", { href: url, download: name });
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
+
+/** The row of column headers with an edge per column to drag (or move with the keyboard). */
+class ColumnHeader {
+  constructor({ onWidth, onRemove }) {
+    Object.assign(this, { onWidth, onRemove });
+    this.node = h("div", { class: "wsw-colhead", role: "group", "aria-label": "Columns (drag an edge, or Left and Right on it, to resize)", "data-role": "columns" });
+    this.edges = [];
+    this.focusIndex = 0;
+    this.drag = null;
+    this.listeners = new Listeners();
+    this.listeners.listen(this.node, "pointerdown", (event) => this.onPointerDown(event));
+    this.listeners.listen(this.node, "pointermove", (event) => this.onPointerMove(event));
+    this.listeners.listen(this.node, "pointerup", (event) => this.onPointerUp(event));
+    this.listeners.listen(this.node, "keydown", (event) => this.onKey(event));
+    this.listeners.listen(this.node, "click", (event) => {
+      const remove = event.target.closest && event.target.closest("[data-remove]");
+      if (remove) this.onRemove(remove.dataset.remove);
+    });
+  }
+
+  /** Build the cells for `columns` (see columnsFor). */
+  show(columns) {
+    this.edges = [];
+    const cells = columns.map((column) => {
+      const cell = h("span", { class: `wsw-colname ${column.cls}`, "data-column": column.name, title: column.name });
+      cell.append(h("span", { class: "wsw-colname-text", text: column.label }));
+      if (column.json) {
+        cell.append(h("button", { class: "wsw-colremove", type: "button", "data-remove": column.name, "data-role": "column-remove",
+          "aria-label": `Remove the column ${column.name}`, title: "Remove this column", text: "\u00d7" }));
+      }
+      if (!column.fixed) {
+        const edge = h("span", {
+          class: "wsw-coledge", role: "separator", "aria-orientation": "vertical", tabindex: "-1", "data-role": "column-edge",
+          "data-column": column.name, "aria-valuemin": String(MIN_COLUMN_WIDTH), "aria-valuemax": String(MAX_COLUMN_WIDTH),
+          "aria-label": `Width of the ${column.label} column: Left and Right resize, Home resets, Up and Down pick another column`,
+        });
+        edge.index = this.edges.length;
+        this.edges.push(edge);
+        cell.append(edge);
+      }
+      return cell;
+    });
+    this.node.replaceChildren(...cells);
+    this.focusIndex = Math.min(this.focusIndex, this.edges.length - 1);
+    this.edges.forEach((edge, i) => edge.setAttribute("tabindex", i === this.focusIndex ? "0" : "-1"));
+    this.measure();
+  }
+
+  /** Tell assistive technology each column's width now. */
+  measure() {
+    for (const edge of this.edges) edge.setAttribute("aria-valuenow", String(Math.round(this.widthOf(edge))));
+  }
+
+  widthOf(edge) {
+    const box = edge.parentNode && edge.parentNode.getBoundingClientRect ? edge.parentNode.getBoundingClientRect() : null;
+    return box ? box.width : 0;
+  }
+
+  edgeOf(target) {
+    return target && target.classList && target.classList.contains("wsw-coledge") ? target : null;
+  }
+
+  onPointerDown(event) {
+    const edge = this.edgeOf(event.target);
+    if (!edge) return;
+    event.preventDefault();
+    edge.setPointerCapture?.(event.pointerId);
+    this.drag = { edge, startX: event.clientX, startWidth: this.widthOf(edge) };
+  }
+
+  onPointerMove(event) {
+    if (!this.drag) return;
+    this.onWidth(this.drag.edge.dataset.column, dragWidth(this.drag.startWidth, this.drag.startX, event.clientX), false);
+  }
+
+  onPointerUp(event) {
+    if (!this.drag) return;
+    const { edge, startX, startWidth } = this.drag;
+    this.drag = null;
+    this.onWidth(edge.dataset.column, dragWidth(startWidth, startX, event.clientX), true);
+    this.measure();
+  }
+
+  onKey(event) {
+    const edge = this.edgeOf(event.target);
+    if (!edge) return;
+    const action = columnKey(event.key, this.widthOf(edge), event.shiftKey, edge.index, this.edges.length);
+    if (!action) return;
+    event.preventDefault();
+    if (action.move !== undefined) {
+      this.focusIndex = action.move;
+      this.edges.forEach((other, i) => other.setAttribute("tabindex", i === action.move ? "0" : "-1"));
+      this.edges[action.move].focus();
+      return;
+    }
+    this.onWidth(edge.dataset.column, action.reset ? null : action.width, true);
+    this.measure();
+  }
+
+  destroy() {
+    this.listeners.off();
+  }
+}
+
+/**
+ * The tools of the Messages tab: the column header over the list, a bar under it (pause and
+ * its badge, downloads, a JSON column to add), copy buttons in the detail pane, and saved
+ * messages under the composer. It listens to its own traits; the view calls `batch`,
+ * `compose` and `destroy`.
+ */
+class Tools {
+  constructor({ model, requests, messages }) {
+    Object.assign(this, { model, requests, messages });
+    this.paused = false;
+    this.pausedAt = 0; // last_seq when the display was paused
+    this.lastSeq = 0;
+    this.paths = [];
+    this.widths = {};
+    this.saved = [];
+
+    this.header = new ColumnHeader({
+      onWidth: (name, width, commit) => this.setWidth(name, width, commit),
+      onRemove: (path) => this.saveTrait("json_columns", this.paths.filter((p) => p !== path)),
+    });
+    this.pauseButton = button("Pause", "pause", { "aria-pressed": "false", title: "Stop the list moving; recording goes on (ws.widget.pause_display())" });
+    this.badge = h("span", { class: "wsw-paused-badge", "data-role": "paused-badge", role: "status", "aria-live": "polite" });
+    this.downloads = Object.entries(DOWNLOAD_FORMATS).map(([format, label]) =>
+      button(label, `download-${format}`, { "aria-label": `Download the history as ${label}`, title: `Download the whole history as ${label} (ws.widget.download("${format}"))` }));
+    this.downloads.forEach((node, i) => { node.format = Object.keys(DOWNLOAD_FORMATS)[i]; });
+    this.fieldInput = h("input", { class: "wsw-field-input", type: "text", placeholder: "JSON field as column, e.g. params.Id", spellcheck: "false",
+      "aria-label": "JSON field to show as a column (Enter adds)", "data-role": "field-input" });
+    this.fieldAdd = button("Add column", "field-add");
+    this.status = h("span", { class: "wsw-tool-status", "data-role": "tool-status", "aria-live": "polite" });
+    this.bar = h("div", { class: "wsw-toolbar", role: "group", "aria-label": "History tools", "data-role": "tools" }, [
+      this.pauseButton, this.badge, h("span", { class: "wsw-tool-label", text: "Download:" }), ...this.downloads,
+      this.fieldInput, this.fieldAdd, this.status,
+    ]);
+
+    this.copyButtons = Object.entries(COPY_FORMATS).map(([how, label]) => {
+      const node = button(label, how === "payload" ? "copy" : `copy-${how}`, { title: `${label} (ws.widget.copy_text(seq, "${how}"))` });
+      node.how = how;
+      return node;
+    });
+    this.copyStatus = h("span", { class: "wsw-copy-status", "data-role": "copy-status", "aria-live": "polite" });
+
+    const composer = messages.composer;
+    this.savedSelect = h("select", { "data-role": "saved", "aria-label": "Saved messages" });
+    this.savedLoad = button("Load", "saved-load", { "aria-label": "Load the saved message into the composer" });
+    this.savedDelete = button("Delete", "saved-delete", { "aria-label": "Delete the saved message" });
+    this.savedName = h("input", { type: "text", class: "wsw-saved-name", placeholder: "name", spellcheck: "false",
+      "aria-label": "Name to save the composer's message as", "data-role": "saved-name" });
+    this.savedSave = button("Save", "saved-save", { "aria-label": "Save the composer's message under this name" });
+    this.savedWhere = h("span", { class: "wsw-saved-where", "data-role": "saved-where" });
+    this.savedError = h("span", { class: "wsw-compose-error", "data-role": "saved-error", "aria-live": "polite" });
+    this.savedBar = h("div", { class: "wsw-saved", role: "group", "aria-label": "Saved messages" }, [
+      h("span", { class: "wsw-tool-label", text: "Saved:" }), this.savedSelect, this.savedLoad, this.savedDelete,
+      this.savedName, this.savedSave, this.savedWhere, this.savedError,
+    ]);
+
+    // Into the Messages tab: the header over the list, the bar under it, the saved messages under
+    // the composer, the copy buttons before the detail's Close.
+    insertAround(messages.node, messages.list.viewport, [this.header.node], [this.bar]);
+    insertAround(messages.node, composer.node, [], [this.savedBar]);
+    insertAround(messages.detailClose.parentNode, messages.detailClose, [...this.copyButtons, this.copyStatus], []);
+    this.styleVars = new Set(); // the --wsw-w-* properties set on the tab
+    messages.extraCells = (record) => fieldCells(record, this.paths);
+    messages.isPaused = () => this.paused;
+
+    this.listeners = new Listeners();
+    const on = (node, handler) => this.listeners.listen(node, "click", handler);
+    on(this.pauseButton, () => {
+      this.showPaused(!this.paused);
+      this.saveTrait("display_paused", this.paused);
+    });
+    for (const node of this.downloads) on(node, () => this.download(node.format));
+    for (const node of this.copyButtons) on(node, () => this.copy(node.how));
+    on(this.fieldAdd, () => this.addField());
+    this.listeners.listen(this.fieldInput, "keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        this.addField();
+      }
+    });
+    on(this.savedLoad, () => this.loadSaved());
+    on(this.savedDelete, () => {
+      const name = this.savedSelect.value;
+      if (name) this.ask({ type: "delete_message", name }, this.savedError, `deleted ${name}`);
+    });
+    on(this.savedSave, () => this.saveCurrent());
+    this.listeners.listen(this.savedName, "keydown", (event) => {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        this.saveCurrent();
+      }
+    });
+
+    const traits = {
+      display_paused: (on) => this.showPaused(Boolean(on)),
+      json_columns: (paths) => this.showColumns(paths || [], true),
+      column_widths: (widths) => this.showWidths(widths || {}),
+      saved: (saved) => this.showSaved(saved),
+      saved_path: (path) => { this.savedWhere.textContent = path ? `kept in ${path}` : ""; },
+      saved_problem: (text) => { this.savedError.textContent = text || ""; },
+    };
+    for (const [name, show] of Object.entries(traits)) {
+      this.listeners.on(model, `change:${name}`, () => show(model.get(name)));
+    }
+    this.showColumns(model.get("json_columns") || [], false);
+    this.showWidths(model.get("column_widths") || {});
+    this.showSaved(model.get("saved"));
+    traits.saved_path(model.get("saved_path"));
+    traits.saved_problem(model.get("saved_problem"));
+    this.showPaused(Boolean(model.get("display_paused")));
+  }
+
+  saveTrait(name, value) {
+    this.model.set(name, value);
+    this.model.save_changes();
+  }
+
+  /** Send a tool's request; show its error (or `done`) in `where`. */
+  ask(content, where, done, then) {
+    where.textContent = "";
+    this.requests.send(content, (reply) => {
+      if (reply.type === "error") where.textContent = reply.text;
+      else {
+        if (done) where.textContent = done;
+        if (then) then(reply);
+      }
+    });
+  }
+
+  /** A batch came: keep the newest seq; say how many arrived while paused. Returns whether to show it. */
+  batch(message) {
+    if (message.last_seq !== undefined) this.lastSeq = message.last_seq;
+    if (this.paused) this.badge.textContent = pauseBadgeText(true, this.lastSeq - this.pausedAt);
+    return !this.paused;
+  }
+
+  /** Pause or resume the display; a resume catches up with the records that arrived. */
+  showPaused(on) {
+    if (on === this.paused) return;
+    this.paused = on;
+    if (on) this.pausedAt = this.lastSeq;
+    this.pauseButton.textContent = on ? "Resume" : "Pause";
+    this.pauseButton.setAttribute("aria-pressed", on ? "true" : "false");
+    this.badge.textContent = pauseBadgeText(on, 0);
+    this.messages.list.viewport.dataset.paused = on ? "true" : "false";
+    if (!on) this.messages.list.refresh();
+  }
+
+  showColumns(paths, refresh) {
+    this.paths = paths.slice();
+    this.header.show(columnsFor(this.paths));
+    this.showWidths(this.widths);
+    if (refresh) this.messages.list.refresh(); // the rows held lack the new cells
+  }
+
+  showWidths(widths) {
+    this.widths = { ...widths };
+    const { style } = this.messages.node;
+    for (const name of this.styleVars) style.removeProperty?.(name);
+    this.styleVars = new Set();
+    for (const [name, value] of Object.entries(columnStyle(this.widths, this.paths))) {
+      style.setProperty?.(name, value);
+      this.styleVars.add(name);
+    }
+    this.header.measure();
+  }
+
+  /** A column's new width (null: natural); `commit` saves it into column_widths. */
+  setWidth(name, width, commit) {
+    const widths = { ...this.widths };
+    if (width === null) delete widths[name];
+    else widths[name] = width;
+    this.showWidths(widths);
+    if (commit) this.saveTrait("column_widths", widths);
+  }
+
+  addField() {
+    const checked = checkFieldPath(this.fieldInput.value, this.paths);
+    this.status.textContent = checked.error || "";
+    if (checked.error) return;
+    this.fieldInput.value = "";
+    this.saveTrait("json_columns", [...this.paths, checked.path]);
+  }
+
+  download(format) {
+    this.status.textContent = `preparing ${DOWNLOAD_FORMATS[format]}\u2026`;
+    this.ask({ type: "download", format }, this.status, null, (reply) => {
+      saveBlob(downloadBlob(reply), reply.name);
+      this.status.textContent = `downloaded ${reply.name} (${formatBytes(reply.size || 0)})`;
+    });
+  }
+
+  copy(how) {
+    const seq = this.messages.opened;
+    if (seq === null || seq === undefined) return;
+    this.ask({ type: "copy", seq, how }, this.copyStatus, null, (reply) => {
+      const clipboard = globalThis.navigator && navigator.clipboard;
+      if (!clipboard) {
+        this.copyStatus.textContent = "this browser gives no clipboard: select the text in the detail and copy it";
+        return;
+      }
+      clipboard.writeText(reply.text).then(
+        () => { this.copyStatus.textContent = `copied ${COPY_FORMATS[how].replace(/^Copy ?/, "") || "the payload"}`; },
+        (err) => { this.copyStatus.textContent = `the browser refused the clipboard (${err.message}): select the text and copy it`; },
+      );
+    });
+  }
+
+  showSaved(saved) {
+    this.saved = Array.isArray(saved) ? saved : [];
+    const before = this.savedSelect.value;
+    this.savedSelect.replaceChildren(...savedOptions(this.saved).map(({ value, label, disabled }) => {
+      const node = option(value, label);
+      if (disabled) node.disabled = true;
+      return node;
+    }));
+    if (this.saved.some((m) => m.name === before)) this.savedSelect.value = before;
+    const none = !this.saved.length;
+    this.savedLoad.disabled = none;
+    this.savedDelete.disabled = none;
+  }
+
+  loadSaved() {
+    const message = this.saved.find((m) => m.name === this.savedSelect.value);
+    if (message) this.compose(message);
+  }
+
+  saveCurrent() {
+    const name = this.savedName.value.trim();
+    const { text, mode } = this.messages.composer;
+    if (!name) {
+      this.savedError.textContent = "type a name to save the message as";
+      return;
+    }
+    this.ask({ type: "save_message", name, text: text.value, mode: mode.value }, this.savedError, `saved ${name}`);
+  }
+
+  /** Put a message into the composer ({text, mode}, from Load or ws.widget.load_message). */
+  compose(message) {
+    const { composer } = this.messages;
+    composer.text.value = String(message.text ?? "");
+    composer.mode.value = Object.hasOwn({ text: 1, json: 1, hex: 1, base64: 1 }, message.mode) ? message.mode : "text";
+    composer.showError("");
+    if (message.name) this.savedName.value = message.name;
+  }
+
+  /** Whether an error reply belongs to a tool (it shows it itself). */
+  static owns(action) {
+    return TOOL_ACTIONS.has(action);
+  }
+
+  destroy() {
+    this.listeners.off();
+    this.header.destroy();
+  }
+}
+
 // ---------------------------------------------------------------- the view
 
 /**
@@ -1520,6 +2002,7 @@ function render({ model, el }) {
   const header = new Header();
   const controls = new Controls(requests);
   const messages = new MessagesPanel(requests, idPrefix);
+  const tools = new Tools({ model, requests, messages });
   const frames = new FramesPanel(requests, idPrefix);
   const handshake = textPanel("handshake", "Handshake");
   const debugPanel = new DebugPanel();
@@ -1587,10 +2070,11 @@ function render({ model, el }) {
       header.showCounters(message);
       if (message.opens) messages.addOpens(message.opens);
       debugPanel.append(message.debug);
-      messages.list.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
+      if (tools.batch(message)) messages.list.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
       if (message.frames && !frames.node.hidden) frames.list.push(message.frames, buffers);
       if (message.points) stats.add(message.points);
     } else if (message.type === "record") messages.showDetail(message, buffers);
+    else if (message.type === "compose") tools.compose(message);
     else if (message.type === "cleared") {
       header.showCounters(message);
       messages.cleared();
@@ -1598,7 +2082,7 @@ function render({ model, el }) {
     } else if (message.type === "error") {
       if (message.action === "send") messages.composer.showError(message.text);
       else if (message.action === "connect") controls.showError(message.text);
-      else if (message.action !== "page") header.showReason(message.text); // a page's error: its list shows it
+      else if (message.action !== "page" && !Tools.owns(message.action)) header.showReason(message.text); // a page's or tool's: they show it
     }
     requests.answer(message, buffers);
   });
@@ -1614,7 +2098,7 @@ function render({ model, el }) {
   return () => {
     listeners.off();
     requests.dispose();
-    for (const part of [header, controls, messages, frames, debugPanel, stats, tabs]) part.destroy();
+    for (const part of [header, controls, tools, messages, frames, debugPanel, stats, tabs]) part.destroy();
     root.remove();
     if (debug) debug.views--;
   };

@@ -57,14 +57,14 @@ class TestCopy:
         assert copy_text(record) == "01 02 ff"
         code = copy_text(record, "python")
         assert code == "ws.send(bytes.fromhex('01 02 ff'))"
-        assert eval(code[len("ws.send(") : -1]) == b"\x01\x02\xff"  # noqa: S307 - our own literal
+        assert eval(code[len("ws.send(") : -1]) == b"\x01\x02\xff"
         assert copy_text(record, "seed") == "ws.Write(bytes.fromhex('01 02 ff'), True)"
 
     def test_code_of_a_tricky_text_is_a_python_literal_of_it(self):
         """Quotes and newlines survive the round trip through the code copied."""
         record = sample()[4]
         code = copy_text(record, "python")
-        assert eval(code[len("ws.send(") : -1]) == record.payload  # noqa: S307 - our own literal
+        assert eval(code[len("ws.send(") : -1]) == record.payload
 
     def test_refusals_say_what_to_copy_instead(self):
         """Code of an event, JSON of a non-JSON text or of bytes, and unknown formats are refused."""
@@ -175,7 +175,9 @@ class TestSaved:
         with pytest.raises(KeyError, match="no message named 'x'"):
             store.delete("ws://h/", "x")
         path.write_text("{not json")
-        with pytest.raises(SavedMessagesError, match=r"saved_messages.json is not JSON .*fix it in an editor"):
+        with pytest.raises(
+            SavedMessagesError, match=r"saved_messages.json is not JSON .*fix it in an editor"
+        ):
             store.for_url("ws://h/")
         path.write_text('{"sockets": {"ws://h/": {"x": {"text": 3}}}}')
         with pytest.raises(SavedMessagesError, match="holds 'x' of 'ws://h/'"):

@@ -230,8 +230,10 @@ class WidgetTools(traitlets.HasTraits):
                 self.save_message(
                     content.get("name", ""), content.get("text", ""), content.get("mode", "text")
                 )
+                ioloop.call_soon(self.send, {"type": "done", "id": content.get("id")})
             elif action == "delete_message":
                 self.delete_message(str(content.get("name", "")))
+                ioloop.call_soon(self.send, {"type": "done", "id": content.get("id")})
             else:
                 return False
         except KeyError as exc:

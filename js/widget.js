@@ -1826,7 +1826,7 @@ class Tools {
 
     const traits = {
       display_paused: (on) => this.showPaused(Boolean(on)),
-      json_columns: (paths) => this.showColumns(paths || [], true),
+      json_columns: (paths) => this.showColumns(paths || []),
       column_widths: (widths) => this.showWidths(widths || {}),
       saved: (saved) => this.showSaved(saved),
       saved_path: (path) => { this.savedWhere.textContent = path ? `kept in ${path}` : ""; },
@@ -1835,7 +1835,7 @@ class Tools {
     for (const [name, show] of Object.entries(traits)) {
       this.listeners.on(model, `change:${name}`, () => show(model.get(name)));
     }
-    this.showColumns(model.get("json_columns") || [], false);
+    this.showColumns(model.get("json_columns") || []);
     this.showWidths(model.get("column_widths") || {});
     this.showSaved(model.get("saved"));
     traits.saved_path(model.get("saved_path"));
@@ -1860,11 +1860,10 @@ class Tools {
     });
   }
 
-  /** A batch came: keep the newest seq; say how many arrived while paused. Returns whether to show it. */
-  batch(message) {
+  /** Counters came (hello, batch): keep the newest seq; say how many arrived while paused. */
+  seen(message) {
     if (message.last_seq !== undefined) this.lastSeq = message.last_seq;
     if (this.paused) this.badge.textContent = pauseBadgeText(true, this.lastSeq - this.pausedAt);
-    return !this.paused;
   }
 
   /** Pause or resume the display; a resume catches up with the records that arrived. */
@@ -1879,11 +1878,17 @@ class Tools {
     if (!on) this.messages.list.refresh();
   }
 
-  showColumns(paths, refresh) {
+  /** Show the JSON columns `paths`; the rows follow once the kernel says "columns" (see refetch). */
+  showColumns(paths) {
     this.paths = paths.slice();
     this.header.show(columnsFor(this.paths));
     this.showWidths(this.widths);
-    if (refresh) this.messages.list.refresh(); // the rows held lack the new cells
+    this.messages.list.render();
+  }
+
+  /** The kernel encodes rows with the new columns now: fetch the rows in sight again. */
+  refetch() {
+    this.messages.list.refresh();
   }
 
   showWidths(widths) {
@@ -2070,11 +2075,13 @@ function render({ model, el }) {
       header.showCounters(message);
       if (message.opens) messages.addOpens(message.opens);
       debugPanel.append(message.debug);
-      if (tools.batch(message)) messages.list.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
+      tools.seen(message);
+      if (!tools.paused) messages.list.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
       if (message.frames && !frames.node.hidden) frames.list.push(message.frames, buffers);
       if (message.points) stats.add(message.points);
     } else if (message.type === "record") messages.showDetail(message, buffers);
     else if (message.type === "compose") tools.compose(message);
+    else if (message.type === "columns") tools.refetch();
     else if (message.type === "cleared") {
       header.showCounters(message);
       messages.cleared();
@@ -2089,6 +2096,7 @@ function render({ model, el }) {
 
   requests.send({ type: "hello" }, (message) => {
     header.showCounters(message);
+    tools.seen(message);
     messages.addOpens(message.opens);
     debugPanel.append(message.debug);
     stats.add(message.series || []);

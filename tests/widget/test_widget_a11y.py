@@ -198,12 +198,22 @@ def test_keyboard_only_walk(chromium, lab, server):
             nb.page.keyboard.press(key)
             assert active_element(nb)["dataRole"] == tab
             assert nb.page.locator(role(tab)).get_attribute("aria-selected") == "true"
-        # From the Messages tab: filter, regex, direction, kind, follow, time column, then the list.
+        # From the Messages tab: filter, regex, direction, kind, follow, time column, the column
+        # header's edges (one stop: Up and Down move among them), then the list.
         stops = []
-        for _ in range(7):
+        for _ in range(8):
             nb.page.keyboard.press("Tab")
             stops.append(active_element(nb)["dataRole"])
-        assert stops == ["filter", "regex", "direction", "kinds", "follow", "time-mode", "history"]
+        assert stops == [
+            "filter",
+            "regex",
+            "direction",
+            "kinds",
+            "follow",
+            "time-mode",
+            "column-edge",
+            "history",
+        ]
         assert active_element(nb)["role"] == "listbox"
         for _ in range(3):
             nb.page.keyboard.press("ArrowDown")

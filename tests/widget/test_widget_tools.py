@@ -29,6 +29,16 @@ def kernel_text(nb, code: str) -> str:
     return nb.execute_in_kernel(code)["stdout"].strip()
 
 
+def wait_kernel(nb, code: str, expected: str, tries: int = 100) -> None:
+    """Run ``code`` in the kernel until it prints ``expected`` (a trait set by the page syncs soon)."""
+    for _ in range(tries):
+        printed = kernel_text(nb, code)
+        if printed == expected:
+            return
+        nb.page.wait_for_timeout(100)
+    raise AssertionError(f"{code!r} printed {printed!r}, not {expected!r}")
+
+
 def test_copy_puts_the_record_on_the_clipboard_as_payload_python_and_json(chromium, jupyter, server):
     """Copy, Copy as Python and Copy as JSON write what ws.widget.copy_text returns to the clipboard."""
     setup = (
@@ -157,7 +167,7 @@ def test_pause_keeps_the_list_still_counts_new_records_and_resume_catches_up(chr
             "selector => document.querySelector(selector).getAttribute('aria-pressed') === 'true'",
             arg=role("pause"),
         )
-        assert kernel_text(nb, "print(ws.widget.display_paused)") == "True"
+        wait_kernel(nb, "print(ws.widget.display_paused)", "True")
         nb.execute_in_kernel("for n in range(4):\n    ws.send(f'later {n}')\nws.receive(4)")
         wait_text(nb, role("paused-badge"), "^paused \u00b7 8 new records$")
         assert kernel_text(nb, "print(ws.widget.new_while_paused)") == "8"
@@ -199,7 +209,7 @@ def test_columns_resize_by_drag_keys_and_python_and_json_fields_show_as_columns(
         nb.page.mouse.up()
         nb.page.wait_for_function(f"() => ({WIDTH})({json.dumps(time_cell)}) === {before + 60}")
         assert nb.page.evaluate(WIDTH, time_head) == before + 60  # the header and the rows line up
-        assert kernel_text(nb, "print(ws.widget.column_widths)") == f"{{'time': {before + 60}}}"
+        wait_kernel(nb, "print(ws.widget.column_widths)", f"{{'time': {before + 60}}}")
 
         nb.page.locator(f"{time_head} [data-role=column-edge]").focus()
         nb.page.keyboard.press("ArrowRight")
@@ -214,7 +224,7 @@ def test_columns_resize_by_drag_keys_and_python_and_json_fields_show_as_columns(
         wait_text(nb, f"{row(2)} .wsw-json-0", "^42$")
         wait_text(nb, f"{row(3)} .wsw-json-0", "^42$")  # the echo
         assert nb.page.locator(f"{row(1)} .wsw-json-0").text_content() == ""  # the open event has no field
-        assert kernel_text(nb, "print(ws.widget.json_columns)") == "['params.Id']"
+        wait_kernel(nb, "print(ws.widget.json_columns)", "['params.Id']")
         nb.execute_in_kernel(
             'ws.widget.add_json_column(\'params.User\')\nws.send(\'{"params": {"User": "bo"}}\')'
         )
@@ -225,5 +235,5 @@ def test_columns_resize_by_drag_keys_and_python_and_json_fields_show_as_columns(
         assert refused.startswith("invalid JSON path 'a..b'")
         nb.page.locator(f"{ROOT} [data-role=column-remove][data-remove='params.Id']").click()
         wait_text(nb, f"{row(2)} .wsw-json-0", "^ann$")
-        assert kernel_text(nb, "print(ws.widget.json_columns)") == "['params.User']"
+        wait_kernel(nb, "print(ws.widget.json_columns)", "['params.User']")
         assert nb.unexpected_console_errors() == []

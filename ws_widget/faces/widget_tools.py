@@ -206,7 +206,10 @@ class WidgetTools(traitlets.HasTraits):
 
     @traitlets.observe("json_columns")
     def _on_json_columns(self, change: dict) -> None:
+        """New columns: rows are encoded with them from now on, and the views fetch their pages
+        again (told after the change, so their request cannot overtake it)."""
         self._fields = FieldPicker(change["new"])
+        ioloop.call_soon(self.send, {"type": "columns"})
 
     @traitlets.observe("display_paused")
     def _on_display_paused(self, change: dict) -> None:

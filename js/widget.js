@@ -488,9 +488,9 @@ class Listeners {
     this.removers = [];
   }
 
-  listen(target, type, handler) {
-    target.addEventListener(type, handler);
-    this.removers.push(() => target.removeEventListener(type, handler));
+  listen(target, type, handler, capture = false) {
+    target.addEventListener(type, handler, capture);
+    this.removers.push(() => target.removeEventListener(type, handler, capture));
   }
 
   on(model, event, handler) {
@@ -1633,7 +1633,8 @@ function saveBlob(blob, name) {
 class ColumnHeader {
   constructor({ onWidth, onRemove }) {
     Object.assign(this, { onWidth, onRemove });
-    this.node = h("div", { class: "wsw-colhead", role: "group", "aria-label": "Columns (drag an edge, or Left and Right on it, to resize)", "data-role": "columns" });
+    this.node = h("div", { class: "wsw-colhead", role: "group", "aria-label": "Columns (drag an edge, or Left and Right on it, to resize)",
+      "data-role": "columns" });
     this.edges = [];
     this.focusIndex = 0;
     this.drag = null;
@@ -1641,7 +1642,9 @@ class ColumnHeader {
     this.listeners.listen(this.node, "pointerdown", (event) => this.onPointerDown(event));
     this.listeners.listen(this.node, "pointermove", (event) => this.onPointerMove(event));
     this.listeners.listen(this.node, "pointerup", (event) => this.onPointerUp(event));
-    this.listeners.listen(this.node, "keydown", (event) => this.onKey(event));
+    // Keys are taken on the window, in the capture phase: Notebook 7 catches the arrows on the
+    // document before they reach the page (measured: keydown never came to the edge).
+    if (globalThis.window) this.listeners.listen(globalThis.window, "keydown", (event) => this.onKey(event), true);
     this.listeners.listen(this.node, "click", (event) => {
       const remove = event.target.closest && event.target.closest("[data-remove]");
       if (remove) this.onRemove(remove.dataset.remove);
@@ -1713,10 +1716,11 @@ class ColumnHeader {
 
   onKey(event) {
     const edge = this.edgeOf(event.target);
-    if (!edge) return;
+    if (!edge || !this.edges.includes(edge)) return;
     const action = columnKey(event.key, this.widthOf(edge), event.shiftKey, edge.index, this.edges.length);
     if (!action) return;
     event.preventDefault();
+    event.stopPropagation();
     if (action.move !== undefined) {
       this.focusIndex = action.move;
       this.edges.forEach((other, i) => other.setAttribute("tabindex", i === action.move ? "0" : "-1"));

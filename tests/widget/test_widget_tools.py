@@ -75,7 +75,7 @@ def test_downloads_hold_the_whole_history_masked_in_jsonl_har_and_csv(chromium, 
     url = server.url("/echo") + f"?token={SECRET}"
     setup = (
         f"import ws_widget\nws = ws_widget.connect({url!r}, headers={{'Authorization': 'Bearer {SECRET}'}})\n"
-        f"ws.send({LOGON!r})\nws.send(b'\\x00\\x01\\xfe')\nws.receive(2)"
+        f"ws.send({LOGON!r})\nws.receive()\nws.send(b'\\x00\\x01\\xfe')\nws.receive()"
     )
     with open_widget(chromium, jupyter, "tools_download.ipynb", setup) as nb:
         wait_text(nb, role("shown"), "^5 records$")
@@ -94,16 +94,16 @@ def test_downloads_hold_the_whole_history_masked_in_jsonl_har_and_csv(chromium, 
         for fmt, path in files.items():
             assert SECRET not in path.read_text(), fmt
         lines = [json.loads(line) for line in files["jsonl"].read_text().splitlines()]
-        assert [line["kind"] for line in lines] == ["open", "text", "binary", "text", "binary"]
-        assert lines[0]["url"].endswith("/echo?token=****") and lines[3]["payload"] == LOGON
+        assert [line["kind"] for line in lines] == ["open", "text", "text", "binary", "binary"]
+        assert lines[0]["url"].endswith("/echo?token=****") and lines[2]["payload"] == LOGON
         (entry,) = from_har(files["har"])
         assert [(r.direction, r.kind, r.payload) for r in entry][1:] == [
-            ("out", "text", LOGON), ("out", "binary", b"\x00\x01\xfe"),
-            ("in", "text", LOGON), ("in", "binary", b"\x00\x01\xfe"),
+            ("out", "text", LOGON), ("in", "text", LOGON),
+            ("out", "binary", b"\x00\x01\xfe"), ("in", "binary", b"\x00\x01\xfe"),
         ]  # fmt: skip
         rows = list(csv.reader(io.StringIO(files["csv"].read_text())))
         assert rows[0][:6] == ["seq", "time", "direction", "kind", "size", "payload"]
-        assert [r[5] for r in rows[2:]] == [LOGON, "0001fe", LOGON, "0001fe"]
+        assert [r[5] for r in rows[2:]] == [LOGON, LOGON, "0001fe", "0001fe"]
         twin = kernel_text(nb, "name, data = ws.widget.download('jsonl'); print(len(data.splitlines()))")
         assert twin == "5"
         assert nb.unexpected_console_errors() == []

@@ -227,6 +227,17 @@ class WebSocket:
             self._widget = WebSocketWidget(self)
         return self._widget
 
+    def plot(self, *fields: str) -> WebSocketWidget:
+        """Plot these numeric fields of incoming JSON on the widget's Plot tab and return the
+        widget, so a cell ending with ``ws.plot("temperature_c")`` shows it (see
+        :meth:`WebSocketWidget.plot`; ``ws.widget.plot_frame()`` gives the values as data).
+
+        Raises:
+            ValueError, TypeError: a path cannot be read, or more than 16 fields.
+        """
+        self.widget.plot(*fields)
+        return self.widget
+
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = self.widget._repr_mimebundle_(**kwargs)
         data, metadata = bundle if bundle is not None else ({}, {})

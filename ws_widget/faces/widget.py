@@ -45,6 +45,7 @@ from ..pure.browse import Browser, RecordFilter, encode_detail, encode_records
 from ..pure.closecodes import close_code_name
 from ..pure.messages import parse_composed
 from ..pure.redact import mask_subprotocols
+from .plot import PlotFeed, check_fields
 from .websocket import WebSocket
 
 _PACKAGE = pathlib.Path(__file__).parent.parent  # ws_widget/
@@ -78,11 +79,15 @@ class WebSocketWidget(anywidget.AnyWidget):
     reconnect = traitlets.Dict().tag(sync=True)  # {"retry": n, "at_ms": epoch ms} while waiting
     paused = traitlets.Unicode("").tag(sync=True)  # why reading is paused ("4,096 Data callbacks behind")
     time_mode = traitlets.Unicode("local").tag(sync=True)  # the history's time column: one of TIME_MODES
+    plot_fields = traitlets.List(traitlets.Unicode()).tag(sync=True)  # the Plot tab's field paths
+    plot_paused = traitlets.Bool(False).tag(sync=True)  # the Plot tab's chart stops drawing
+    plot_found = traitlets.List(traitlets.Unicode()).tag(sync=True)  # numeric fields found; I/O loop writes
 
     def __init__(self, ws: WebSocket, **kwargs: object) -> None:
         self.ws = ws
         super().__init__(**{**self._header(), **kwargs})
         self._browsers = {"messages": Browser(ws.history), "frames": Browser(ws.frames)}
+        self._plot = PlotFeed(ws.history)
         self._sent_seq = ws.history.last_seq
         self._sent_frame_seq = ws.frames.last_seq
         self._series: deque[list] = deque(maxlen=SERIES_POINTS)
@@ -116,6 +121,16 @@ class WebSocketWidget(anywidget.AnyWidget):
         if mode not in TIME_MODES:
             raise ValueError(f"time_mode must be one of {', '.join(map(repr, TIME_MODES))}, got {mode!r}")
         return str(mode)
+
+    @traitlets.validate("plot_fields")
+    def _check_plot_fields(self, proposal: dict) -> list[str]:
+        """Accept field paths :func:`~.plot.check_fields` can read (ValueError, TypeError if not)."""
+        return check_fields(proposal["value"])
+
+    @traitlets.observe("plot_fields")
+    def _plot_fields_changed(self, change: dict) -> None:
+        self._wake_soon()
+        ioloop.call_soon(self._select_plot, list(change["new"]))
 
     # Python twins of the buttons.
 
@@ -167,6 +182,50 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._wake_soon()
         self.ws.frame_log = on
 
+    # The Plot tab's twins (the chart itself: faces/plot.py).
+
+    def plot(self, *fields: str) -> None:
+        """Plot these numeric fields of incoming JSON messages on the Plot tab, in place of the
+        fields plotted before (none: plot nothing). A field is a path such as ``temperature_c``,
+        ``params.Changes[0].Value`` or ``params.Changes[Name=gain].Value``.
+
+        Raises:
+            ValueError, TypeError: a path cannot be read, or more than 16 fields.
+        """
+        self.plot_fields = check_fields(list(fields))
+
+    def pause_plot(self) -> None:
+        """Stop drawing the chart (values keep being gathered, and show on resume)."""
+        self.plot_paused = True
+
+    def resume_plot(self) -> None:
+        """Draw the chart again, with every value gathered while paused."""
+        self.plot_paused = False
+
+    def find_fields(self) -> list[str]:
+        """Find the numeric fields of the newest incoming JSON messages (the Plot tab's list)."""
+        found = self._plot.find()
+        ioloop.call_soon(self._set_found, found)
+        return found
+
+    def plot_series(self, *fields: str) -> dict[str, list[tuple[float, float]]]:
+        """Every value of ``fields`` (default: those plotted) in the history, not downsampled:
+        ``{path: [(epoch_seconds, value), ...]}``.
+
+        Raises:
+            ValueError, TypeError: a path cannot be read.
+        """
+        return self._plot.series(list(fields or self.plot_fields))
+
+    def plot_frame(self, *fields: str) -> object:
+        """The values of :meth:`plot_series` as a ``pandas.DataFrame`` indexed by time (UTC).
+
+        Raises:
+            ImportError: pandas is not installed (``pip install 'ws-widget[pandas]'``).
+            ValueError, TypeError: a path cannot be read.
+        """
+        return self._plot.frame(list(fields or self.plot_fields))
+
     def close(self) -> None:
         """Stop updating and close the widget's model (ipywidgets' ``close``); the socket stays."""
         self._stopped = True
@@ -198,6 +257,8 @@ class WebSocketWidget(anywidget.AnyWidget):
                 ioloop.call_soon(self._answer_page, content, record_filter)
             elif action == "get":
                 ioloop.call_soon(self._answer_detail, content)
+            elif action == "find_fields":
+                self.find_fields()
             elif action == "hello":
                 ioloop.call_soon(self._answer_hello, content)
         except (ValueError, TypeError, WsWidgetError) as exc:
@@ -242,6 +303,7 @@ class WebSocketWidget(anywidget.AnyWidget):
                 "debug": lines,
                 "series": list(self._series),
                 "opens": _opens(self.ws.history.opens()),
+                "plot": self._plot.state(),
                 **self._counters(),
             }
         )
@@ -251,10 +313,19 @@ class WebSocketWidget(anywidget.AnyWidget):
             store.clear()
         for browser in self._browsers.values():
             browser.forget()
+        self._plot.clear()
         self._sent_seq, self._sent_frame_seq = self.ws.history.last_seq, self.ws.frames.last_seq
         self._counted_from = {name: float(self.ws.stats[name] or 0) for name in _TOTALS}
         self._old_rtt = self.ws.stats["last_rtt"]
         self.send({"type": "cleared", **self._counters()})
+
+    def _select_plot(self, fields: list[str]) -> None:
+        added = self._plot.select(fields)
+        if added:
+            self.send({"type": "plot_fill", "series": added})
+
+    def _set_found(self, found: list[str]) -> None:
+        self.plot_found = found
 
     def _wake(self) -> None:
         """Flush at once and go back to 20 Hz (a command or a Debug Output line arrived)."""
@@ -317,8 +388,10 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._sample()
         counters = self._counters()
         points, self._new_points = self._new_points, []
+        plot = self._plot.collect()
         news = bool(
-            changed
+            plot
+            or changed
             or last != self._sent_seq
             or last_frame != self._sent_frame_seq
             or debug
@@ -344,6 +417,8 @@ class WebSocketWidget(anywidget.AnyWidget):
                 "debug": debug,
                 "points": points,
                 "opens": _opens(opens),
+                "plot": plot,
+                "plot_skipped": self._plot.skipped,
                 "frames": {"records": frame_rows, "total": len(frames), "first_seq": frames.first_seq},
                 **counters,
             },

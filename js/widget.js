@@ -1405,47 +1405,6 @@ class DebugPanel {
   destroy() {}
 }
 
-/** The Stats tab: messages/s, bytes/s and RTT over the last 300 seconds. */
-class StatsPanel {
-  constructor() {
-    this.node = h("div", { class: "wsw-tab-body", tabindex: "0" });
-    this.charts = {
-      rate: { label: "messages/s (in, out)", series: [1, 2] },
-      bytes: { label: "bytes/s (in, out)", series: [3, 4] },
-      rtt: { label: "ping RTT (ms)", series: [5] },
-    };
-    for (const [name, chart] of Object.entries(this.charts)) {
-      chart.svg = svg("svg", { class: "wsw-chart", viewBox: "0 0 300 60", preserveAspectRatio: "none", role: "img", "aria-label": chart.label, "data-role": `chart-${name}` });
-      chart.lines = chart.series.map((_, i) => {
-        const line = svg("polyline", { class: `wsw-line wsw-line-${i}`, fill: "none", "vector-effect": "non-scaling-stroke" });
-        chart.svg.append(line);
-        return line;
-      });
-      chart.caption = h("div", { class: "wsw-chart-caption" });
-      this.node.append(h("div", { class: "wsw-chart-box" }, [chart.caption, chart.svg]));
-    }
-    this.points = [];
-  }
-
-  add(points) {
-    for (const point of points) if (point) this.points.push(point);
-    if (this.points.length > 300) this.points.splice(0, this.points.length - 300);
-    if (!this.node.hidden) this.draw();
-  }
-
-  draw() {
-    const { points } = this;
-    const latest = points.length ? points[points.length - 1] : null;
-    for (const chart of Object.values(this.charts)) {
-      chart.series.forEach((column, i) => chart.lines[i].setAttribute("points", sparkPoints(points.map((p) => p[column]), 300, 60)));
-      const now = latest ? chart.series.map((column) => latest[column] ?? "\u2014").join(" / ") : "no data yet";
-      chart.caption.textContent = `${chart.label}: ${now}`;
-    }
-  }
-
-  destroy() {}
-}
-
 /**
  * Tabs (role tablist/tab/tabpanel) over panels: one tab stop (roving tabindex), Left/Right
  * (wrapping), Home and End move and select; `onShow` runs for the panel shown.
@@ -1506,6 +1465,383 @@ class Tabs {
   }
 }
 
+// ---------------------------------------------------------------- charts: the Plot and Stats tabs
+
+export const PLOT_BUCKETS = 400; // per series, as the kernel keeps them (ws_widget/pure/series.py)
+const BOX = { width: 600, height: 200, left: 60, right: 10, top: 10, bottom: 36 }; // the chart's viewBox and margins
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map((s) => s * 1000);
+const MIN_SPAN = 10_000; // ms a time axis spans at least
+export const SERIES_COLOURS = 8; // wsw-series-0 .. wsw-series-7 in widget.css
+
+/** A round step (1, 2 or 5 times a power of ten) that cuts `span` into about `count` parts. */
+export function niceStep(span, count = 4) {
+  const raw = span / Math.max(1, count);
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5]) if (raw <= m * power * (1 + 1e-9)) return m * power;
+  return 10 * power;
+}
+
+/** The value axis for data from `min` to `max`: round bounds, their step and the ticks between. */
+export function valueTicks(min, max, count = 4) {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) [min, max] = [0, 1];
+  if (min === max) {
+    const pad = Math.abs(min) * 0.1 || 1;
+    [min, max] = [min - pad, max + pad];
+  }
+  const step = niceStep(max - min, count);
+  const low = Math.floor(min / step + 1e-9) * step;
+  const high = Math.ceil(max / step - 1e-9) * step;
+  const ticks = [];
+  for (let i = 0; low + i * step <= high + step / 2; i++) ticks.push(Number((low + i * step).toPrecision(12)));
+  return { min: low, max: high, step, ticks };
+}
+
+/** A tick's label: as many decimals as the step needs; k, M, G past ten thousand. */
+export function formatValue(value, step) {
+  const size = Math.abs(value);
+  for (const [unit, scale] of [["G", 1e9], ["M", 1e6], ["k", 1e3]]) {
+    if (size >= 10 * scale || (size >= scale && step >= scale)) return `${Number((value / scale).toPrecision(4))}${unit}`;
+  }
+  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+  return value.toFixed(decimals);
+}
+
+/** Time axis ticks (epoch ms) between `t0` and `t1`: a round step of 1 s to 1 day, about `count` ticks. */
+export function timeTicks(t0, t1, count = 5) {
+  const span = Math.max(1, t1 - t0);
+  const step = TIME_STEPS.find((s) => span / s <= count) ?? TIME_STEPS[TIME_STEPS.length - 1];
+  const ticks = [];
+  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) ticks.push(t);
+  return { step, ticks };
+}
+
+/** A time tick's label, local time: HH:MM:SS, or HH:MM for steps of a minute or more. */
+export function clockText(ms, step) {
+  const text = formatTime(ms).slice(0, 8);
+  return step >= 60_000 ? text.slice(0, 5) : text;
+}
+
+/** Add a bucket `[t0, t1, min, max, last, count]` to `series` ({width, buckets}), as
+ * ws_widget/pure/series.py does: merge into the last one within the width, halve past `size`. */
+export function addBucket(series, bucket, size = PLOT_BUCKETS) {
+  const { buckets } = series;
+  const last = buckets[buckets.length - 1];
+  if (last && bucket[1] - last[0] <= series.width) {
+    absorbBucket(last, bucket);
+    return;
+  }
+  buckets.push([...bucket]);
+  if (buckets.length <= size) return;
+  const merged = [];
+  for (let i = 0; i < buckets.length; i += 2) {
+    if (i + 1 < buckets.length) absorbBucket(buckets[i], buckets[i + 1]);
+    merged.push(buckets[i]);
+  }
+  series.buckets = merged;
+  const span = (merged[merged.length - 1][1] - merged[0][0]) / Math.max(1, merged.length);
+  series.width = Math.max(series.width * 2, span);
+}
+
+function absorbBucket(into, other) {
+  into[1] = Math.max(into[1], other[1]);
+  into[2] = Math.min(into[2], other[2]);
+  into[3] = Math.max(into[3], other[3]);
+  into[4] = other[4];
+  into[5] += other[5];
+}
+
+/** The `[t, value]` points that draw buckets: each bucket's min and max at its middle, then its last value. */
+export function bucketPoints(buckets) {
+  const points = [];
+  for (const [t0, t1, min, max, last, count] of buckets) {
+    if (count > 1 && min !== max) {
+      const middle = (t0 + t1) / 2;
+      points.push([middle, min], [middle, max]);
+    }
+    points.push([t1, last]);
+  }
+  return points;
+}
+
+/** The time and value ranges of lines ({points: [[t, v]...]}); nulls skipped. */
+export function chartRange(lines, minSpan = MIN_SPAN) {
+  let [t0, t1, v0, v1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const { points } of lines) {
+    for (const [t, v] of points) {
+      if (v === null || v === undefined) continue;
+      t0 = Math.min(t0, t); t1 = Math.max(t1, t);
+      v0 = Math.min(v0, v); v1 = Math.max(v1, v);
+    }
+  }
+  if (t0 === Infinity) return null;
+  return { t0: Math.min(t0, t1 - minSpan), t1, v0, v1 };
+}
+
+/** SVG polyline points of `[t, v]` points in the plot area of `box` for the ranges given. */
+export function linePoints(points, { t0, t1 }, { min, max }, box = BOX) {
+  const width = box.width - box.left - box.right;
+  const height = box.height - box.top - box.bottom;
+  const x = (t) => box.left + ((t - t0) / Math.max(1, t1 - t0)) * width;
+  const y = (v) => box.top + height - ((v - min) / (max - min || 1)) * height;
+  return points.filter(([, v]) => v !== null && v !== undefined).map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+}
+
+/**
+ * One chart: an SVG with a time axis (ticks, local time), a value axis (ticks, its label and
+ * unit), a line per series in its colour, and a legend naming each series with its latest value.
+ */
+class Chart {
+  constructor(role, label) {
+    this.label = label;
+    this.svg = svg("svg", { class: "wsw-plot", viewBox: `0 0 ${BOX.width} ${BOX.height}`, role: "img", "aria-label": label, "data-role": role });
+    this.legend = h("ul", { class: "wsw-legend", "aria-label": `Legend of ${label}`, "data-role": `${role}-legend` });
+    this.caption = h("div", { class: "wsw-chart-caption" });
+    this.node = h("div", { class: "wsw-chart-box" }, [this.caption, this.svg, this.legend]);
+    this.draws = 0;
+  }
+
+  /** Draw `lines` ([{label, points, colour, latest}]) with the value axis named `yLabel`. */
+  draw(lines, yLabel, format = formatValue) {
+    this.draws++;
+    this.svg.setAttribute("data-draws", this.draws);
+    const parts = [];
+    const range = chartRange(lines);
+    const plotBottom = BOX.height - BOX.bottom;
+    parts.push(svg("line", { class: "wsw-axis", x1: BOX.left, y1: BOX.top, x2: BOX.left, y2: plotBottom }));
+    parts.push(svg("line", { class: "wsw-axis", x1: BOX.left, y1: plotBottom, x2: BOX.width - BOX.right, y2: plotBottom }));
+    const axisLabel = (text, attributes) => {
+      const node = svg("text", { class: "wsw-axis-label", ...attributes });
+      node.textContent = text;
+      parts.push(node);
+    };
+    axisLabel(yLabel, { x: 12, y: (BOX.top + plotBottom) / 2, transform: `rotate(-90 12 ${(BOX.top + plotBottom) / 2})`, "text-anchor": "middle", "data-role": "y-label" });
+    axisLabel("time (local)", { x: (BOX.left + BOX.width - BOX.right) / 2, y: BOX.height - 2, "text-anchor": "middle", "data-role": "x-label" });
+    if (range) {
+      const values = valueTicks(range.v0, range.v1);
+      const scaleY = (v) => BOX.top + (plotBottom - BOX.top) * (1 - (v - values.min) / (values.max - values.min || 1));
+      for (const tick of values.ticks) {
+        const y = scaleY(tick).toFixed(1);
+        parts.push(svg("line", { class: "wsw-grid", x1: BOX.left, y1: y, x2: BOX.width - BOX.right, y2: y }));
+        axisLabel(format(tick, values.step), { x: BOX.left - 4, y: Number(y) + 4, "text-anchor": "end", class: "wsw-tick" });
+      }
+      const times = timeTicks(range.t0, range.t1);
+      const width = BOX.width - BOX.left - BOX.right;
+      for (const tick of times.ticks) {
+        const x = (BOX.left + ((tick - range.t0) / Math.max(1, range.t1 - range.t0)) * width).toFixed(1);
+        parts.push(svg("line", { class: "wsw-axis", x1: x, y1: plotBottom, x2: x, y2: plotBottom + 4 }));
+        axisLabel(clockText(tick, times.step), { x, y: plotBottom + 16, "text-anchor": "middle", class: "wsw-tick", "data-role": "x-tick" });
+      }
+      for (const line of lines) {
+        const points = linePoints(line.points, range, values);
+        parts.push(svg("polyline", { class: `wsw-line wsw-series-${line.colour % SERIES_COLOURS}`, fill: "none", points, "data-series": line.label }));
+      }
+    } else {
+      axisLabel("no values yet", { x: (BOX.left + BOX.width) / 2, y: (BOX.top + plotBottom) / 2, "text-anchor": "middle", class: "wsw-tick" });
+    }
+    this.svg.replaceChildren(...parts);
+    this.legend.replaceChildren(...lines.map((line) => h("li", { class: "wsw-legend-item", "data-series": line.label }, [
+      h("span", { class: `wsw-swatch wsw-series-${line.colour % SERIES_COLOURS}`, "aria-hidden": "true" }),
+      h("span", { class: "wsw-legend-name", text: line.label }),
+      h("span", { class: "wsw-legend-value", text: line.latest === null || line.latest === undefined ? "\u2014" : format(line.latest, 1e-3) }),
+    ])));
+  }
+}
+
+/** The Stats tab: messages/s, bytes/s (in and out) and the ping RTT over the last 300 seconds. */
+class StatsPanel {
+  constructor() {
+    this.node = h("div", { class: "wsw-tab-body", tabindex: "0" });
+    this.charts = {
+      rate: { label: "messages/s (in, out)", unit: "messages/s", series: [[1, "in (received)"], [2, "out (sent)"]] },
+      bytes: { label: "bytes/s (in, out)", unit: "bytes/s", series: [[3, "in (received)"], [4, "out (sent)"]] },
+      rtt: { label: "ping RTT (ms)", unit: "RTT (ms)", series: [[5, "ping RTT"]] },
+    };
+    for (const [name, chart] of Object.entries(this.charts)) {
+      chart.chart = new Chart(`chart-${name}`, chart.label);
+      this.node.append(chart.chart.node);
+    }
+    this.points = [];
+  }
+
+  add(points) {
+    for (const point of points) if (point) this.points.push(point);
+    if (this.points.length > 300) this.points.splice(0, this.points.length - 300);
+    if (!this.node.hidden) this.draw();
+  }
+
+  draw() {
+    const { points } = this;
+    const latest = points.length ? points[points.length - 1] : null;
+    for (const chart of Object.values(this.charts)) {
+      const lines = chart.series.map(([column, label], colour) => ({
+        label, colour, points: points.map((p) => [p[0], p[column]]), latest: latest ? latest[column] : null,
+      }));
+      chart.chart.draw(lines, chart.unit);
+      const now = latest ? chart.series.map(([column]) => latest[column] ?? "\u2014").join(" / ") : "no data yet";
+      chart.chart.caption.textContent = `${chart.label}: ${now}`;
+    }
+  }
+
+  destroy() {}
+}
+
+/**
+ * The Plot tab: the numeric fields found in incoming JSON (checkboxes), a live chart of those
+ * picked (min/max buckets per series, drawn at most once an animation frame and only when new
+ * values came), Pause/Resume, and Find fields. The choice is the `plot_fields` trait, the pause
+ * `plot_paused`, the fields found `plot_found` (see ws_widget/faces/plot.py).
+ */
+class PlotPanel {
+  constructor({ onFields, onPaused, onFind }) {
+    this.onFields = onFields;
+    this.onPaused = onPaused;
+    this.onFind = onFind;
+    this.pauseButton = button("Pause", "plot-pause", { "aria-pressed": "false" });
+    this.findButton = button("Find fields", "plot-find");
+    this.status = h("span", { class: "wsw-plot-status", "data-role": "plot-status" });
+    this.picker = h("fieldset", { class: "wsw-plot-fields", "data-role": "plot-fields" });
+    this.chart = new Chart("plot-chart", "Plot of the chosen fields over time");
+    this.node = h("div", { class: "wsw-tab-body" }, [
+      h("div", { class: "wsw-filters", role: "group", "aria-label": "Plot controls" }, [this.pauseButton, this.findButton, this.status]),
+      this.picker, this.chart.node,
+    ]);
+    this.fields = [];
+    this.found = [];
+    this.boxes = new Map();
+    this.series = new Map(); // path -> {width, buckets}
+    this.paused = false;
+    this.skipped = 0;
+    this.dirty = false;
+    this.frame = null;
+    this.lastFind = 0;
+    this.listeners = new Listeners();
+    this.listeners.listen(this.pauseButton, "click", () => this.onPaused(!this.paused));
+    this.listeners.listen(this.findButton, "click", () => this.find());
+    this.listeners.listen(this.picker, "change", () => {
+      const picked = [...this.boxes].filter(([, input]) => input.checked).map(([path]) => path);
+      this.onFields(picked);
+    });
+    this.showPicker();
+  }
+
+  find() {
+    this.lastFind = Date.now();
+    this.onFind();
+  }
+
+  /** Ask for fields again when none are known and messages come (at most every 2 s), while shown. */
+  maybeFind() {
+    if (!this.node.hidden && !this.found.length && !this.fields.length && Date.now() - this.lastFind > 2000) this.find();
+  }
+
+  showFields(fields) {
+    this.fields = [...(fields || [])];
+    for (const path of [...this.series.keys()]) if (!this.fields.includes(path)) this.series.delete(path);
+    for (const path of this.fields) if (!this.series.has(path)) this.series.set(path, { width: 0, buckets: [] });
+    this.showPicker();
+    this.changed();
+  }
+
+  showFound(found) {
+    this.found = [...(found || [])];
+    this.showPicker();
+  }
+
+  showPaused(paused) {
+    this.paused = Boolean(paused);
+    this.pauseButton.textContent = this.paused ? "Resume" : "Pause";
+    this.pauseButton.setAttribute("aria-pressed", this.paused ? "true" : "false");
+    this.showStatus();
+    if (!this.paused) this.changed();
+  }
+
+  showPicker() {
+    const paths = [...this.found, ...this.fields.filter((path) => !this.found.includes(path))];
+    if (paths.join("\n") !== [...this.boxes.keys()].join("\n")) {
+      this.boxes = new Map();
+      const items = paths.map((path) => {
+        const { input, label } = checkbox("plot-field", path);
+        input.setAttribute("data-path", path);
+        this.boxes.set(path, input);
+        return label;
+      });
+      const hint = h("span", { class: "wsw-plot-hint", text: paths.length ? "" : "no numeric fields found in incoming JSON yet: Find fields looks again" });
+      this.picker.replaceChildren(h("legend", { text: "Fields to plot" }), ...items, ...(paths.length ? [] : [hint]));
+    }
+    for (const [path, input] of this.boxes) input.checked = this.fields.includes(path);
+  }
+
+  showStatus() {
+    const parts = [];
+    if (this.paused) parts.push("paused: values are gathered, Resume draws them");
+    if (this.skipped) parts.push(`${this.skipped} messages not plotted (over 10,000 a second, the newest are read)`);
+    this.status.textContent = parts.join("; ");
+  }
+
+  /** Buckets for whole series (a view's start, a field just picked): they replace what is there. */
+  fill(seriesMap) {
+    for (const [path, buckets] of Object.entries(seriesMap || {})) {
+      if (!this.fields.includes(path)) continue;
+      const series = { width: 0, buckets: [] };
+      for (const bucket of buckets) addBucket(series, bucket);
+      this.series.set(path, series);
+    }
+    this.changed();
+  }
+
+  /** One flush's bucket per series. */
+  add(plot, skipped) {
+    let any = false;
+    for (const [path, bucket] of Object.entries(plot || {})) {
+      const series = this.series.get(path);
+      if (series) { addBucket(series, bucket); any = true; }
+    }
+    if (skipped !== undefined && skipped !== this.skipped) {
+      this.skipped = skipped;
+      this.showStatus();
+    }
+    if (any) this.changed();
+  }
+
+  clear() {
+    for (const path of this.series.keys()) this.series.set(path, { width: 0, buckets: [] });
+    this.skipped = 0;
+    this.showStatus();
+    this.changed();
+  }
+
+  /** New values: draw at the next animation frame, unless paused or hidden (showing draws). */
+  changed() {
+    this.dirty = true;
+    if (this.paused || this.node.hidden || this.frame !== null) return;
+    this.frame = true; // a frame is asked for (a synchronous requestAnimationFrame resets it at once)
+    const id = requestAnimationFrame(() => {
+      this.frame = null;
+      this.draw();
+    });
+    if (this.frame !== null) this.frame = id;
+  }
+
+  draw() {
+    if (this.paused) return;
+    this.dirty = false;
+    const lines = this.fields.map((path, colour) => {
+      const { buckets } = this.series.get(path) || { buckets: [] };
+      return { label: path, colour, points: bucketPoints(buckets), latest: buckets.length ? buckets[buckets.length - 1][4] : null };
+    });
+    this.chart.draw(lines, this.fields.length === 1 ? this.fields[0] : "value");
+    const count = lines.reduce((n, line) => n + line.points.length, 0);
+    this.chart.caption.textContent = this.fields.length ? `${this.fields.length} field${this.fields.length === 1 ? "" : "s"}, ${count} points drawn` : "pick a field to plot";
+  }
+
+  destroy() {
+    this.listeners.off();
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.frame = null;
+  }
+}
+
 // ---------------------------------------------------------------- the view
 
 /**
@@ -1524,15 +1860,22 @@ function render({ model, el }) {
   const handshake = textPanel("handshake", "Handshake");
   const debugPanel = new DebugPanel();
   const stats = new StatsPanel();
+  const plot = new PlotPanel({
+    onFields: (fields) => { model.set("plot_fields", fields); model.save_changes(); },
+    onPaused: (paused) => { model.set("plot_paused", paused); model.save_changes(); },
+    onFind: () => requests.send({ type: "find_fields" }),
+  });
   const tabs = new Tabs(idPrefix, [
     { label: "Messages", body: messages.node, onShow: () => messages.list.render() },
     { label: "Frames", body: frames.node, onShow: () => frames.list.refresh() },
     { label: "Handshake", body: handshake.node },
     { label: "Debug Output", body: debugPanel.node },
     { label: "Stats", body: stats.node, onShow: () => stats.draw() },
+    { label: "Plot", body: plot.node, onShow: () => { plot.changed(); if (!plot.found.length) plot.find(); } },
   ]);
+  const PLOT_TAB = 5;
   const root = h("div", { class: "wsw-root" },
-    [header.node, controls.node, tabs.node, messages.node, frames.node, handshake.node, debugPanel.node, stats.node]);
+    [header.node, controls.node, tabs.node, messages.node, frames.node, handshake.node, debugPanel.node, stats.node, plot.node]);
   el.append(root);
 
   // Each trait updates only what shows it, once per change.
@@ -1570,6 +1913,13 @@ function render({ model, el }) {
       if (said && started) header.announce(said); // not for the value a new view starts with
     },
     time_mode: (mode) => messages.showTimeMode(mode),
+    plot_fields: (fields) => {
+      const before = plot.fields.length;
+      plot.showFields(fields || []);
+      if (!before && plot.fields.length) tabs.select(PLOT_TAB); // picked from Python, or a view opened with a plot
+    },
+    plot_paused: (paused) => plot.showPaused(paused),
+    plot_found: (found) => plot.showFound(found),
   };
   messages.onTimeMode = (mode) => {
     model.set("time_mode", mode);
@@ -1590,11 +1940,14 @@ function render({ model, el }) {
       messages.list.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
       if (message.frames && !frames.node.hidden) frames.list.push(message.frames, buffers);
       if (message.points) stats.add(message.points);
-    } else if (message.type === "record") messages.showDetail(message, buffers);
+      if (message.plot) plot.add(message.plot, message.plot_skipped);
+      if (message.records && message.records.length) plot.maybeFind();
+    } else if (message.type === "plot_fill") plot.fill(message.series); else if (message.type === "record") messages.showDetail(message, buffers);
     else if (message.type === "cleared") {
       header.showCounters(message);
       messages.cleared();
       frames.list.refresh();
+      plot.clear();
     } else if (message.type === "error") {
       if (message.action === "send") messages.composer.showError(message.text);
       else if (message.action === "connect") controls.showError(message.text);
@@ -1608,13 +1961,14 @@ function render({ model, el }) {
     messages.addOpens(message.opens);
     debugPanel.append(message.debug);
     stats.add(message.series || []);
+    plot.fill(message.plot);
   });
   messages.list.refresh();
 
   return () => {
     listeners.off();
     requests.dispose();
-    for (const part of [header, controls, messages, frames, debugPanel, stats, tabs]) part.destroy();
+    for (const part of [header, controls, messages, frames, debugPanel, stats, plot, tabs]) part.destroy();
     root.remove();
     if (debug) debug.views--;
   };

@@ -420,9 +420,9 @@ test("render() fed hundreds of hostile records creates only the widget's own ele
   deliver({ type: "record", id: get.id, seq: get.seq, kind: strings[11], size: 5, text: MEGABYTE });
 
   const tags = new Set(log.created);
-  assert.deepEqual([...tags].filter((tag) => !["div", "span", "button", "input", "select", "option", "textarea", "pre", "label", "svg", "polyline"].includes(tag)), []);
+  assert.deepEqual([...tags].filter((tag) => !["div", "span", "button", "input", "select", "option", "textarea", "pre", "label", "svg", "polyline", "line", "text", "ul", "li", "fieldset", "legend"].includes(tag)), []);
   assert.ok(log.created.length - before >= records.length * 7); // a row and six cells per record were made
-  const allowed = /^(class|data-[a-z-]+|title|aria-[a-z]+|id|for|type|placeholder|tabindex|role|value|rows|spellcheck|viewBox|preserveAspectRatio|fill|vector-effect|points)$/;
+  const allowed = /^(class|data-[a-z-]+|title|aria-[a-z]+|id|for|type|placeholder|tabindex|role|value|rows|spellcheck|viewBox|preserveAspectRatio|fill|vector-effect|points|x[12]?|y[12]?|transform|text-anchor)$/;
   assert.deepEqual(log.attributes.filter(([name]) => !allowed.test(name)), []); // no on*, href, src or style from data
   const shown = [...el.walk()].map((node) => node.textContent).join("\n");
   assert.ok(shown.includes("<img src=x onerror=alert(1)>") && shown.includes(strings[1])); // shown, as text
@@ -485,7 +485,7 @@ test("tabs: arrow keys, Home and End select a tab, one tab stop, the panel shown
   const { log, el, cleanup } = fakeView(PLAIN_TRAITS);
   const tabs = [...el.walk()].filter((node) => node.attributes.role === "tab");
   const panels = [...el.walk()].filter((node) => node.attributes.role === "tabpanel");
-  assert.equal(tabs.length, 5);
+  assert.equal(tabs.length, 6);
   const selected = () => tabs.findIndex((tab) => tab.attributes["aria-selected"] === "true");
   const check = (index) => {
     assert.equal(selected(), index);
@@ -495,13 +495,13 @@ test("tabs: arrow keys, Home and End select a tab, one tab stop, the panel shown
   };
   check(0);
   tabs[0].dispatch("keydown", { key: "ArrowLeft" });
-  check(4);
-  assert.equal(log.focused, tabs[4]);
-  tabs[4].dispatch("keydown", { key: "ArrowRight" });
+  check(5);
+  assert.equal(log.focused, tabs[5]);
+  tabs[5].dispatch("keydown", { key: "ArrowRight" });
   check(0);
   tabs[0].dispatch("keydown", { key: "End" });
-  check(4);
-  tabs[4].dispatch("keydown", { key: "Home" });
+  check(5);
+  tabs[5].dispatch("keydown", { key: "Home" });
   check(0);
   tabs[2].dispatch("click");
   check(2);
@@ -848,6 +848,59 @@ test("since connect counts from opens the kernel names, also when no open record
   deliver({ type: "batch", records: [[10, 13_000, "in", "text", 1, "c", null, null]], total: 3, first_seq: 8, debug: [], points: [], opens: [[10, 12_500]], stats: null });
   const all = [...el.walk()].filter((node) => node.attributes.class === "wsw-time").map((node) => node.textContent).slice(0, 3);
   assert.deepEqual(all, ["+0.020 s", "+2.000 s", "+0.500 s"]);
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("the Plot tab: a field found is picked, batches draw it once a frame, pause stops drawing, resume draws", () => {
+  const traits = { ...PLAIN_TRAITS, plot_fields: [], plot_paused: false, plot_found: ["temperature_c", "params.Changes[Name=gain].Value"] };
+  const { cleanup, deliver, byRole, el, sent, handlers } = fakeView(traits);
+  const change = (name, value) => { traits[name] = value; for (const handler of handlers[`change:${name}`] || []) handler(); };
+  byRole("tab-plot").dispatch("click");
+  const boxes = [...el.walk()].filter((node) => node.attributes["data-role"] === "plot-field");
+  assert.deepEqual(boxes.map((box) => box.attributes["data-path"]), ["temperature_c", "params.Changes[Name=gain].Value"]);
+  boxes[1].checked = true;
+  boxes[1].dispatch("change");
+  assert.deepEqual(traits.plot_fields, ["params.Changes[Name=gain].Value"]);
+  assert.equal(sent[sent.length - 1].type, "save_changes");
+  change("plot_fields", ["params.Changes[Name=gain].Value"]);
+  const chart = byRole("plot-chart");
+  const batch = (t, value) => deliver({ type: "batch", records: [], debug: [], points: [], frames: { records: [], total: 0, first_seq: 1 },
+    stats: null, first_seq: 1, last_seq: 0, total: 0, dropped: 0, plot: { "params.Changes[Name=gain].Value": [t, t, value, value, value, 1] }, plot_skipped: 0 });
+  batch(1_000_000, -12.5);
+  batch(1_001_000, -6);
+  const line = () => [...chart.walk()].find((node) => node.tagName === "polyline");
+  assert.equal(line().attributes["data-series"], "params.Changes[Name=gain].Value");
+  assert.equal(line().attributes.points.split(" ").length, 2);
+  assert.equal(byRole("y-label").textContent, "params.Changes[Name=gain].Value");
+  assert.equal(byRole("x-label").textContent, "time (local)");
+  assert.ok([...chart.walk()].some((node) => node.attributes["data-role"] === "x-tick"));
+  assert.match(byRole("plot-chart-legend").textContent, /params\.Changes\[Name=gain\]\.Value-6\.000/);
+  const draws = Number(chart.attributes["data-draws"]);
+  byRole("plot-pause").dispatch("click");
+  assert.equal(traits.plot_paused, true);
+  change("plot_paused", true);
+  assert.equal(byRole("plot-pause").textContent, "Resume");
+  batch(1_002_000, -3);
+  assert.equal(Number(chart.attributes["data-draws"]), draws, "paused: no drawing");
+  change("plot_paused", false);
+  assert.equal(Number(chart.attributes["data-draws"]), draws + 1);
+  assert.equal(line().attributes.points.split(" ").length, 3, "resume draws what came while paused");
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("the Stats tab names its axes, units and series", () => {
+  const { cleanup, deliver, byRole } = fakeView(PLAIN_TRAITS);
+  deliver({ type: "batch", records: [], debug: [], points: [[1000, 1, 0, 10, 0, null], [2000, 3, 1, 30, 5, 1.5]], frames: { records: [], total: 0, first_seq: 1 },
+    stats: null, first_seq: 1, last_seq: 0, total: 0, dropped: 0 });
+  byRole("tab-stats").dispatch("click");
+  const legend = byRole("chart-rate-legend");
+  assert.deepEqual(legend.children.map((item) => item.attributes["data-series"]), ["in (received)", "out (sent)"]);
+  assert.deepEqual(legend.children.map((item) => item.children[0].attributes.class), ["wsw-swatch wsw-series-0", "wsw-swatch wsw-series-1"]);
+  const y = [...byRole("chart-bytes").walk()].find((node) => node.attributes["data-role"] === "y-label");
+  assert.equal(y.textContent, "bytes/s");
+  assert.equal([...byRole("chart-rtt").walk()].find((node) => node.attributes["data-role"] === "y-label").textContent, "RTT (ms)");
   cleanup();
   uninstallFakeDom();
 });

@@ -85,7 +85,7 @@ def test_odd_keys_are_quoted_and_read_back():
 @pytest.mark.parametrize("path", ["", ".a", "a..b", "a[", "a b", "a[x]", "a.[0]"])
 def test_bad_paths_are_refused_with_the_forms(path):
     """An unreadable path raises ValueError that shows the forms a path takes."""
-    with pytest.raises(ValueError, match="temperature_c|\\[Name=gain\\]"):
+    with pytest.raises(ValueError, match=r"temperature_c|\\[Name=gain\\]"):
         compile_path(path)
 
 

@@ -3,7 +3,7 @@ import test from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  addBucket, bucketPoints, chartRange, clockText, formatValue, linePoints, niceStep, timeTicks, valueTicks, PLOT_BUCKETS,
+  addBucket, bucketPoints, chartRange, clockText, formatValue, latestText, linePoints, niceStep, timeTicks, valueTicks, PLOT_BUCKETS,
 } from "./widget.js";
 
 test("niceStep picks 1, 2 or 5 times a power of ten", () => {
@@ -80,4 +80,11 @@ test("chartRange spans every line's points, skipping nulls, at least the minimum
 test("linePoints maps time left to right and values bottom to top inside the margins", () => {
   const box = { width: 110, height: 60, left: 10, right: 0, top: 0, bottom: 10 };
   assert.equal(linePoints([[0, 0], [50, 5], [100, 10], [70, null]], { t0: 0, t1: 100 }, { min: 0, max: 10 }, box), "10.0,50.0 60.0,25.0 110.0,0.0");
+});
+
+test("latestText keeps six significant digits and drops trailing zeros", () => {
+  assert.equal(latestText(-25.4), "-25.4");
+  assert.equal(latestText(21.123456789), "21.1235");
+  assert.equal(latestText(1500), "1500");
+  assert.equal(latestText(null), "\u2014");
 });

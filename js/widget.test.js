@@ -420,9 +420,9 @@ test("render() fed hundreds of hostile records creates only the widget's own ele
   deliver({ type: "record", id: get.id, seq: get.seq, kind: strings[11], size: 5, text: MEGABYTE });
 
   const tags = new Set(log.created);
-  assert.deepEqual([...tags].filter((tag) => !["div", "span", "button", "input", "select", "option", "textarea", "pre", "label", "svg", "polyline", "line", "text", "ul", "li", "fieldset", "legend"].includes(tag)), []);
+  assert.deepEqual([...tags].filter((tag) => !["div", "span", "button", "input", "select", "option", "textarea", "pre", "label", "svg", "polyline", "line", "circle", "text", "ul", "li", "fieldset", "legend"].includes(tag)), []);
   assert.ok(log.created.length - before >= records.length * 7); // a row and six cells per record were made
-  const allowed = /^(class|data-[a-z-]+|title|aria-[a-z]+|id|for|type|placeholder|tabindex|role|value|rows|spellcheck|viewBox|preserveAspectRatio|fill|vector-effect|points|x[12]?|y[12]?|transform|text-anchor)$/;
+  const allowed = /^(class|data-[a-z-]+|title|aria-[a-z]+|id|for|type|placeholder|tabindex|role|value|rows|spellcheck|viewBox|preserveAspectRatio|fill|vector-effect|points|x[12]?|y[12]?|c[xy]|r|transform|text-anchor)$/;
   assert.deepEqual(log.attributes.filter(([name]) => !allowed.test(name)), []); // no on*, href, src or style from data
   const shown = [...el.walk()].map((node) => node.textContent).join("\n");
   assert.ok(shown.includes("<img src=x onerror=alert(1)>") && shown.includes(strings[1])); // shown, as text
@@ -875,7 +875,7 @@ test("the Plot tab: a field found is picked, batches draw it once a frame, pause
   assert.equal(byRole("y-label").textContent, "params.Changes[Name=gain].Value");
   assert.equal(byRole("x-label").textContent, "time (local)");
   assert.ok([...chart.walk()].some((node) => node.attributes["data-role"] === "x-tick"));
-  assert.match(byRole("plot-chart-legend").textContent, /params\.Changes\[Name=gain\]\.Value-6\.000/);
+  assert.match(byRole("plot-chart-legend").textContent, /params\.Changes\[Name=gain\]\.Value-6$/);
   const draws = Number(chart.attributes["data-draws"]);
   byRole("plot-pause").dispatch("click");
   assert.equal(traits.plot_paused, true);

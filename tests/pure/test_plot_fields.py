@@ -17,6 +17,7 @@ from ws_widget.pure.fields import (
     parse_json,
     read_path,
 )
+from ws_widget.pure.history import History
 from ws_widget.pure.series import Buckets, FlushBuckets, bucket_of
 
 POLL = {
@@ -85,7 +86,7 @@ def test_odd_keys_are_quoted_and_read_back():
 @pytest.mark.parametrize("path", ["", ".a", "a..b", "a[", "a b", "a[x]", "a.[0]"])
 def test_bad_paths_are_refused_with_the_forms(path):
     """An unreadable path raises ValueError that shows the forms a path takes."""
-    with pytest.raises(ValueError, match=r"temperature_c|\\[Name=gain\\]"):
+    with pytest.raises(ValueError, match=r"temperature_c|\[Name=gain\]"):
         compile_path(path)
 
 
@@ -163,3 +164,22 @@ def test_flush_buckets_gather_per_series():
     flush.add("b", 2.0, 7.0)
     assert flush.take() == {"a": [1.0, 3.0, -1.0, 5.0, 2.0, 3], "b": [2.0, 2.0, 7.0, 7.0, 7.0, 1]}
     assert flush.take() == {}
+
+
+def test_history_counts_incoming_text_in_a_range():
+    """count_incoming_text counts incoming text only, within the range, after a clear too."""
+    history = History()
+    for direction, kind in (
+        ("in", "text"),
+        ("out", "text"),
+        ("in", "binary"),
+        ("in", "text"),
+        ("in", "text"),
+    ):
+        history.add(direction, kind, "x" if kind == "text" else b"x")
+    assert history.count_incoming_text(0, 5) == 3
+    assert history.count_incoming_text(1, 4) == 1
+    assert history.count_incoming_text(4, 2) == 0
+    history.clear()
+    history.add("in", "text", "y")
+    assert history.count_incoming_text(0, 100) == 1

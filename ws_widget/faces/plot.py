@@ -9,9 +9,10 @@ one bucket per chosen field per flush (``[t0_ms, t1_ms, min, max, last, count]``
 
 Cost: with no field chosen, nothing (:meth:`PlotFeed.collect` returns at once; no message is
 parsed). With fields chosen, one ``json.loads`` and one walk per path per incoming text message,
-for at most :data:`MAX_PER_FLUSH` messages a flush (the newest; the rest are counted in
-``skipped`` and said on the tab). Fields are found in a sample of the newest
-:data:`SAMPLE_MESSAGES` incoming messages, when asked (a view opening the tab, ``find_fields()``).
+among at most :data:`MAX_PER_FLUSH` records a flush (the newest; the incoming text messages
+before them are counted in ``skipped``, over the history's one-byte codes, and said on the
+tab). Fields are found in a sample of the newest :data:`SAMPLE_MESSAGES` incoming messages,
+when asked (a view opening the tab, ``find_fields()``).
 
 Threads: :meth:`PlotFeed.collect`, :meth:`select` and :meth:`clear` run on the I/O loop (the
 widget's flusher); :meth:`find` and :meth:`series` read the history from any thread (the
@@ -28,7 +29,7 @@ from ..pure.kinds import IN, TEXT
 from ..pure.series import Bucket, Buckets, FlushBuckets
 from ..pure.tables import _pandas
 
-MAX_PER_FLUSH = 500  # incoming messages read per flush: 10,000 a second at 20 flushes a second
+MAX_PER_FLUSH = 500  # newest records read per flush: 10,000 a second at 20 flushes a second
 SAMPLE_MESSAGES = 200  # newest incoming text messages read to find fields
 SAMPLE_RECORDS = 2_000  # newest records looked through for them
 BACKFILL_RECORDS = 2_000  # newest records read for a field just chosen, so its chart starts filled
@@ -61,7 +62,7 @@ class PlotFeed:
     def __init__(self, history: History) -> None:
         self.history = history
         self.fields: list[str] = []
-        self.skipped = 0  # messages not read because a flush had more than MAX_PER_FLUSH
+        self.skipped = 0  # incoming text messages not read: a flush had more than MAX_PER_FLUSH records
         self._steps: dict[str, Any] = {}
         self._series: dict[str, Buckets] = {}
         self._scanned = history.last_seq
@@ -93,7 +94,7 @@ class PlotFeed:
             return {}
         start = self._scanned
         if last - start > MAX_PER_FLUSH:
-            self.skipped += last - start - MAX_PER_FLUSH
+            self.skipped += self.history.count_incoming_text(start, last - MAX_PER_FLUSH)
             start = last - MAX_PER_FLUSH
         self._scanned = last
         self._read(self.history.since(start, last - start), self.fields, self._pending)

@@ -104,7 +104,8 @@ class PlotFeed:
         return taken
 
     def _read(self, records: list, fields: list[str], into: FlushBuckets) -> None:
-        steps = self._steps
+        chosen = [(path, self._steps[path]) for path in fields]
+        add, read = into.add, read_path
         for record in records:
             if record.direction != IN or record.kind != TEXT:
                 continue
@@ -112,10 +113,10 @@ class PlotFeed:
             if value is None:
                 continue
             t_ms = round(record.time * 1000)
-            for path in fields:
-                number = read_path(value, steps[path])
+            for path, steps in chosen:
+                number = read(value, steps)
                 if number is not None:
-                    into.add(path, t_ms, number)
+                    add(path, t_ms, number)
 
     def state(self) -> dict[str, list[Bucket]]:
         """Every chosen field's buckets, for a view that starts."""

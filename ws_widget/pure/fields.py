@@ -41,8 +41,8 @@ def parse_json(payload: object) -> Any:
     """The JSON value of a text payload, or None when it is not text, too long or not JSON."""
     if not isinstance(payload, str) or len(payload) > MAX_PARSE_CHARS:
         return None
-    start = payload.lstrip()[:1]
-    if start not in ("{", "["):
+    start = payload[:1]
+    if start not in ("{", "[") and (not start.isspace() or payload.lstrip()[:1] not in ("{", "[")):
         return None
     try:
         return json.loads(payload)
@@ -51,7 +51,12 @@ def parse_json(payload: object) -> Any:
 
 
 def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    kind = type(value)
+    if kind is float:
+        return value if math.isfinite(value) else None  # type: ignore[arg-type,return-value]  # a float
+    if kind is int:
+        return float(value)  # type: ignore[arg-type]  # an int
+    if kind is bool or not isinstance(value, int | float):
         return None
     number = float(value)
     return number if math.isfinite(number) else None

@@ -80,9 +80,16 @@ class FlushBuckets:
         """Count ``value`` for the series ``name`` at ``t_ms``."""
         bucket = self.buckets.get(name)
         if bucket is None:
-            self.buckets[name] = bucket_of(t_ms, value)
-        else:
-            absorb(bucket, bucket_of(t_ms, value))
+            self.buckets[name] = [t_ms, t_ms, value, value, value, 1]
+            return
+        if t_ms > bucket[1]:
+            bucket[1] = t_ms
+        if value < bucket[2]:
+            bucket[2] = value
+        elif value > bucket[3]:
+            bucket[3] = value
+        bucket[4] = value
+        bucket[5] += 1
 
     def take(self) -> dict[str, Bucket]:
         """The buckets gathered, and start again."""

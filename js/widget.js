@@ -1745,9 +1745,10 @@ class PlotPanel {
     this.onFind();
   }
 
-  /** Ask for fields again when none are known and messages come (at most every 2 s), while shown. */
+  /** While shown and messages come, look for fields again: every 2 s while none are known, else every 10 s. */
   maybeFind() {
-    if (!this.node.hidden && !this.found.length && !this.fields.length && Date.now() - this.lastFind > 2000) this.find();
+    if (this.node.hidden) return;
+    if (Date.now() - this.lastFind > (this.found.length ? 10_000 : 2000)) this.find();
   }
 
   showFields(fields) {
@@ -1758,8 +1759,9 @@ class PlotPanel {
     this.changed();
   }
 
+  /** Fields found by the kernel: added to those known, in the order first found (the list only grows, to 64). */
   showFound(found) {
-    this.found = [...(found || [])];
+    for (const path of found || []) if (!this.found.includes(path) && this.found.length < 64) this.found.push(path);
     this.showPicker();
   }
 
@@ -1773,16 +1775,19 @@ class PlotPanel {
 
   showPicker() {
     const paths = [...this.found, ...this.fields.filter((path) => !this.found.includes(path))];
-    if (paths.join("\n") !== [...this.boxes.keys()].join("\n")) {
+    const shown = [...this.boxes.keys()];
+    const item = (path) => {
+      const { input, label } = checkbox("plot-field", path);
+      input.setAttribute("data-path", path);
+      this.boxes.set(path, input);
+      return label;
+    };
+    if (shown.length && shown.every((path, i) => paths[i] === path)) {
+      this.picker.append(...paths.slice(shown.length).map(item)); // more fields: added, focus kept
+    } else if (!this.picker.children.length || paths.join("\n") !== shown.join("\n")) {
       this.boxes = new Map();
-      const items = paths.map((path) => {
-        const { input, label } = checkbox("plot-field", path);
-        input.setAttribute("data-path", path);
-        this.boxes.set(path, input);
-        return label;
-      });
-      const hint = h("span", { class: "wsw-plot-hint", text: paths.length ? "" : "no numeric fields found in incoming JSON yet: Find fields looks again" });
-      this.picker.replaceChildren(h("legend", { text: "Fields to plot" }), ...items, ...(paths.length ? [] : [hint]));
+      const hint = h("span", { class: "wsw-plot-hint", text: "no numeric fields found in incoming JSON yet: Find fields looks again" });
+      this.picker.replaceChildren(h("legend", { text: "Fields to plot" }), ...paths.map(item), ...(paths.length ? [] : [hint]));
     }
     for (const [path, input] of this.boxes) input.checked = this.fields.includes(path);
   }

@@ -904,3 +904,19 @@ test("the Stats tab names its axes, units and series", () => {
   cleanup();
   uninstallFakeDom();
 });
+
+test("the Plot tab's field list only grows: fields found later are added after the first, whose boxes stay", () => {
+  const traits = { ...PLAIN_TRAITS, plot_fields: [], plot_paused: false, plot_found: [] };
+  const { cleanup, byRole, el, handlers } = fakeView(traits);
+  const change = (name, value) => { traits[name] = value; for (const handler of handlers[`change:${name}`] || []) handler(); };
+  const boxes = () => [...el.walk()].filter((node) => node.attributes["data-role"] === "plot-field");
+  assert.match(byRole("plot-fields").textContent, /no numeric fields found/);
+  change("plot_found", ["a", "b"]);
+  const first = boxes()[0];
+  change("plot_found", ["c", "a"]);
+  assert.deepEqual(boxes().map((box) => box.attributes["data-path"]), ["a", "b", "c"]);
+  assert.equal(boxes()[0], first);
+  assert.doesNotMatch(byRole("plot-fields").textContent, /no numeric fields found/);
+  cleanup();
+  uninstallFakeDom();
+});

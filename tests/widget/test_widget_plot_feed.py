@@ -148,3 +148,13 @@ def test_a_flush_reads_a_bounded_number_of_records_and_counts_the_rest():
     history.add("in", "text", '{"v": -1}')
     bucket = feed.collect()["v"]
     assert bucket[2:] == [-1, -1, -1, 1]
+
+
+def test_a_late_choice_keeps_the_times_of_the_messages_before():
+    """A field chosen after its messages came gets a bucket per message, each at its own time."""
+    history = History()
+    for n in range(5):
+        history.add("in", "text", json.dumps({"v": n}), at=1_000.0 + n)
+    feed = PlotFeed(history)
+    filled = feed.select(["v"])["v"]
+    assert [(b[0], b[4], b[5]) for b in filled] == [(1_000_000 + 1000 * n, n, 1) for n in range(5)]

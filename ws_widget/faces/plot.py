@@ -21,12 +21,13 @@ history's reads are snapshots under its lock).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..pure.fields import compile_path, discover, parse_json, read_path
 from ..pure.history import History
 from ..pure.kinds import IN, TEXT
-from ..pure.series import Bucket, Buckets, FlushBuckets
+from ..pure.series import Bucket, Buckets, FlushBuckets, bucket_of
 from ..pure.tables import _pandas
 
 MAX_PER_FLUSH = 500  # newest records read per flush: 10,000 a second at 20 flushes a second
@@ -79,11 +80,15 @@ class PlotFeed:
         if not added:
             return {}
         start = max(self.history.first_seq - 1, self._scanned - BACKFILL_RECORDS)
-        backfill = FlushBuckets()
-        self._read(self.history.since(start, self._scanned - start), added, backfill)
-        for path, bucket in backfill.take().items():
-            self._series[path].add(bucket)
-        return {path: self._series[path].buckets for path in added}
+        series = self._series
+
+        def add(
+            path: str, t_ms: float, value: float
+        ) -> None:  # a bucket per value: the chart keeps its times
+            series[path].add(bucket_of(t_ms, value))
+
+        self._read(self.history.since(start, self._scanned - start), added, add)
+        return {path: series[path].buckets for path in added}
 
     def collect(self) -> dict[str, Bucket]:
         """Read the messages recorded since the last call; return one bucket per field that
@@ -97,15 +102,15 @@ class PlotFeed:
             self.skipped += self.history.count_incoming_text(start, last - MAX_PER_FLUSH)
             start = last - MAX_PER_FLUSH
         self._scanned = last
-        self._read(self.history.since(start, last - start), self.fields, self._pending)
+        self._read(self.history.since(start, last - start), self.fields, self._pending.add)
         taken = self._pending.take()
         for path, bucket in taken.items():
             self._series[path].add(bucket)
         return taken
 
-    def _read(self, records: list, fields: list[str], into: FlushBuckets) -> None:
+    def _read(self, records: list, fields: list[str], add: Callable[[str, float, float], None]) -> None:
         chosen = [(path, self._steps[path]) for path in fields]
-        add, read = into.add, read_path
+        read = read_path
         for record in records:
             if record.direction != IN or record.kind != TEXT:
                 continue

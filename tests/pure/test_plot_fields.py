@@ -183,3 +183,11 @@ def test_history_counts_incoming_text_in_a_range():
     history.clear()
     history.add("in", "text", "y")
     assert history.count_incoming_text(0, 100) == 1
+
+
+def test_hostile_json_reads_as_nothing_instead_of_raising():
+    """JSON nested past the parser's depth is not JSON here; an integer past 1e308 is no number."""
+    assert parse_json("[" * 100_000 + "]" * 100_000) is None
+    huge = parse_json('{"a": 1' + "0" * 400 + ', "b": 2}')
+    assert numeric_paths(huge) == {"b": 2.0}
+    assert read(huge, "a") is None

@@ -46,7 +46,7 @@ def parse_json(payload: object) -> Any:
         return None
     try:
         return json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         return None
 
 
@@ -55,7 +55,10 @@ def _number(value: object) -> float | None:
     if kind is float:
         return value if math.isfinite(value) else None  # type: ignore[arg-type,return-value]  # a float
     if kind is int:
-        return float(value)  # type: ignore[arg-type]  # an int
+        try:
+            return float(value)  # type: ignore[arg-type]  # an int
+        except OverflowError:  # an integer past 1e308
+            return None
     if kind is bool or not isinstance(value, int | float):
         return None
     number = float(value)

@@ -1705,7 +1705,7 @@ class StatsPanel {
  * The Plot tab: the numeric fields found in incoming JSON (checkboxes), a live chart of those
  * picked (min/max buckets per series, drawn at most once an animation frame and only when new
  * values came), Pause/Resume, and Find fields. The choice is the `plot_fields` trait, the pause
- * `plot_paused`, the fields found `plot_found` (see ws_widget/faces/plot.py).
+ * `plot_paused`; the fields found come in `plot_found` messages (see ws_widget/faces/plot.py).
  */
 class PlotPanel {
   constructor({ onFields, onPaused, onFind }) {
@@ -1939,7 +1939,6 @@ function render({ model, el }) {
       if (!before && plot.fields.length) tabs.select(PLOT_TAB); // picked from Python, or a view opened with a plot
     },
     plot_paused: (paused) => plot.showPaused(paused),
-    plot_found: (found) => plot.showFound(found),
   };
   messages.onTimeMode = (mode) => {
     model.set("time_mode", mode);
@@ -1962,7 +1961,8 @@ function render({ model, el }) {
       if (message.points) stats.add(message.points);
       if (message.plot) plot.add(message.plot, message.plot_skipped);
       if (message.records && message.records.length) plot.maybeFind();
-    } else if (message.type === "plot_fill") plot.fill(message.series); else if (message.type === "record") messages.showDetail(message, buffers);
+    } else if (message.type === "plot_fill") plot.fill(message.series);
+    else if (message.type === "plot_found") plot.showFound(message.found); else if (message.type === "record") messages.showDetail(message, buffers);
     else if (message.type === "cleared") {
       header.showCounters(message);
       messages.cleared();
@@ -1982,6 +1982,7 @@ function render({ model, el }) {
     debugPanel.append(message.debug);
     stats.add(message.series || []);
     plot.fill(message.plot);
+    plot.showFound(message.plot_found);
   });
   messages.list.refresh();
 

@@ -853,12 +853,15 @@ test("since connect counts from opens the kernel names, also when no open record
 });
 
 test("the Plot tab: a field found is picked, batches draw it once a frame, pause stops drawing, resume draws", () => {
-  const traits = { ...PLAIN_TRAITS, plot_fields: [], plot_paused: false, plot_found: ["temperature_c", "params.Changes[Name=gain].Value"] };
-  const { cleanup, deliver, byRole, el, sent, handlers } = fakeView(traits);
+  const traits = { ...PLAIN_TRAITS, plot_fields: [], plot_paused: false };
+  const { cleanup, deliver, byRole, el, sent, handlers, log } = fakeView(traits);
   const change = (name, value) => { traits[name] = value; for (const handler of handlers[`change:${name}`] || []) handler(); };
+  deliver({ type: "plot_found", found: ["temperature_c", "params.Changes[Name=gain].Value", '["<img src=x onerror=alert(1)>"]'] });
   byRole("tab-plot").dispatch("click");
   const boxes = [...el.walk()].filter((node) => node.attributes["data-role"] === "plot-field");
-  assert.deepEqual(boxes.map((box) => box.attributes["data-path"]), ["temperature_c", "params.Changes[Name=gain].Value"]);
+  assert.deepEqual(boxes.map((box) => box.attributes["data-path"]), ["temperature_c", "params.Changes[Name=gain].Value", '["<img src=x onerror=alert(1)>"]']);
+  assert.match(byRole("plot-fields").textContent, /<img src=x onerror=alert\(1\)>/); // a field name from the wire stays text
+  assert.ok(!log.created.includes("img"));
   boxes[1].checked = true;
   boxes[1].dispatch("change");
   assert.deepEqual(traits.plot_fields, ["params.Changes[Name=gain].Value"]);
@@ -906,14 +909,12 @@ test("the Stats tab names its axes, units and series", () => {
 });
 
 test("the Plot tab's field list only grows: fields found later are added after the first, whose boxes stay", () => {
-  const traits = { ...PLAIN_TRAITS, plot_fields: [], plot_paused: false, plot_found: [] };
-  const { cleanup, byRole, el, handlers } = fakeView(traits);
-  const change = (name, value) => { traits[name] = value; for (const handler of handlers[`change:${name}`] || []) handler(); };
+  const { cleanup, byRole, el, deliver } = fakeView({ ...PLAIN_TRAITS, plot_fields: [], plot_paused: false });
   const boxes = () => [...el.walk()].filter((node) => node.attributes["data-role"] === "plot-field");
   assert.match(byRole("plot-fields").textContent, /no numeric fields found/);
-  change("plot_found", ["a", "b"]);
+  deliver({ type: "plot_found", found: ["a", "b"] });
   const first = boxes()[0];
-  change("plot_found", ["c", "a"]);
+  deliver({ type: "plot_found", found: ["c", "a"] });
   assert.deepEqual(boxes().map((box) => box.attributes["data-path"]), ["a", "b", "c"]);
   assert.equal(boxes()[0], first);
   assert.doesNotMatch(byRole("plot-fields").textContent, /no numeric fields found/);

@@ -85,11 +85,12 @@ def test_nothing_is_parsed_while_no_field_is_chosen(ws, monkeypatch):
 
 
 def test_fields_are_found_in_incoming_json(ws):
-    """find_fields lists the numeric paths of the incoming JSON and the tab's list follows."""
+    """find_fields lists the numeric paths of the incoming JSON and sends them to the views."""
     ws.send(poll(1))
     ws.send("not json")
     ws.send(json.dumps({"temperature_c": 21.5, "ok": True}))
     wait_for(lambda: len(ws.history.messages()) == 6)
+    sent = sent_by(ws.widget)
     found = ws.widget.find_fields()
     assert found == [
         "params.Changes[Name=mute].Value",
@@ -97,7 +98,8 @@ def test_fields_are_found_in_incoming_json(ws):
         "params.Changes[Name=gain].Position",
         "temperature_c",
     ]
-    wait_for(lambda: ws.widget.plot_found == found)
+    wait_for(lambda: {"type": "plot_found", "found": found} in sent)
+    assert "plot_found" not in ws.widget.get_state()  # names from the wire stay out of saved state
 
 
 def test_bad_choices_are_refused_with_what_to_do(ws):

@@ -81,13 +81,14 @@ class WebSocketWidget(anywidget.AnyWidget):
     time_mode = traitlets.Unicode("local").tag(sync=True)  # the history's time column: one of TIME_MODES
     plot_fields = traitlets.List(traitlets.Unicode()).tag(sync=True)  # the Plot tab's field paths
     plot_paused = traitlets.Bool(False).tag(sync=True)  # the Plot tab's chart stops drawing
-    plot_found = traitlets.List(traitlets.Unicode()).tag(sync=True)  # numeric fields found; I/O loop writes
 
     def __init__(self, ws: WebSocket, **kwargs: object) -> None:
         self.ws = ws
         super().__init__(**{**self._header(), **kwargs})
         self._browsers = {"messages": Browser(ws.history), "frames": Browser(ws.frames)}
         self._plot = PlotFeed(ws.history)
+        self._found: list[str] = []  # the fields found last, for new views (a message, not a trait:
+        # names taken from remote data stay out of the widget state a notebook saves)
         self._sent_seq = ws.history.last_seq
         self._sent_frame_seq = ws.frames.last_seq
         self._series: deque[list] = deque(maxlen=SERIES_POINTS)
@@ -304,6 +305,7 @@ class WebSocketWidget(anywidget.AnyWidget):
                 "series": list(self._series),
                 "opens": _opens(self.ws.history.opens()),
                 "plot": self._plot.state(),
+                "plot_found": self._found,
                 **self._counters(),
             }
         )
@@ -325,7 +327,8 @@ class WebSocketWidget(anywidget.AnyWidget):
             self.send({"type": "plot_fill", "series": added})
 
     def _set_found(self, found: list[str]) -> None:
-        self.plot_found = found
+        self._found = found
+        self.send({"type": "plot_found", "found": found})
 
     def _wake(self) -> None:
         """Flush at once and go back to 20 Hz (a command or a Debug Output line arrived)."""

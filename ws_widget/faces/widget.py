@@ -20,7 +20,8 @@ now; the Stats tab still gets a point per second (an idle poll's rates fill the 
 spans).
 
 Every button has a Python twin (``connect``, ``send_composed``, ``ping``, ``close_socket``,
-``clear``, ``record_frames``) and the buttons' messages call those very methods. The history's
+``clear``, ``record_frames``; the Plot tab's ``plot``, ``pause_plot``, ``resume_plot``,
+``find_fields``, see :mod:`.plot`) and the buttons' messages call those very methods. The history's
 time column follows the ``time_mode`` trait (``"local"``, ``"since_connect"``, ``"delta"``),
 which the view's control sets too; "since connect" counts from the open of each record's
 connection, which the views learn from ``opens`` (``[seq, time_ms]`` of the history's

@@ -102,7 +102,7 @@ def test_layout_of_a_frame_log_record():
     record = frames.add("out", "TEXT", b"Hello", 5, {"wire": "818537fa213d7f9f4d5158"})
     assert layout(record).unmasked == b"Hello"
     bare = frames.add("in", "TEXT", b"Hello", 5, {"fin": True})
-    with pytest.raises(ValueError, match="holds no wire bytes.*frame_log = True"):
+    with pytest.raises(ValueError, match=r"holds no wire bytes.*frame_log = True"):
         layout(bare)
 
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from websockets.frames import Frame, Opcode
 
 from ws_widget.pure.frames import WIRE_PAYLOAD_KEPT, header_bytes, header_size, layout, wire_start
 from ws_widget.pure.history import History
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_unmasked_hello_of_rfc_6455():
@@ -126,3 +134,51 @@ def test_wrong_type_is_refused():
     """Something that is not bytes, hex or a record raises a TypeError naming its type."""
     with pytest.raises(TypeError, match="got int"):
         layout(0x81)  # type: ignore[arg-type]
+
+
+def test_front_end_twin_lays_out_frames_alike():
+    """js/widget.js's frameLayout gives the same fields, meanings and bytes as layout()."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is needed (make setup installs the tests' node tools; apt install nodejs)")
+    rng = random.Random(6455)
+    frames = [bytes.fromhex("818537fa213d7f9f4d5158"), bytes([0x82, 0x7F, 0, 0, 0, 0, 0, 1, 0, 0, 7])]
+    for _ in range(60):
+        length = rng.choice([0, 5, 125, 126, 300, 65535, 65536])
+        key = rng.randbytes(4) if rng.random() < 0.5 else b""
+        frame = Frame(Opcode(rng.choice([0, 1, 2, 8, 9, 10])), b"", fin=rng.random() < 0.7)
+        head = header_bytes(frame, rng.random() < 0.3, length, key)
+        frames.append(head + rng.randbytes(min(length, rng.randint(0, 40))))
+    script = (
+        "import { frameLayout } from './js/widget.js';"
+        "const hex = (b) => b ? Buffer.from(b).toString('hex') : null;"
+        "const frames = JSON.parse(process.argv[1]);"
+        "console.log(JSON.stringify(frames.map((f) => {"
+        " const l = frameLayout(Uint8Array.from(Buffer.from(f, 'hex')));"
+        " return [l.fields.map((x) => [x.name, x.start, x.width, x.value, x.meaning]),"
+        " l.opcodeName, l.lengthForm, hex(l.header), hex(l.maskKey), hex(l.payload), hex(l.unmasked),"
+        " l.more]; })));"
+    )
+    out = subprocess.run(
+        [node, "--input-type=module", "-e", script, json.dumps([f.hex() for f in frames])],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    for frame, js in zip(frames, json.loads(out.stdout), strict=True):
+        py = layout(frame)
+        fields = [[f.name, f.start, f.width, f.value, f.meaning] for f in py.fields]
+        mask = py.mask_key.hex() if py.mask_key is not None else None
+        expected = [
+            fields,
+            py.opcode_name,
+            py.length_form,
+            py.header.hex(),
+            mask,
+            py.payload.hex(),
+            py.unmasked.hex(),
+            py.more,
+        ]
+        assert js == expected, frame.hex()

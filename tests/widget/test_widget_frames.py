@@ -59,7 +59,9 @@ def test_clicked_frame_shows_its_layout_and_compression_off_clears_rsv1(chromium
         assert cell(nb, "RSV1").split() == ["RSV1", "1"]
         assert cell(nb, "opcode").split() == ["opcode", "0001"]
         assert cell(nb, "MASK").split() == ["MASK", "1"]
-        assert cell(nb, "payload length").split()[-1] == format(int(sent["header"].split()[1], 16) & 0x7F, "07b")
+        assert cell(nb, "payload length").split()[-1] == format(
+            int(sent["header"].split()[1], 16) & 0x7F, "07b"
+        )
         assert nb.count(f"{ROOT} [data-role=frame-grid] td[data-field='masking key']") == 4
         caption = nb.page.locator(f"{ROOT} [data-role=frame-grid] caption").inner_text()
         assert caption.startswith(f"Header: {sent['header']} (6 bytes; length in the 7-bit form)")

@@ -260,10 +260,10 @@ export function pauseAnnouncement(before, after) {
 
 // ---------------------------------------------------------------- more pure helpers
 
-/** Text for a frame log row: FIN, RSV1 and MASK bits, length, payload preview. */
+/** Text for a frame log row: FIN, RSV1 and MASK bits (each with its value), length, payload preview. */
 export function frameColumns(record, bytes) {
   const info = record[6] || {};
-  const bits = `${info.fin ? "FIN" : "fin"} ${info.rsv1 ? "RSV1" : "rsv1"} ${info.masked ? "MASK" : "mask"}`;
+  const bits = `FIN=${info.fin ? 1 : 0} RSV1=${info.rsv1 ? 1 : 0} MASK=${info.masked ? 1 : 0}`;
   let preview = "";
   if (info.code !== undefined) preview = `${info.code} (${info.meaning || ""})`;
   else if (bytes && bytes.length) preview = printable(bytes) ? new TextDecoder().decode(bytes) : toHex(bytes);

@@ -118,9 +118,9 @@ test("scrollGeometry scales a million rows into a bounded height, end to end", (
 
 test("frameColumns shows the FIN, RSV1 and MASK bits and a readable preview", () => {
   const text = frameColumns([1, 0, "in", "TEXT", 6, null, { fin: false, rsv1: true, masked: false }, 0], new TextEncoder().encode("alpha-"));
-  assert.deepEqual(text, { bits: "fin RSV1 mask", preview: "alpha-" });
+  assert.deepEqual(text, { bits: "FIN=0 RSV1=1 MASK=0", preview: "alpha-" });
   const close = frameColumns([2, 0, "out", "CLOSE", 2, null, { fin: true, rsv1: false, masked: true, code: 1000, meaning: "OK" }, 0]);
-  assert.deepEqual(close, { bits: "FIN rsv1 MASK", preview: "1000 (OK)" });
+  assert.deepEqual(close, { bits: "FIN=1 RSV1=0 MASK=1", preview: "1000 (OK)" });
   assert.equal(frameColumns([3, 0, "in", "BINARY", 2, null, { fin: true }, 0], new Uint8Array([0, 255])).preview, "00 ff");
   assert.equal(printable(new Uint8Array([0xff])), false);
 });

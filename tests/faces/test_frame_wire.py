@@ -3,6 +3,7 @@ by a reconnect (real connections to the websockets server on loopback)."""
 
 from __future__ import annotations
 
+import time
 import zlib
 
 import pytest
@@ -112,4 +113,33 @@ def test_reconnect_refuses_unknown_or_bad_changes(server):
     with pytest.raises(ValueError, match="compression must be 'deflate' or None"):
         ws.reconnect(compression="zstd")
     assert ws.state.name == "OPEN"
+    ws.close()
+
+
+def test_widget_twin_and_frame_detail(server):
+    """The view's compression_off message reconnects without deflate; a frame's detail answers
+    as "frame" with its wire bytes, and an unknown frame as an error."""
+    ws = ws_widget.connect(server.url("/echo"), frame_log=True)
+    widget, sent = ws.widget, []
+    forward = widget.send
+    widget.send = lambda content, buffers=None: (sent.append(content), forward(content, buffers))
+    first = ws._core.attempt
+    widget._on_message(widget, {"type": "compression_off"}, [])
+    deadline = time.monotonic() + 10
+    while (ws._core.attempt is first or ws.state.name != "OPEN") and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert ws.handshake["extensions"] == []
+    ws.send("detail")
+    ws.receive(5)
+    seq = _frames(ws, "out", "TEXT")[-1].seq
+    widget._on_message(widget, {"type": "get", "id": 1, "source": "frames", "seq": seq}, [])
+    widget._on_message(widget, {"type": "get", "id": 2, "source": "frames", "seq": 10**6}, [])
+    while len([c for c in sent if c.get("id") in (1, 2)]) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    detail = next(c for c in sent if c.get("id") == 1)
+    assert detail["type"] == "frame" and detail["seq"] == seq
+    assert layout(detail["info"]["wire"]).unmasked == b"detail"
+    missing = next(c for c in sent if c.get("id") == 2)
+    assert missing["type"] == "error" and "no record #1000000" in missing["text"]
+    widget.close()
     ws.close()

@@ -1437,7 +1437,8 @@ class FrameDetail {
     const info = message.info || {};
     const title = `Frame #${message.seq} ${info.masked ? "sent" : "received"}: ${message.kind}, ${formatBytes(info.length ?? message.size)} on the wire`;
     this.title.textContent = title;
-    const parsed = info.wire ? parseHex(info.wire) : { error: "this frame was recorded without its wire bytes" };
+    // The kernel keeps 142 bytes at most; a record loaded from a file could hold any text.
+    const parsed = info.wire ? parseHex(String(info.wire).slice(0, 2 * 4096)) : { error: "this frame was recorded without its wire bytes" };
     let layout = null;
     try {
       if (parsed.error) throw new Error(parsed.error);

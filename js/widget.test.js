@@ -852,3 +852,45 @@ test("since connect counts from opens the kernel names, also when no open record
   cleanup();
   uninstallFakeDom();
 });
+
+test("the Frames tab: Enter lays out a frame with hostile text as text, Escape closes it, Compression off asks and says so", () => {
+  const handshake = { status: 101, extensions: [{ name: "permessage-deflate", parameters: {} }] };
+  const { log, sent, el, cleanup, deliver, resize, byRole } = fakeView({ ...PLAIN_TRAITS, frame_log: true, handshake });
+  resize(300);
+  byRole("tab-frames").dispatch("click");
+  const page = sent.filter((content) => content.type === "page" && content.source === "frames").at(-1);
+  const hostile = hostileStrings(4);
+  const info = { fin: true, rsv1: false, masked: true, length: 5 };
+  deliver({ type: "page", id: page.id, offset: 0, total: 2, first_seq: 1, records: [[1, 0, "out", hostile[0], 5, null, info, null], [2, 0, "in", "TEXT", 5, null, info, null]] });
+  const viewport = byRole("frames");
+  viewport.dispatch("keydown", { key: "ArrowDown" });
+  viewport.dispatch("keydown", { key: "Enter" });
+  const get = sent.find((content) => content.type === "get");
+  assert.deepEqual([get.source, get.seq], ["frames", 1]);
+  assert.equal(log.focused, byRole("frame-detail"));
+  deliver({ type: "frame", id: get.id, seq: 1, kind: hostile[1], size: 5, info: { ...info, wire: "818537fa213d7f9f4d5158" } });
+  assert.ok(byRole("frame-title").textContent.includes(hostile[1])); // shown as text
+  assert.equal(byRole("frame-unmasked").textContent, "48 65 6c 6c 6f");
+  assert.equal(byRole("frame-text").textContent, "Hello");
+  const cells = [...byRole("frame-grid").walk()].filter((node) => node.tagName === "td");
+  assert.deepEqual(cells.map((node) => node.attributes["data-field"]).slice(0, 7), ["FIN", "RSV1", "RSV2", "RSV3", "opcode", "MASK", "payload length"]);
+  assert.equal(cells.length, 11); // 7 fields in bytes 0 and 1, then the masking key's 4 bytes
+  byRole("frame-detail").dispatch("keydown", { key: "Escape" });
+  assert.ok(byRole("frame-detail").hidden);
+  assert.equal(log.focused, viewport);
+
+  viewport.dispatch("keydown", { key: "ArrowDown" });
+  viewport.dispatch("keydown", { key: "Enter" });
+  const second = sent.filter((content) => content.type === "get").at(-1);
+  deliver({ type: "frame", id: second.id, seq: 2, kind: "TEXT", size: 5, info: { ...info, wire: hostile[2] } });
+  assert.match(byRole("frame-note").textContent, /^No layout: /); // hostile "hex": said, not laid out
+  assert.equal(byRole("frame-grid").children.length, 0);
+
+  assert.match(byRole("compression").textContent, /^Compression on/);
+  byRole("compression-off").dispatch("click");
+  assert.ok(sent.some((content) => content.type === "compression_off"));
+  assert.equal(byRole("compression").textContent, "Reconnecting without compression\u2026");
+  assert.equal([...el.walk()].filter((node) => node.tagName === "script").length, 0);
+  cleanup();
+  uninstallFakeDom();
+});

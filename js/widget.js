@@ -260,10 +260,10 @@ export function pauseAnnouncement(before, after) {
 
 // ---------------------------------------------------------------- more pure helpers
 
-/** Text for a frame log row: FIN, RSV1 and MASK bits, length, payload preview. */
+/** Text for a frame log row: FIN, RSV1 and MASK bits (each with its value), length, payload preview. */
 export function frameColumns(record, bytes) {
   const info = record[6] || {};
-  const bits = `${info.fin ? "FIN" : "fin"} ${info.rsv1 ? "RSV1" : "rsv1"} ${info.masked ? "MASK" : "mask"}`;
+  const bits = `FIN=${info.fin ? 1 : 0} RSV1=${info.rsv1 ? 1 : 0} MASK=${info.masked ? 1 : 0}`;
   let preview = "";
   if (info.code !== undefined) preview = `${info.code} (${info.meaning || ""})`;
   else if (bytes && bytes.length) preview = printable(bytes) ? new TextDecoder().decode(bytes) : toHex(bytes);
@@ -453,6 +453,89 @@ export function contrastRatio(foreground, background) {
   const [hi, lo] = lighter > darker ? [lighter, darker] : [darker, lighter];
   return (hi + 0.05) / (lo + 0.05);
 }
+
+// ---------------------------------------------------------------- a frame's layout (twin of ws_widget.pure.frames.layout)
+
+/** The opcodes RFC 6455 defines; the others are reserved. */
+export const OPCODE_NAMES = { 0: "CONT", 1: "TEXT", 2: "BINARY", 8: "CLOSE", 9: "PING", 10: "PONG" };
+
+/** The size of the header that starts `bytes` (2 to 14), read from its second byte. */
+export function headerSize(bytes) {
+  if (bytes.length < 2) throw new Error(`a frame starts with at least 2 header bytes, got ${bytes.length}`);
+  const marker = bytes[1] & 0x7f;
+  return 2 + (marker === 126 ? 2 : marker === 127 ? 8 : 0) + (bytes[1] & 0x80 ? 4 : 0);
+}
+
+function markerMeaning(marker) {
+  if (marker === 126) return "126: the length is in the next 2 bytes";
+  if (marker === 127) return "127: the length is in the next 8 bytes";
+  return `${marker} bytes`;
+}
+
+/**
+ * Lay out a frame's header field by field and unmask the start of its payload (RFC 6455, 5.2).
+ * `bytes`: the frame's first bytes as on the wire (header, then some or all of the payload).
+ * Returns {fin, rsv1, rsv2, rsv3, opcode, opcodeName, masked, length, lengthForm, lengthBytes,
+ * maskKey, header, payload, unmasked, more, fields: [{name, start, width, value, meaning}]};
+ * throws an Error saying what is missing when the bytes end inside the header.
+ */
+export function frameLayout(bytes) {
+  const size = headerSize(bytes);
+  const [first, second] = bytes;
+  const masked = Boolean(second & 0x80);
+  const marker = second & 0x7f;
+  if (bytes.length < size) {
+    throw new Error(`the header is ${size} bytes (byte 1 announces ${marker >= 126 ? "an extended length" : "no extended length"}`
+      + `${masked ? " and a masking key" : ""}), got only ${bytes.length}: pass the frame's first bytes`);
+  }
+  const opcode = first & 0x0f;
+  const name = Object.hasOwn(OPCODE_NAMES, opcode) ? OPCODE_NAMES[opcode] : "reserved";
+  const extended = size - 2 - (masked ? 4 : 0);
+  let length = marker;
+  if (extended) {
+    length = 0;
+    for (let i = 2; i < 2 + extended; i++) length = length * 256 + bytes[i];
+  }
+  const maskKey = masked ? bytes.slice(2 + extended, size) : null;
+  const payload = bytes.slice(size, size + Math.min(length, bytes.length - size));
+  const unmasked = maskKey ? payload.map((b, i) => b ^ maskKey[i % 4]) : payload;
+  const bit = (mask) => Boolean(first & mask);
+  const fields = [
+    { name: "FIN", start: 0, width: 1, value: first >> 7, meaning: bit(0x80) ? "final frame of its message" : "more frames of this message follow" },
+    { name: "RSV1", start: 1, width: 1, value: (first >> 6) & 1, meaning: bit(0x40) ? "compressed (permessage-deflate)" : "not compressed" },
+    { name: "RSV2", start: 2, width: 1, value: (first >> 5) & 1, meaning: bit(0x20) ? "set: an extension's bit" : "reserved, 0" },
+    { name: "RSV3", start: 3, width: 1, value: (first >> 4) & 1, meaning: bit(0x10) ? "set: an extension's bit" : "reserved, 0" },
+    { name: "opcode", start: 4, width: 4, value: opcode, meaning: `0x${opcode.toString(16)} ${name}` },
+    { name: "MASK", start: 8, width: 1, value: second >> 7, meaning: masked ? "masked by the client" : "not masked (server to client)" },
+    { name: "payload length", start: 9, width: 7, value: marker, meaning: markerMeaning(marker) },
+  ];
+  if (extended) fields.push({ name: "extended length", start: 16, width: extended * 8, value: length, meaning: `${length} bytes (${extended * 8}-bit)` });
+  if (maskKey) fields.push({ name: "masking key", start: 16 + extended * 8, width: 32, value: maskKey.reduce((v, b) => v * 256 + b, 0), meaning: toHex(maskKey) });
+  return {
+    fin: bit(0x80), rsv1: bit(0x40), rsv2: bit(0x20), rsv3: bit(0x10), opcode, opcodeName: name, masked, length,
+    lengthForm: { 0: "7-bit", 2: "16-bit", 8: "64-bit" }[extended], lengthBytes: bytes.slice(1, 2 + extended), maskKey,
+    header: bytes.slice(0, size), payload, unmasked, more: length - payload.length, fields,
+  };
+}
+
+/** The field a header bit (0 is byte 0's high bit) belongs to, in `layout.fields`. */
+export function fieldOfBit(layout, bit) {
+  return layout.fields.find((field) => bit >= field.start && bit < field.start + field.width) || null;
+}
+
+/**
+ * The Frames tab's line on compression, from the handshake (the extensions negotiated) and
+ * whether "Compression off" was asked and its reconnect has not shown a handshake yet.
+ */
+export function compressionText(handshake, asked) {
+  const extensions = (handshake && handshake.extensions) || [];
+  const deflate = extensions.some((extension) => extension.name === "permessage-deflate");
+  if (asked && deflate) return "Reconnecting without compression\u2026";
+  if (deflate) return "Compression on (permessage-deflate): frames with RSV1 set carry deflated payloads, unreadable on the wire.";
+  if (handshake && handshake.status === 101) return "Compression off: every payload shows on the wire as sent.";
+  return "";
+}
+
 
 // ---------------------------------------------------------------- DOM helpers
 
@@ -1314,19 +1397,145 @@ function arrow(direction) {
   return Object.hasOwn(ARROWS, direction) ? ARROWS[direction] : String(direction);
 }
 
-/** The Frames tab: recording on or off, follow, and the list of frames. */
+/** The colour class of a header field: flags, opcode, mask, length (each also labelled in text). */
+function fieldClass(name) {
+  if (name === "opcode") return "wsw-f-opcode";
+  if (name === "MASK" || name === "masking key") return "wsw-f-mask";
+  if (name === "payload length" || name === "extended length") return "wsw-f-length";
+  return "wsw-f-flag";
+}
+
+/**
+ * A frame's detail: its header as a bit grid, one row per byte, each field labelled and
+ * coloured; a legend of what each field's value means; the payload masked as on the wire and
+ * unmasked. Everything reaches the DOM as text.
+ */
+class FrameDetail {
+  constructor(idPrefix) {
+    this.title = h("span", { class: "wsw-frame-title", "data-role": "frame-title" });
+    this.close = button("\u00d7 Close", "frame-close", { "aria-label": "Close the frame's layout", title: "Close (Escape)" });
+    this.grid = h("table", { class: "wsw-bitgrid", "data-role": "frame-grid" });
+    this.legend = h("dl", { class: "wsw-legend", "data-role": "frame-legend" });
+    this.payload = h("dl", { class: "wsw-frame-payload", "data-role": "frame-payload" });
+    this.note = h("p", { class: "wsw-frame-note", "data-role": "frame-note" });
+    this.node = h("div", {
+      class: "wsw-detail-pane wsw-frame-detail", "data-role": "frame-detail", tabindex: "0", role: "region",
+      "aria-label": "Frame layout", id: `${idPrefix}-frame-detail`,
+    }, [h("div", { class: "wsw-detail-head" }, [this.title, this.close]), this.note, this.grid, this.legend, this.payload]);
+    this.node.hidden = true;
+  }
+
+  loading(seq) {
+    this.node.hidden = false;
+    this.title.textContent = `Frame #${seq}: loading\u2026`;
+    for (const part of [this.grid, this.legend, this.payload]) part.replaceChildren();
+    this.note.textContent = "";
+  }
+
+  /** Show the frame of a "frame" reply; `inflated`: its payload's start after decompression. */
+  show(message, inflated) {
+    const info = message.info || {};
+    const title = `Frame #${message.seq} ${info.masked ? "sent" : "received"}: ${message.kind}, ${formatBytes(info.length ?? message.size)} on the wire`;
+    this.title.textContent = title;
+    // The kernel keeps 142 bytes at most; a record loaded from a file could hold any text.
+    const parsed = info.wire ? parseHex(String(info.wire).slice(0, 2 * 4096)) : { error: "this frame was recorded without its wire bytes" };
+    let layout = null;
+    try {
+      if (parsed.error) throw new Error(parsed.error);
+      layout = frameLayout(parsed.bytes);
+    } catch (error) {
+      this.note.textContent = `No layout: ${error.message}.`;
+      return;
+    }
+    this.note.textContent = layout.rsv1
+      ? "RSV1 is set: this payload is compressed (permessage-deflate), so its bytes are deflated, not the message. Compression off reconnects without it."
+      : "";
+    this.showGrid(layout);
+    this.showLegend(layout);
+    this.showPayload(layout, inflated);
+  }
+
+  showGrid(layout) {
+    const head = h("tr", {}, [h("th", { scope: "col", text: "byte" }),
+      ...Array.from({ length: 8 }, (_, i) => h("th", { scope: "col", text: `bit ${i}` }))]);
+    const rows = [];
+    for (let byte = 0; byte < layout.header.length; byte++) {
+      const cells = [h("th", { scope: "row", text: `${byte} (${toHex([layout.header[byte]])})` })];
+      for (let bit = 0; bit < 8;) {
+        const at = byte * 8 + bit;
+        const field = fieldOfBit(layout, at);
+        const span = Math.min(8 - bit, field.start + field.width - at);
+        const bits = Array.from({ length: span }, (_, k) => (layout.header[byte] >> (7 - bit - k)) & 1).join("");
+        const part = field.width > 8 ? ` (byte ${Math.floor((at - field.start) / 8) + 1} of ${field.width / 8})` : "";
+        cells.push(h("td", { colspan: String(span), class: fieldClass(field.name), "data-field": field.name }, [
+          h("span", { class: "wsw-f-name", text: `${field.name}${part}` }), h("span", { class: "wsw-f-bits", text: bits }),
+        ]));
+        bit += span;
+      }
+      rows.push(h("tr", {}, cells));
+    }
+    const caption = h("caption", { text: `Header: ${toHex(layout.header)} (${layout.header.length} bytes; length in the ${layout.lengthForm} form)` });
+    this.grid.replaceChildren(caption, h("thead", {}, [head]), h("tbody", {}, rows));
+  }
+
+  showLegend(layout) {
+    const items = [];
+    for (const field of layout.fields) {
+      items.push(h("dt", { class: fieldClass(field.name), text: field.name }));
+      const value = field.width > 16 || field.name === "extended length" ? "" : `${field.value.toString(2).padStart(field.width, "0")} = `;
+      items.push(h("dd", { "data-field": field.name, text: `${value}${field.meaning}` }));
+    }
+    this.legend.replaceChildren(...items);
+  }
+
+  showPayload(layout, inflated) {
+    const more = layout.more ? ` \u2026 ${layout.more} more bytes` : "";
+    const entries = [];
+    const add = (label, role, text) => entries.push(h("dt", { text: label }), h("dd", { "data-role": role, text }));
+    if (!layout.length) add("payload", "frame-wire", "none (0 bytes)");
+    else if (layout.masked) {
+      add(`payload as on the wire (masked with ${toHex(layout.maskKey)})`, "frame-wire", `${toHex(layout.payload)}${more}`);
+      add("unmasked (each byte XOR the key byte at its position mod 4)", "frame-unmasked", `${toHex(layout.unmasked)}${more}`);
+    } else add("payload as on the wire (not masked)", "frame-wire", `${toHex(layout.payload)}${more}`);
+    if (layout.length && !layout.rsv1 && printable(layout.unmasked)) add("as text", "frame-text", new TextDecoder().decode(layout.unmasked));
+    if (layout.rsv1 && inflated && inflated.length) {
+      add("inflated (the message's start)", "frame-inflated", printable(inflated) ? new TextDecoder().decode(inflated) : toHex(inflated));
+    }
+    this.payload.replaceChildren(...entries);
+  }
+
+  hide() {
+    this.node.hidden = true;
+  }
+}
+
+/**
+ * The Frames tab: recording on or off, follow, compression (and "Compression off"), the list of
+ * frames, and the layout of the frame opened (Enter or a click opens it, Escape closes it).
+ */
 class FramesPanel {
   constructor(requests, idPrefix) {
+    this.requests = requests;
     this.record = checkbox("frame-log", "record frames");
     this.follow = checkbox("frames-follow", "follow", true);
     this.shown = h("span", { class: "wsw-shown", "data-role": "frames-shown" });
     this.hintText = h("span", { "data-role": "frames-hint-text" });
     this.start = button("Record frames", "frames-start");
     this.hint = h("div", { class: "wsw-hint", "data-role": "frames-hint" }, [this.hintText, this.start]);
+    this.compressionText = h("span", { class: "wsw-compression", "data-role": "compression", "aria-live": "polite" });
+    this.compressionOff = button("Compression off", "compression-off", {
+      "aria-label": "Compression off: reconnect without permessage-deflate", title: "Reconnect without compression (ws.widget.compression_off())",
+    });
+    this.compression = h("div", { class: "wsw-hint", "data-role": "compression-bar" }, [this.compressionText, this.compressionOff]);
+    this.handshake = null;
+    this.compressionAsked = false;
     this.on = false;
     this.total = 0;
+    this.opened = null;
+    this.detail = new FrameDetail(idPrefix);
     this.list = new RecordList({
-      source: "frames", label: "Frames", requests, idPrefix: `${idPrefix}-frames`, onTotal: (total) => this.showHint(this.on, total),
+      source: "frames", label: "Frames (Up and Down move, Enter opens the layout, Escape closes it)", requests,
+      idPrefix: `${idPrefix}-frames`, onTotal: (total) => this.showHint(this.on, total),
       filterSpec: () => ({}), isUnfiltered: () => true, follow: () => this.follow.input.checked, shown: this.shown,
       rowCells: (record, bytes) => {
         const { bits, preview } = frameColumns(record, bytes);
@@ -1334,18 +1543,27 @@ class FramesPanel {
           ["wsw-kind", record[3]], ["wsw-bits", bits], ["wsw-size", formatBytes((record[6] || {}).length ?? record[4]), "length on the wire"],
           ["wsw-preview", preview]];
       },
+      onOpen: (seq, fromKeyboard) => this.open(seq, fromKeyboard),
     });
     this.node = h("div", { class: "wsw-tab-body" }, [
       h("div", { class: "wsw-filters" }, [this.record.label, this.follow.label, this.shown]),
       this.hint,
+      this.compression,
       this.list.viewport,
+      this.detail.node,
     ]);
     this.showHint(false, 0);
+    this.showCompression();
     this.listeners = new Listeners();
     this.listeners.listen(this.record.input, "change", () => requests.send({ type: "frame_log", on: this.record.input.checked }));
     this.listeners.listen(this.start, "click", () => {
       this.record.input.checked = true;
       requests.send({ type: "frame_log", on: true });
+    });
+    this.listeners.listen(this.compressionOff, "click", () => {
+      this.compressionAsked = true;
+      this.showCompression();
+      requests.send({ type: "compression_off" });
     });
     this.listeners.listen(this.follow.input, "change", () => {
       if (this.follow.input.checked) this.list.refresh();
@@ -1353,6 +1571,52 @@ class FramesPanel {
     this.list.onScroll((atEnd) => {
       if (!atEnd && this.follow.input.checked) this.follow.input.checked = false;
     });
+    const onEscape = (event) => {
+      if (event.key === "Escape" && this.opened !== null) {
+        event.preventDefault();
+        this.closeDetail();
+      }
+    };
+    this.listeners.listen(this.detail.node, "keydown", onEscape);
+    this.listeners.listen(this.list.viewport, "keydown", onEscape);
+    this.listeners.listen(this.detail.close, "click", () => this.closeDetail());
+  }
+
+  /** Ask for a frame's wire bytes and lay it out; from the keyboard, focus moves to the layout. */
+  open(seq, fromKeyboard) {
+    this.opened = seq;
+    if (this.follow.input.checked) this.follow.input.checked = false; // the row opened stays in sight
+    this.detail.loading(seq);
+    this.requests.send({ type: "get", source: "frames", seq }, (message, buffers) => {
+      if (seq !== this.opened) return; // another frame was opened since, or the layout closed
+      if (message.type === "frame") this.detail.show(message, buffers && buffers.length ? bytesFrom(buffers[0]) : null);
+      else this.detail.note.textContent = message.text || "the kernel no longer holds this frame";
+    });
+    if (fromKeyboard) this.detail.node.focus();
+  }
+
+  /** Close the layout and give the focus back to the list. */
+  closeDetail() {
+    this.opened = null;
+    this.detail.hide();
+    this.list.unselect();
+    this.list.focus();
+  }
+
+  /** The opening handshake changed: say whether compression is on (and offer to turn it off). */
+  showHandshake(handshake) {
+    this.handshake = handshake;
+    if (handshake && handshake.status !== undefined) this.compressionAsked = false; // the reconnect's own
+    this.showCompression();
+  }
+
+  showCompression() {
+    const text = compressionText(this.handshake, this.compressionAsked);
+    if (this.compressionText.textContent !== text) this.compressionText.textContent = text;
+    this.compression.hidden = !text;
+    const deflate = ((this.handshake && this.handshake.extensions) || []).some((e) => e.name === "permessage-deflate");
+    this.compressionOff.hidden = !deflate;
+    this.compressionOff.disabled = this.compressionAsked;
   }
 
   showFrameLog(on) {
@@ -1368,6 +1632,14 @@ class FramesPanel {
     if (this.hintText.textContent !== text) this.hintText.textContent = text;
     this.hint.hidden = !text;
     this.start.hidden = on;
+  }
+
+  cleared() {
+    if (this.opened !== null) {
+      this.opened = null;
+      this.detail.hide();
+    }
+    this.list.refresh();
   }
 
   destroy() {
@@ -1893,7 +2165,7 @@ function render({ model, el }) {
     { label: "Stats", body: stats.node, onShow: () => stats.draw() },
     { label: "Plot", body: plot.node, onShow: () => { plot.changed(); if (!plot.found.length) plot.find(); } },
   ]);
-  const PLOT_TAB = 5;
+  const PLOT_TAB = tabs.panels.findIndex((panel) => panel.body === plot.node);
   const root = h("div", { class: "wsw-root" },
     [header.node, controls.node, tabs.node, messages.node, frames.node, handshake.node, debugPanel.node, stats.node, plot.node]);
   el.append(root);
@@ -1922,7 +2194,10 @@ function render({ model, el }) {
     },
     subprotocol: (name) => header.showSubprotocol(name),
     tls: (state) => header.showTls(state),
-    handshake: (value) => { handshake.pre.textContent = handshakeText(value); },
+    handshake: (value) => {
+      handshake.pre.textContent = handshakeText(value);
+      frames.showHandshake(value);
+    },
     frame_log: (on) => frames.showFrameLog(on),
     reconnect: (pending) => {
       header.showReconnect(pending);
@@ -1966,7 +2241,7 @@ function render({ model, el }) {
     else if (message.type === "cleared") {
       header.showCounters(message);
       messages.cleared();
-      frames.list.refresh();
+      frames.cleared();
       plot.clear();
     } else if (message.type === "error") {
       if (message.action === "send") messages.composer.showError(message.text);

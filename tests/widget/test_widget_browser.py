@@ -255,8 +255,8 @@ def test_protocol_tabs(chromium, jupyter, server):
             "() => document.querySelectorAll('.wsw-root [data-role=frames-rows] .wsw-row').length >= 6"
         )
         frames = nb.page.locator(f"{ROOT} [data-role=frames-rows] .wsw-row").all_text_contents()
-        assert any("TEXT" in row and "fin RSV1 MASK" in row for row in frames)
-        assert any("CONT" in row and "FIN rsv1 MASK" in row for row in frames)
+        assert any("TEXT" in row and "FIN=0 RSV1=1 MASK=1" in row for row in frames)
+        assert any("CONT" in row and "FIN=1 RSV1=0 MASK=1" in row for row in frames)
         assert any("PONG" in row and "tab" in row for row in frames)
         assert nb.page.locator(role("frame-log")).first.is_checked()
         nb.page.locator(role("tab-handshake")).first.click()

@@ -208,14 +208,20 @@ class WebSocket:
             self._waiting.block(attempt.opened, None, "the connection to open")
         return self
 
-    def reconnect(self) -> WebSocket:
+    def reconnect(self, **changes: Any) -> WebSocket:
         """Connect again to the last URL with the same headers and options; return self.
+
+        Args:
+            **changes: options to change for this and later reconnects, e.g.
+                ``reconnect(compression=None)`` turns permessage-deflate off.
 
         Raises:
             NotConnectedError: the socket was never connected, so there is nothing to redo.
+            TypeError, ValueError: a change names no option or has a bad value.
         """
         attempt = self._waiting.attempt("reconnect")
-        self._start(attempt.target, attempt.options, hold=attempt.keep_alive)
+        options = attempt.options.changed(changes) if changes else attempt.options
+        self._start(attempt.target, options, hold=attempt.keep_alive)
         return self
 
     @property

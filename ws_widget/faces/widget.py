@@ -27,7 +27,8 @@ which the view's control sets too; "since connect" counts from the open of each 
 connection, which the views learn from ``opens`` (``[seq, time_ms]`` of the history's
 :meth:`~ws_widget.History.opens`) in the hello and the batches: a page filtered without
 events, or a history cleared since, holds no open record to count from. The widget's
-``send(content, buffers)`` is ipywidgets' own (a custom message to every view).
+``send(content, buffers)`` is ipywidgets' own (a custom message to every view). The Frames
+tab's "Compression off" has its twin too, ``compression_off``.
 """
 
 from __future__ import annotations
@@ -228,6 +229,16 @@ class WebSocketWidget(anywidget.AnyWidget):
         """
         return self._plot.frame(list(fields or self.plot_fields))
 
+    def compression_off(self) -> None:
+        """Reconnect without permessage-deflate (the Frames tab's "Compression off"), so that
+        every payload shows on the wire as sent; later reconnects keep it off.
+
+        Raises:
+            NotConnectedError: the socket was never connected.
+        """
+        self._wake_soon()
+        self.ws.reconnect(compression=None)
+
     def close(self) -> None:
         """Stop updating and close the widget's model (ipywidgets' ``close``); the socket stays."""
         self._stopped = True
@@ -252,6 +263,8 @@ class WebSocketWidget(anywidget.AnyWidget):
                 self.clear()
             elif action == "frame_log":
                 self.record_frames(bool(content.get("on", True)))
+            elif action == "compression_off":
+                self.compression_off()
             elif action == "page":
                 record_filter = RecordFilter(**_filter_arguments(content.get("filter") or {}))
                 if content.get("source", "messages") not in self._browsers:
@@ -288,13 +301,14 @@ class WebSocketWidget(anywidget.AnyWidget):
         self.send({"type": "page", "id": content.get("id"), **reply}, buffers)
 
     def _answer_detail(self, content: dict) -> None:
+        frames = content.get("source") == "frames"  # a frame's detail answers as "frame"
         try:
-            record = self.ws.history[int(content.get("seq", 0))]
+            record = (self.ws.frames if frames else self.ws.history)[int(content.get("seq", 0))]
         except (KeyError, ValueError, TypeError) as exc:
             self.send({"type": "error", "action": "get", "text": str(exc), "id": content.get("id")})
             return
         detail, buffers = encode_detail(record)
-        self.send({"type": "record", "id": content.get("id"), **detail}, buffers)
+        self.send({"type": "frame" if frames else "record", "id": content.get("id"), **detail}, buffers)
 
     def _answer_hello(self, content: dict) -> None:
         lines = self.ws.debug_output.lines[-DEBUG_LINES_FOR_NEW_VIEWS:]

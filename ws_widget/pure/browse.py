@@ -196,11 +196,19 @@ def encode_records(
                 record.kind,
                 record.size,
                 preview,
-                event_info(record),
+                _row_info(record),
                 buffer_index,
             ]
         )
     return rows, buffers
+
+
+def _row_info(record: Record) -> Info | None:
+    """A record's details for its list row: a frame's wire bytes wait for its detail."""
+    info = record.info
+    if not info or "wire" not in info:
+        return event_info(record)
+    return {key: value for key, value in info.items() if key != "wire"}
 
 
 def event_info(record: Record) -> Info | None:

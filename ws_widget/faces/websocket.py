@@ -422,7 +422,7 @@ class WebSocket:
         """Yield incoming messages until the connection closes.
 
         While the loop runs, the history keeps every message it has not taken yet, and reading
-        pauses when it falls ``max_backlog`` messages behind (see README, Flow control).
+        pauses when it falls ``max_backlog`` messages behind (docs/guide/pythonic.md, Flow control).
         """
         waiting = self._waiting
         take = waiting.take

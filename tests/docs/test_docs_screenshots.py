@@ -28,14 +28,14 @@ def lab(chromium):
         yield server
 
 
-def save(nb, tmp_path: Path, name: str) -> Path:
-    """Screenshot the widget into docs/img/NAME (when asked) or tmp_path; check it is a sane PNG."""
+def save(nb, tmp_path: Path, name: str, selector: str = WIDGET_ROOT) -> Path:
+    """Screenshot ``selector`` into docs/img/NAME (when asked) or tmp_path; check it is a sane PNG."""
     folder = IMAGES if os.environ.get("WS_WIDGET_UPDATE_SCREENSHOTS") else tmp_path
-    path = nb.screenshot(folder / name, selector=WIDGET_ROOT)
+    path = nb.screenshot(folder / name, selector=selector)
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", data[16:24])
-    assert 400 <= width <= 1600 and 200 <= height <= 1200, (width, height)
+    assert 400 <= width <= 1600 and 200 <= height <= 1400, (width, height)
     assert 5_000 < len(data) < MAX_BYTES
     return path
 
@@ -71,3 +71,34 @@ def test_protocol_lab_screenshot(chromium, lab, tmp_path):
         frames = nb.page.locator(f"{WIDGET_ROOT} [data-role=frames-rows] .wsw-row").all_text_contents()
         assert sum("CONT" in row for row in frames) >= 2 and any("PONG" in row for row in frames)
         save(nb, tmp_path, "protocol-lab.png")
+
+
+def test_qsys_panel_screenshot(chromium, lab, tmp_path):
+    """A %%qsys cell shows its panel: Debug Output with the script's prints, controls as widgets."""
+    setup = (
+        "from ws_widget import demo\nserver = demo.start()\n%load_ext ws_widget\n"
+        "controls = {'IP': '127.0.0.1', 'Port': str(server.port), 'Gain': {'Type': 'Knob', 'Unit': 'dB'},"
+        " 'Mute': False}"
+    )
+    script = (
+        "%%qsys --name gateway --controls controls\n"
+        "ws = WebSocket.New()\n"
+        'ws.Connected = function(ws) ws:Write("Hey!") end\n'
+        'ws.Data = function(ws, data) print("Data", data) end\n'
+        'Controls.Gain.EventHandler = function(c) print("Gain", c.String) end\n'
+        'ws:Connect("ws", Controls.IP.String, "/echo", Controls.Port.String)'
+    )
+    lab.write_notebook("qsys_panel.ipynb", [setup, script])
+    with chromium.open_notebook(lab, "qsys_panel.ipynb") as nb:
+        nb.run_all()
+        panel = ".ws-widget-qsys-panel"
+        nb.wait_for_output(panel)
+        nb.page.wait_for_function(  # Debug Output is a textarea: its text is its value
+            "() => { const area = document.querySelector('.ws-widget-qsys-panel textarea');"
+            " return area && area.value.includes('Data\\tHey!'); }",
+            timeout=60_000,
+        )
+        wait_text(nb, f"{panel} {WIDGET_ROOT} [data-role=state]", "^OPEN$")
+        size = nb.page.viewport_size  # the panel with its socket's widget is taller than a screen
+        nb.page.set_viewport_size({"width": size["width"], "height": 1600})
+        save(nb, tmp_path, "qsys-panel.png", selector=panel)

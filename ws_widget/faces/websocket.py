@@ -90,6 +90,8 @@ class WebSocket:
         """Create an unconnected WebSocket; the history keeps at most these many records/bytes.
 
         Args:
+            max_records: the most records the history keeps; the oldest go first.
+            max_bytes: the most payload bytes the history keeps; the oldest go first.
             lane: run the callbacks on this lane, shared with other sockets and timers (a Lua
                 script's: all of its callbacks run one at a time, in arrival order); default:
                 a lane of its own.
@@ -439,7 +441,7 @@ class WebSocket:
         """Yield incoming messages until the connection closes.
 
         While the loop runs, the history keeps every message it has not taken yet, and reading
-        pauses when it falls ``max_backlog`` messages behind (see README, Flow control).
+        pauses when it falls ``max_backlog`` messages behind (docs/guide/pythonic.md, Flow control).
         """
         waiting = self._waiting
         take = waiting.take

@@ -39,10 +39,11 @@ from collections import deque
 import anywidget
 import traitlets
 
-from ..core import ioloop
+from ..core import runtime
 from ..exceptions import WsWidgetError
 from ..pure.browse import Browser, RecordFilter, encode_detail, encode_records
 from ..pure.closecodes import close_code_name
+from ..pure.limits import limits_text
 from ..pure.messages import parse_composed
 from ..pure.redact import mask_subprotocols
 from .websocket import WebSocket
@@ -78,6 +79,7 @@ class WebSocketWidget(anywidget.AnyWidget):
     reconnect = traitlets.Dict().tag(sync=True)  # {"retry": n, "at_ms": epoch ms} while waiting
     paused = traitlets.Unicode("").tag(sync=True)  # why reading is paused ("4,096 Data callbacks behind")
     time_mode = traitlets.Unicode("local").tag(sync=True)  # the history's time column: one of TIME_MODES
+    limits = traitlets.Dict().tag(sync=True)  # what the transport cannot do: {"ping": why, ...}; {} here
 
     def __init__(self, ws: WebSocket, **kwargs: object) -> None:
         self.ws = ws
@@ -103,7 +105,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._watching = False  # a wake-up by the next message is pending
         self._registering = False  # inside notify_next_message (a call back now means: no message can come)
         self.on_msg(self._on_message)
-        ioloop.call_soon(self._tick)
+        runtime.call_soon(self._tick)
 
     @traitlets.validate("time_mode")
     def _check_time_mode(self, proposal: dict) -> str:
@@ -160,7 +162,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         """Forget the history and the frame log; the header's counters and RTT start again
         from zero (``ws.stats`` keeps its totals)."""
         self._wake_soon()
-        ioloop.call_soon(self._clear)
+        runtime.call_soon(self._clear)
 
     def record_frames(self, on: bool = True) -> None:
         """Start (or stop) recording every frame for the Frames tab, also while connected."""
@@ -195,13 +197,13 @@ class WebSocketWidget(anywidget.AnyWidget):
                 record_filter = RecordFilter(**_filter_arguments(content.get("filter") or {}))
                 if content.get("source", "messages") not in self._browsers:
                     raise ValueError(f"source must be messages or frames, got {content.get('source')!r}")
-                ioloop.call_soon(self._answer_page, content, record_filter)
+                runtime.call_soon(self._answer_page, content, record_filter)
             elif action == "get":
-                ioloop.call_soon(self._answer_detail, content)
+                runtime.call_soon(self._answer_detail, content)
             elif action == "hello":
-                ioloop.call_soon(self._answer_hello, content)
+                runtime.call_soon(self._answer_hello, content)
         except (ValueError, TypeError, WsWidgetError) as exc:
-            ioloop.call_soon(
+            runtime.call_soon(
                 self.send,
                 {"type": "error", "action": action, "text": str(exc), "id": content.get("id")},
             )
@@ -215,7 +217,7 @@ class WebSocketWidget(anywidget.AnyWidget):
     def _wake_soon(self) -> None:
         """From any thread: flush now and at 20 Hz again, if the flusher is idle."""
         if self._next_interval != FLUSH_INTERVAL:
-            ioloop.call_soon(self._wake)
+            runtime.call_soon(self._wake)
 
     # On the I/O loop.
 
@@ -278,7 +280,7 @@ class WebSocketWidget(anywidget.AnyWidget):
             self._next_interval = IDLE_INTERVAL if quiet else FLUSH_INTERVAL
             if quiet:
                 self._watch_messages()
-            self._next_tick = ioloop.get_loop().call_later(self._next_interval, self._tick)
+            self._next_tick = runtime.get_loop().call_later(self._next_interval, self._tick)
 
     def _watch_messages(self) -> None:
         """Idle: ask to be woken by the next message, unless a request is pending already."""
@@ -300,7 +302,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._watching = False
         if self._registering and self.ws.history.last_seq == self._sent_seq:
             return
-        ioloop.call_soon(self._wake)
+        runtime.call_soon(self._wake)
 
     def _flush(self) -> bool:
         """Send what changed since the last flush; return whether anything but a Stats point did."""
@@ -378,6 +380,7 @@ class WebSocketWidget(anywidget.AnyWidget):
             "subprotocol": mask_subprotocols(status.subprotocol or ""),
             "tls": "" if verified is None else ("verified" if verified else "NOT verified"),
             "paused": status.paused or "",
+            "limits": limits_text(status.capabilities),
         }
 
     def _counters(self) -> dict:

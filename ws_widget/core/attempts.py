@@ -108,7 +108,7 @@ class Core:
         Raises:
             BrowserLimitError: the transport cannot honour a header or option (the browser's).
         """
-        limits.check_connect(target, options, self._capabilities(None))
+        self.check_connect(target, options)
         if options.frame_log:
             self._frame_log = True
         self._closed_by_user = False
@@ -120,6 +120,14 @@ class Core:
         runtime.call_soon(self._cancel_reconnect)
         runtime.call_soon(self._start, attempt, previous)
         return attempt
+
+    def check_connect(self, target: Target, options: Options) -> None:
+        """Refuse what this socket's transport cannot honour, before anything starts.
+
+        Raises:
+            BrowserLimitError: a header or option the transport cannot honour (the browser's).
+        """
+        limits.check_connect(target, options, self._capabilities(None))
 
     def send(self, payload: str | bytes, fragments: int = 1) -> None:
         """Queue a message; it goes out in order once the connection is open, in ``fragments``

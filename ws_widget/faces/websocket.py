@@ -555,6 +555,7 @@ class WebSocket:
     ) -> Attempt:
         """Start an attempt; ``hold``: keep a plain script alive until its ``Closed`` (the seed's
         Q-SYS semantics; the Pythonic ``connect()`` passes False)."""
+        self._core.check_connect(target, options)  # before the warning: the browser refuses verify=False
         if target.secure and not options.verified:
             _warn_unverified(target.masked_url)
         keep_alive = lifetime.hold() if hold else False

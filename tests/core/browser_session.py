@@ -87,6 +87,26 @@ async def main() -> None:
     await printed.aio.close()
     RESULTS["debug_output"] = printed.debug_output.lines[-3:]
 
+    viewed = ws_widget.connect(ECHO, wait=False)
+    widget = viewed.widget  # made before the open: its flusher runs on the loop from now on
+    await viewed.aio.wait_open(10)
+    widget._on_message(widget, {"type": "send", "text": "from the composer", "mode": "text"}, None)
+    await viewed.aio.receive(10)
+    answers: list[object] = []
+    widget.send = lambda content, buffers=None: answers.append(content)  # what views would get
+    widget._on_message(widget, {"type": "ping"}, None)  # the Ping button's message
+    await asyncio.sleep(0.3)
+    RESULTS["widget"] = {
+        "ticks": widget._ticks,
+        "state": widget.state,
+        "limits": sorted(widget.limits),
+        "sent_seq": widget._sent_seq,
+        "last_seq": viewed.history.last_seq,
+        "ping_answer": [a for a in answers if isinstance(a, dict) and a.get("type") == "error"],
+    }
+    widget.close_socket()
+    await viewed.aio.wait_closed(10)
+
     ticks: list[bool] = []
     timer = Timer.New()
     timer.EventHandler = lambda timer: ticks.append(lanes.in_event_thread())

@@ -49,7 +49,11 @@ def session(server, tmp_path_factory):
     )
     path = tmp_path_factory.mktemp("pyodide") / "session.py"
     path.write_text(script)
-    package = Path(ws_widget.__file__).parent
+    package = tmp_path_factory.mktemp("package") / "ws_widget"  # as the wheel has it: js/ in static/
+    shutil.copytree(Path(ws_widget.__file__).parent, package, ignore=shutil.ignore_patterns("__pycache__"))
+    (package / "static").mkdir(exist_ok=True)
+    for name in ("widget.js", "widget.css"):
+        shutil.copy(ROOT / "js" / name, package / "static" / name)
     site = Path(websockets.__file__).parent.parent
     done = subprocess.run(
         [*_node_args(), str(NODE_DIR / "pyodide_run.mjs"), str(path), str(package), str(site)],
@@ -172,6 +176,20 @@ def test_callback_print_reaches_output_and_debug_output(session):
     results, lines = session
     assert "callback says hello" in lines
     assert any(line.endswith("\tcallback says hello") for line in results["debug_output"])
+
+
+def test_the_widget_flushes_on_the_loop(session):
+    """The widget's flusher ticks on the loop, sends the history's tail and states the limits;
+    the Ping button's message is answered with the reason, not raised."""
+    results, _ = session
+    widget = results["widget"]
+    assert widget["ticks"] >= 3
+    assert widget["state"] == "OPEN"
+    assert widget["sent_seq"] == widget["last_seq"] >= 3  # open, the composer's send, its echo
+    assert widget["limits"] == ["frames", "handshake", "ping"]
+    (answer,) = widget["ping_answer"]
+    assert answer["action"] == "ping"
+    assert "pings are not available in the browser" in answer["text"]
 
 
 def test_timers_tick_on_the_loop(session):

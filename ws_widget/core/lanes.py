@@ -13,7 +13,9 @@ append while a worker holds the lane.
 
 Without threads (the browser runtime, see ``runtime.py``) :func:`serve_on_loop` makes the lanes
 take their turns on the core's event loop instead: the same turns, one drain of the ready
-lanes per loop iteration, so a callback never runs inside the message path that queued it.
+lanes per loop iteration, so a callback never runs inside the message path that queued it. A
+callback that blocks there (Pyodide's ``run_sync``, where JSPI allows it) lets the loop run on,
+and the next drain serves the other lanes meanwhile, as a spare thread does on a server.
 """
 
 from __future__ import annotations
@@ -199,8 +201,8 @@ def _drain() -> None:
     let the loop run other work before the next drain."""
     global _drain_asked
     _drain_asked = False
-    worker = _Worker()
-    _local.worker = worker
+    worker, outer = _Worker(), getattr(_local, "worker", None)  # outer: a drain whose callback
+    _local.worker = worker  # blocks (pyodide's run_sync) while the loop runs this one
     capture.begin()
     try:
         for _ in range(_ready.qsize()):
@@ -211,7 +213,7 @@ def _drain() -> None:
             _run_lane(lane, worker)
     finally:
         capture.end()
-        _local.worker = None
+        _local.worker = outer
     if not _ready.empty():
         _ask_drain()
 

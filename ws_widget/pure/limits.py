@@ -157,7 +157,7 @@ def blocking_hint(call: str) -> str:
     twin = twins.get(call, "the await ws.aio twin of this call")
     name = call.strip("_") if call.startswith("__") else f"{call}()"
     return (
-        f"{name} cannot block here: this kernel runs in the browser (Pyodide), where a cell can wait "
-        f"only with await (blocking needs JavaScript Promise Integration, JSPI, and is never possible "
-        f"inside a callback); use {twin}"
+        f"{name} cannot block here: this kernel runs in the browser (Pyodide), where code can wait "
+        "only with await unless the browser has JavaScript Promise Integration (JSPI) and the call "
+        f"came from code that was awaited; use {twin}"
     )

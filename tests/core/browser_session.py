@@ -87,6 +87,27 @@ async def main() -> None:
     await printed.aio.close()
     RESULTS["debug_output"] = printed.debug_output.lines[-3:]
 
+    slow = ws_widget.connect(ECHO, wait=False, max_backlog=8)
+    await slow.aio.wait_open(10)
+    taken: list[object] = []
+    loop = slow.aio.messages()  # a receiving loop that falls behind: reading pauses
+    first = asyncio.ensure_future(loop.__anext__())  # the loop starts: it holds its place
+    await asyncio.sleep(0)
+    for n in range(40):
+        slow.send(f"m{n}")
+    await asyncio.sleep(0.5)
+    paused = slow.paused
+    taken.append(await first)
+    while len(taken) < 40:
+        taken.append(await asyncio.wait_for(loop.__anext__(), 10))
+    await loop.aclose()
+    await slow.aio.close()
+    RESULTS["flow"] = {
+        "paused": paused,
+        "taken": taken == [f"m{n}" for n in range(40)],
+        "kinds": [r.kind for r in slow.history if r.kind in ("pause", "resume")],
+    }
+
     viewed = ws_widget.connect(ECHO, wait=False)
     widget = viewed.widget  # made before the open: its flusher runs on the loop from now on
     await viewed.aio.wait_open(10)

@@ -192,6 +192,18 @@ def test_the_widget_flushes_on_the_loop(session):
     assert "pings are not available in the browser" in answer["text"]
 
 
+def test_a_loop_behind_pauses_and_loses_nothing(session):
+    """A receiving loop that falls behind pauses reading (the page's messages are held), and
+    resumes, every message taken in order."""
+    results, _ = session
+    flow = results["flow"]
+    assert flow["paused"]
+    assert flow["taken"] is True
+    kinds = flow["kinds"]
+    assert kinds[0] == "pause" and kinds[-1] == "resume"
+    assert kinds == ["pause", "resume"] * (len(kinds) // 2), kinds
+
+
 def test_timers_tick_on_the_loop(session):
     """Timer ticks and CallAfter run on the loop as lane turns."""
     results, _ = session

@@ -152,15 +152,22 @@ class BrowserTransport:
             self._flush_held()
 
     def _flush_held(self) -> None:
-        held, self._held = self._held, None
-        for message in held or ():
-            self._deliver(message)
+        """Deliver the held messages in order, until the core pauses again (those left stay
+        held, and new ones queue behind them)."""
+        held = self._held
+        if held is None:
+            return
+        deliver = self._deliver
+        while held and not self._paused:
+            deliver(held.popleft())
+        if not self._paused:
+            self._held = None
 
     async def run(self) -> EndFacts:
         """Wait for the close event; return the facts of the end."""
         code, reason, clean = await self._ended
-        if self._held:
-            self._flush_held()  # a paused connection's messages still reach the history
+        self._paused = False
+        self._flush_held()  # a paused connection's messages still reach the history
         self._release()
         return end_facts(code, reason, clean, self._sent_close)
 

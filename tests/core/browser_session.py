@@ -51,6 +51,7 @@ async def main() -> None:
     RESULTS["close_1001"] = failure(lambda: ws.Close(1001))
     RESULTS["frame_log"] = failure(lambda: setattr(ws, "frame_log", True))
     RESULTS["capabilities"] = str(ws.status.capabilities)
+    RESULTS["replay"] = failure(lambda: ws_widget.ReplayServer("recorded.cassette"))
     fresh = WebSocket.New()
     RESULTS["header"] = failure(
         lambda: fresh.Connect(protocol, host, "/", int(port), None, {"Authorization": "x"})

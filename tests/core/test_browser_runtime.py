@@ -146,6 +146,7 @@ def test_blocking_calls_name_their_await_twin(session):
         ("frame_log", "frames are not visible in the browser"),
         ("header", "custom handshake headers (Authorization) cannot be sent"),
         ("verify", "verify=False is not possible in the browser"),
+        ("replay", "a page in the browser cannot listen on a port"),
     ],
 )
 def test_what_a_page_cannot_do_is_refused(session, call, said):

@@ -48,7 +48,7 @@ from ..pure.options import Options
 from ..pure.redact import mask_subprotocols
 from ..pure.status import Capabilities, Reconnecting, Status
 from ..pure.target import Target
-from . import runtime
+from . import ioloop, runtime
 from .attempt import Attempt, PendingReconnect, Stats, payload_size
 from .flowcontrol import FlowControl
 from .lanes import Lane
@@ -117,8 +117,8 @@ class Core:
         attempt = Attempt(target, options, context, keep_alive)
         with self._lock:
             previous, self.attempt = self.attempt, attempt
-        runtime.call_soon(self._cancel_reconnect)
-        runtime.call_soon(self._start, attempt, previous)
+        ioloop.call_soon(self._cancel_reconnect)
+        ioloop.call_soon(self._start, attempt, previous)
         return attempt
 
     def check_connect(self, target: Target, options: Options) -> None:
@@ -140,7 +140,7 @@ class Core:
         if fragments != 1:
             limits.check_fragments(fragments, self._capabilities(self.attempt))
         attempt = self._require_live("send")
-        runtime.call_soon(self._enqueue, attempt, Send(payload, fragments))
+        ioloop.call_soon(self._enqueue, attempt, Send(payload, fragments))
 
     def ping(self, payload: bytes | None = None) -> concurrent.futures.Future[float]:
         """Send a ping; the future gives the round-trip time in seconds.
@@ -152,7 +152,7 @@ class Core:
         limits.check_ping(self._capabilities(self.attempt))
         attempt = self._require_live("ping")
         command = Ping(payload)
-        runtime.call_soon(self._enqueue, attempt, command)
+        ioloop.call_soon(self._enqueue, attempt, command)
         return command.result
 
     def close(self, code: int = 1000, reason: str = "") -> Attempt | None:
@@ -169,9 +169,9 @@ class Core:
             limits.check_close_code(code, self._capabilities(attempt))
         self._closed_by_user = True  # no automatic reconnect from now on, even one being scheduled
         if self._pending_reconnect is not None:  # only then: a Close() after the end touches no loop
-            runtime.call_soon(self._cancel_reconnect)
+            ioloop.call_soon(self._cancel_reconnect)
         if attempt is not None and not attempt.finished.done():
-            runtime.call_soon(self._request_close, attempt, Close(code, reason))
+            ioloop.call_soon(self._request_close, attempt, Close(code, reason))
         return attempt
 
     @property
@@ -189,7 +189,7 @@ class Core:
         self._frame_log = on
         attempt = self.attempt
         if attempt is not None:
-            runtime.call_soon(self._apply_frame_log, attempt, on)
+            ioloop.call_soon(self._apply_frame_log, attempt, on)
 
     @staticmethod
     def _apply_frame_log(attempt: Attempt, on: bool) -> None:
@@ -581,4 +581,4 @@ async def _close_all() -> None:
         await asyncio.gather(*closing, return_exceptions=True)
 
 
-runtime.on_shutdown(_close_all)
+ioloop.on_shutdown(_close_all)

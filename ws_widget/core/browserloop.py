@@ -1,5 +1,5 @@
 """The loop under Pyodide: the kernel's own event loop (no threads), and the cell a callback's
-output goes to. The same functions as :mod:`.ioloop`, so :mod:`.runtime` can pick either.
+output goes to. The same functions as :mod:`.threadloop`, so :mod:`.runtime` can pick either.
 
 Pyodide has one thread: the core, the callbacks and the widget's flusher all run on the
 kernel's loop (Pyodide's ``WebLoop``, driven by the browser's event loop), between cells and
@@ -64,6 +64,10 @@ def call_soon(callback: Callable[..., object], *args: Any) -> None:
 
 def on_shutdown(hook: Callable[[], Coroutine]) -> None:
     """Nothing to do: a browser tab closes its WebSockets itself when it goes."""
+
+
+def shutdown(timeout: float = 2.0) -> None:
+    """Nothing to stop: the loop is the kernel's."""
 
 
 def capture_context() -> contextvars.Context:

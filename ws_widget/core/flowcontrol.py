@@ -15,7 +15,7 @@ from ..pure.debuglog import DebugLog
 from ..pure.flow import Backlog, FlowLimits, may_resume, pause_reason
 from ..pure.history import History
 from ..pure.kinds import EVENT, PAUSE, RESUME
-from . import runtime
+from . import ioloop
 from .lanes import Lane
 from .transport import Transport
 
@@ -107,7 +107,7 @@ class FlowControl:
         """From any thread: a consumer caught up; resume on the I/O loop if all did."""
         if not self._resume_asked:
             self._resume_asked = True
-            runtime.call_soon(self._resume)
+            ioloop.call_soon(self._resume)
 
     def consumer_progressed(self, seq: int) -> None:
         """From the loop's thread: it took message ``seq``."""

@@ -2,7 +2,7 @@
 carries the bytes; chosen once, at import, from the platform.
 
 - **threads** (CPython: a kernel, a script): the core on ws_widget's own I/O thread
-  (:mod:`.ioloop`), callbacks on event threads (:mod:`.lanes`), websockets' asyncio client
+  (:mod:`.threadloop`), callbacks on event threads (:mod:`.lanes`), websockets' asyncio client
   (:mod:`.websockets_transport`); blocking calls wait on the loop's futures.
 - **browser** (Pyodide, ``sys.platform == "emscripten"``: no threads, no sockets): the core,
   the callbacks (one lane turn at a time) and the widget's flusher on the kernel's own loop
@@ -11,8 +11,10 @@ carries the bytes; chosen once, at import, from the platform.
   entered from an awaiting cell), else raises :class:`~ws_widget.BlockingUnavailableError`
   naming its ``await ws.aio...`` twin.
 
-Everything above (core, history, faces, widget) calls these names and never asks which
-runtime it is on, except through :data:`THREADS` and :func:`can_block`.
+``loop`` is the chosen loop module, reached through :mod:`.ioloop` (``ioloop.call_soon`` and
+friends work in both runtimes). Everything above (core, history, faces, widget) calls these
+names and never asks which runtime it is on, except through :data:`THREADS` and
+:func:`can_block`.
 """
 
 from __future__ import annotations
@@ -34,25 +36,16 @@ THREADS = not BROWSER
 """Whether threads run ws_widget's loop and callbacks (False: everything on the kernel's loop)."""
 
 if BROWSER:
-    from . import browserloop as _loop
+    from . import browserloop as loop
 
-    capture_context = _loop.capture_context
-    lanes.serve_on_loop(_loop.call_soon)
+    capture_context = loop.capture_context
+    lanes.serve_on_loop(loop.call_soon)
 else:
-    from . import ioloop as _loop  # type: ignore[no-redef]
+    from . import threadloop as loop  # type: ignore[no-redef]
 
     capture_context = contextvars.copy_context
-
-get_loop = _loop.get_loop
-"""The event loop the core runs on."""
-call_soon = _loop.call_soon
-"""Run ``callback(*args)`` on the core's loop soon, in call order, from any thread."""
-submit = _loop.submit
-"""Run a coroutine on the core's loop; return a ``concurrent.futures.Future``."""
-in_loop = _loop.in_io_thread
-"""Whether the caller runs on the core's loop."""
-on_shutdown = _loop.on_shutdown
-"""Register a coroutine function run on the loop at interpreter exit."""
+"""A copy of the caller's context for callbacks to run in (under Pyodide it also remembers the
+cell to print in)."""
 
 
 def default_transport() -> TransportFactory:

@@ -14,7 +14,7 @@ import contextvars
 import time
 from collections.abc import Callable
 
-from ..core import lanes, lifetime, runtime
+from ..core import ioloop, lanes, lifetime, runtime
 from ..pure.callbacks import Callback, adapt
 from ..pure.debuglog import DebugLog
 
@@ -62,13 +62,13 @@ class Timer:
         self._running = True
         if not self._keep_alive:
             self._keep_alive = lifetime.hold()
-        runtime.call_soon(self._schedule, self._generation, period, runtime.capture_context())
+        ioloop.call_soon(self._schedule, self._generation, period, runtime.capture_context())
 
     def Stop(self) -> None:
         """Stop ticking; a tick already queued still runs."""
         self._generation += 1
         self._running = False
-        runtime.call_soon(self._cancel)
+        ioloop.call_soon(self._cancel)
         if self._keep_alive:
             self._keep_alive = False
             lifetime.release()
@@ -98,7 +98,7 @@ class Timer:
             if keep_alive:
                 lanes.call(_call_after_lane, lifetime.release)
 
-        runtime.call_soon(lambda: runtime.get_loop().call_later(delay, due))
+        ioloop.call_soon(lambda: ioloop.get_loop().call_later(delay, due))
 
     @staticmethod
     def Now() -> float:
@@ -110,8 +110,8 @@ class Timer:
     def _schedule(self, generation: int, period: float, context: contextvars.Context) -> None:
         self._cancel()
         if generation == self._generation:
-            due = runtime.get_loop().time() + period
-            self._handle = runtime.get_loop().call_at(due, self._tick, generation, period, context, due)
+            due = ioloop.get_loop().time() + period
+            self._handle = ioloop.get_loop().call_at(due, self._tick, generation, period, context, due)
 
     def _tick(self, generation: int, period: float, context: contextvars.Context, due: float) -> None:
         if generation != self._generation:
@@ -125,7 +125,7 @@ class Timer:
                 self._queued = True
                 lanes.submit(self._lane, context, fn, (self,)[:count], self.debug_output)
                 lanes.call(self._lane, self._handled)
-        loop = runtime.get_loop()
+        loop = ioloop.get_loop()
         due += period
         if due < loop.time():  # the loop fell behind: skip the missed ticks
             due += period * ((loop.time() - due) // period + 1)

@@ -39,7 +39,7 @@ from collections import deque
 import anywidget
 import traitlets
 
-from ..core import runtime
+from ..core import ioloop
 from ..exceptions import WsWidgetError
 from ..pure.browse import Browser, RecordFilter, encode_detail, encode_records
 from ..pure.closecodes import close_code_name
@@ -105,7 +105,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._watching = False  # a wake-up by the next message is pending
         self._registering = False  # inside notify_next_message (a call back now means: no message can come)
         self.on_msg(self._on_message)
-        runtime.call_soon(self._tick)
+        ioloop.call_soon(self._tick)
 
     @traitlets.validate("time_mode")
     def _check_time_mode(self, proposal: dict) -> str:
@@ -162,7 +162,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         """Forget the history and the frame log; the header's counters and RTT start again
         from zero (``ws.stats`` keeps its totals)."""
         self._wake_soon()
-        runtime.call_soon(self._clear)
+        ioloop.call_soon(self._clear)
 
     def record_frames(self, on: bool = True) -> None:
         """Start (or stop) recording every frame for the Frames tab, also while connected."""
@@ -197,13 +197,13 @@ class WebSocketWidget(anywidget.AnyWidget):
                 record_filter = RecordFilter(**_filter_arguments(content.get("filter") or {}))
                 if content.get("source", "messages") not in self._browsers:
                     raise ValueError(f"source must be messages or frames, got {content.get('source')!r}")
-                runtime.call_soon(self._answer_page, content, record_filter)
+                ioloop.call_soon(self._answer_page, content, record_filter)
             elif action == "get":
-                runtime.call_soon(self._answer_detail, content)
+                ioloop.call_soon(self._answer_detail, content)
             elif action == "hello":
-                runtime.call_soon(self._answer_hello, content)
+                ioloop.call_soon(self._answer_hello, content)
         except (ValueError, TypeError, WsWidgetError) as exc:
-            runtime.call_soon(
+            ioloop.call_soon(
                 self.send,
                 {"type": "error", "action": action, "text": str(exc), "id": content.get("id")},
             )
@@ -217,7 +217,7 @@ class WebSocketWidget(anywidget.AnyWidget):
     def _wake_soon(self) -> None:
         """From any thread: flush now and at 20 Hz again, if the flusher is idle."""
         if self._next_interval != FLUSH_INTERVAL:
-            runtime.call_soon(self._wake)
+            ioloop.call_soon(self._wake)
 
     # On the I/O loop.
 
@@ -280,7 +280,7 @@ class WebSocketWidget(anywidget.AnyWidget):
             self._next_interval = IDLE_INTERVAL if quiet else FLUSH_INTERVAL
             if quiet:
                 self._watch_messages()
-            self._next_tick = runtime.get_loop().call_later(self._next_interval, self._tick)
+            self._next_tick = ioloop.get_loop().call_later(self._next_interval, self._tick)
 
     def _watch_messages(self) -> None:
         """Idle: ask to be woken by the next message, unless a request is pending already."""
@@ -302,7 +302,7 @@ class WebSocketWidget(anywidget.AnyWidget):
         self._watching = False
         if self._registering and self.ws.history.last_seq == self._sent_seq:
             return
-        runtime.call_soon(self._wake)
+        ioloop.call_soon(self._wake)
 
     def _flush(self) -> bool:
         """Send what changed since the last flush; return whether anything but a Stats point did."""

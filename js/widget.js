@@ -1123,7 +1123,15 @@ class Controls {
     if (state !== "NEW") this.showError("");
     const open = state === "OPEN";
     this.close.disabled = !(open || state === "CONNECTING" || state === "RECONNECTING");
-    this.ping.disabled = !open;
+    this.ping.disabled = !open || Boolean(this.pingLimit);
+  }
+
+  /** What this connection cannot do (the `limits` trait): Ping is disabled, its reason its title. */
+  showLimits(limits) {
+    this.pingLimit = limits.ping || "";
+    if (this.pingLimit) this.ping.title = this.pingLimit;
+    else this.ping.removeAttribute("title");
+    this.showState(this.state);
   }
 
   showUrl(url) {
@@ -1624,14 +1632,21 @@ class FramesPanel {
     this.showHint(on, this.total);
   }
 
-  /** The hint over the list: how to start recording while it is off, or that frames will come. */
+  /** The hint over the list: how to start recording while it is off, or that frames will come;
+   * or why there are no frames at all (the `limits` trait's `frames`, e.g. in the browser). */
   showHint(on, total) {
     this.on = on;
     this.total = total;
-    const text = framesHint(on, total);
+    const text = this.limit || framesHint(on, total);
     if (this.hintText.textContent !== text) this.hintText.textContent = text;
     this.hint.hidden = !text;
-    this.start.hidden = on;
+    this.start.hidden = on || Boolean(this.limit);
+    this.record.input.disabled = Boolean(this.limit);
+  }
+
+  showLimit(text) {
+    this.limit = text || "";
+    this.showHint(this.on, this.total);
   }
 
   cleared() {
@@ -2195,8 +2210,13 @@ function render({ model, el }) {
     subprotocol: (name) => header.showSubprotocol(name),
     tls: (state) => header.showTls(state),
     handshake: (value) => {
-      handshake.pre.textContent = handshakeText(value);
+      handshake.pre.textContent = (model.get("limits") || {}).handshake || handshakeText(value);
       frames.showHandshake(value);
+    },
+    limits: (value) => {
+      controls.showLimits(value || {});
+      frames.showLimit((value || {}).frames);
+      handshake.pre.textContent = (value || {}).handshake || handshakeText(model.get("handshake"));
     },
     frame_log: (on) => frames.showFrameLog(on),
     reconnect: (pending) => {

@@ -14,6 +14,8 @@ import as usual (``from ws_widget.pure.handshake import accept_steps``).
 from websockets.protocol import State
 
 from .exceptions import (
+    BlockingUnavailableError,
+    BrowserLimitError,
     ConnectFailedError,
     HistoryFormatError,
     InsecureConnectionWarning,
@@ -33,6 +35,8 @@ from .pure.options import ReconnectPolicy
 from .pure.status import Status
 
 __all__ = [
+    "BlockingUnavailableError",
+    "BrowserLimitError",
     "Cassette",
     "ConnectFailedError",
     "History",

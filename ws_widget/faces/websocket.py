@@ -29,14 +29,15 @@ from typing import TYPE_CHECKING, Any
 
 from websockets.protocol import State
 
-from ..core import lanes, lifetime
+from ..core import lanes, lifetime, runtime
 from ..core.attempt import Attempt
 from ..core.attempts import Core
-from ..exceptions import InsecureConnectionWarning, NotConnectedError
+from ..exceptions import BlockingUnavailableError, InsecureConnectionWarning, NotConnectedError
 from ..pure import cassette
 from ..pure.callbacks import Callback
 from ..pure.debuglog import DebugLog
 from ..pure.history import History, Record
+from ..pure.limits import blocking_hint
 from ..pure.matching import Pattern
 from ..pure.messages import check_close, check_ping_payload, encode_any, encode_message
 from ..pure.options import Options
@@ -199,9 +200,13 @@ class WebSocket:
         Raises:
             ValueError, TypeError: an argument is not acceptable.
             ConnectFailedError: with ``wait``, the connection could not be opened.
+            BlockingUnavailableError: with ``wait``, where the code cannot block (the browser
+                without JSPI); nothing was started.
         """
         target, parsed = target_from_url(url, sub_protocol, headers), Options.from_kwargs(options)
-        context = contextvars.copy_context()
+        context = runtime.capture_context()
+        if wait and not runtime.can_block():
+            raise BlockingUnavailableError(blocking_hint("connect"))
         if not wait:
             self._start(target, parsed, context, hold=False)
             return self
@@ -276,10 +281,11 @@ class WebSocket:
     def close(self, code: int = 1000, reason: str = "", timeout: float | None = None) -> None:
         """Close and wait until the closing handshake is over (``Closed`` has been queued).
 
-        From a callback it does not wait (the callback's own lane would wait for itself).
+        From a callback it does not wait (the callback's own lane would wait for itself), nor
+        where the code cannot block (the browser without JSPI: ``await ws.aio.close()`` waits).
         """
         attempt = self._core.close(*check_close(code, reason))
-        if attempt is not None and not lanes.in_event_thread():
+        if attempt is not None and not lanes.in_event_thread() and runtime.can_block():
             wait = self._waiting.close_wait(attempt, timeout)
             self._waiting.block(attempt.finished, wait, "the closing handshake")
 
@@ -568,10 +574,11 @@ class WebSocket:
     ) -> Attempt:
         """Start an attempt; ``hold``: keep a plain script alive until its ``Closed`` (the seed's
         Q-SYS semantics; the Pythonic ``connect()`` passes False)."""
+        self._core.check_connect(target, options)  # before the warning: the browser refuses verify=False
         if target.secure and not options.verified:
             _warn_unverified(target.masked_url)
         keep_alive = lifetime.hold() if hold else False
-        context = contextvars.copy_context() if context is None else context
+        context = runtime.capture_context() if context is None else context
         return self._core.connect(target, options, context, keep_alive)
 
 

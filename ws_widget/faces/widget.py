@@ -45,6 +45,7 @@ from ..core import ioloop
 from ..exceptions import WsWidgetError
 from ..pure.browse import Browser, RecordFilter, encode_detail, encode_records
 from ..pure.closecodes import close_code_name
+from ..pure.limits import limits_text
 from ..pure.messages import parse_composed
 from ..pure.redact import mask_subprotocols
 from .plot import PlotFeed, check_fields
@@ -83,6 +84,7 @@ class WebSocketWidget(anywidget.AnyWidget):
     time_mode = traitlets.Unicode("local").tag(sync=True)  # the history's time column: one of TIME_MODES
     plot_fields = traitlets.List(traitlets.Unicode()).tag(sync=True)  # the Plot tab's field paths
     plot_paused = traitlets.Bool(False).tag(sync=True)  # the Plot tab's chart stops drawing
+    limits = traitlets.Dict().tag(sync=True)  # what the transport cannot do: {"ping": why, ...}; {} here
 
     def __init__(self, ws: WebSocket, **kwargs: object) -> None:
         self.ws = ws
@@ -471,6 +473,7 @@ class WebSocketWidget(anywidget.AnyWidget):
             "subprotocol": mask_subprotocols(status.subprotocol or ""),
             "tls": "" if verified is None else ("verified" if verified else "NOT verified"),
             "paused": status.paused or "",
+            "limits": limits_text(status.capabilities),
         }
 
     def _counters(self) -> dict:

@@ -32,6 +32,12 @@ current_debug: contextvars.ContextVar[DebugLog | None] = contextvars.ContextVar(
 )
 """The Debug Output of the callback running in this context (set by the event threads)."""
 
+CALLBACK_OUTPUTS = ("connecting_cell", "running_cell", "debug_output")
+"""Where a callback's printed text goes besides its owner's Debug Output: the output of the cell
+that connected (the default: the callback runs in that cell's context), of the cell running now
+(or the last one run), or nowhere else."""
+
+_default_output = "connecting_cell"
 _STREAMS = ("stdout", "stderr")
 _lock = threading.Lock()
 _running = 0  # lane turns running now, on any event thread
@@ -50,14 +56,62 @@ class _TeeStream:
             return self._ws_widget_stream.write(text)
         debug.printed = True
         debug.write(text)
+        mode = debug.callback_output or _default_output
+        if mode == "debug_output":
+            return len(text)
         token = current_debug.set(None)  # a tee further down (under a wrapper) copies nothing
         try:
+            if mode == "running_cell":
+                return _write_to_running_cell(self._ws_widget_stream, text)
             return self._ws_widget_stream.write(text)
         finally:
             current_debug.reset(token)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ws_widget_stream, name)
+
+
+def check_callback_output(mode: object) -> str:
+    """Return ``mode`` if it is one of :data:`CALLBACK_OUTPUTS`.
+
+    Raises:
+        ValueError: any other value; the message lists the choices.
+    """
+    if not isinstance(mode, str) or mode not in CALLBACK_OUTPUTS:
+        choices = ", ".join(map(repr, CALLBACK_OUTPUTS))
+        raise ValueError(f"callback_output must be one of {choices}, got {mode!r}")
+    return mode
+
+
+def default_callback_output() -> str:
+    """Where callbacks' printed text goes for sockets that do not choose (``ws_widget.callback_output``)."""
+    return _default_output
+
+
+def set_default_callback_output(mode: str) -> None:
+    """Choose where callbacks' printed text goes for sockets that do not choose.
+
+    Raises:
+        ValueError: ``mode`` is not one of :data:`CALLBACK_OUTPUTS`.
+    """
+    global _default_output
+    _default_output = check_callback_output(mode)
+
+
+def _write_to_running_cell(stream: TextIO, text: str) -> int:
+    """Write under the kernel's current request rather than the callback's own (the connecting
+    cell's). An ipykernel stream keeps the newest request's header in ``_parent_header_global``
+    (what threads without a context of their own write under); another stream just writes."""
+    current = getattr(stream, "_parent_header_global", None)
+    set_parent = getattr(stream, "set_thread_parent", None)
+    reset_parent = getattr(stream, "reset_thread_parent", None)
+    if current is None or set_parent is None or reset_parent is None:
+        return stream.write(text)
+    token = set_parent(current)
+    try:
+        return stream.write(text)
+    finally:
+        reset_parent(token)
 
 
 def begin() -> None:

@@ -43,7 +43,9 @@ def _write_and_wait(kernel, name: str, payload: str) -> object:
 
 def test_default_is_the_connecting_cell(kernel, server):
     """By default a later message's print() appears under the cell that connected."""
-    assert kernel.run("import ws_widget; print(ws_widget.callback_output)").stdout.strip() == "connecting_cell"
+    assert (
+        kernel.run("import ws_widget; print(ws_widget.callback_output)").stdout.strip() == "connecting_cell"
+    )
     connecting = _connect(kernel, server.port, "ws_a", None)
     running = _write_and_wait(kernel, "ws_a", "to-the-connecting-cell")
     connecting.wait_for("callback says to-the-connecting-cell")
@@ -65,7 +67,9 @@ def test_debug_output_only(kernel, server):
     """With "debug_output" the print() reaches no cell, only the socket's Debug Output."""
     connecting = _connect(kernel, server.port, "ws_c", "debug_output")
     running = _write_and_wait(kernel, "ws_c", "to-the-debug-output")
-    check = kernel.run("print(any('callback says to-the-debug-output' in line for line in ws_c.debug_output))")
+    check = kernel.run(
+        "print(any('callback says to-the-debug-output' in line for line in ws_c.debug_output))"
+    )
     assert check.stdout.strip() == "True"
     kernel.pump_for(0.5)
     assert "to-the-debug-output" not in connecting.stdout + running.stdout
@@ -101,7 +105,9 @@ def test_bad_choice_says_what_to_do(kernel):
         """
     )
     lines = cell.stdout.strip().splitlines()
-    assert lines[:2] == [
-        "callback_output must be one of 'connecting_cell', 'running_cell', 'debug_output', got 'cell'"
-    ] * 2
+    assert (
+        lines[:2]
+        == ["callback_output must be one of 'connecting_cell', 'running_cell', 'debug_output', got 'cell'"]
+        * 2
+    )
     assert lines[2] == "connecting_cell"

@@ -19,10 +19,12 @@ text is copied once however many tees it passes (the first clears the owner for 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from ..pure.debuglog import DebugLog
@@ -98,20 +100,29 @@ def set_default_callback_output(mode: str) -> None:
     _default_output = check_callback_output(mode)
 
 
-def _write_to_running_cell(stream: TextIO, text: str) -> int:
-    """Write under the kernel's current request rather than the callback's own (the connecting
-    cell's). An ipykernel stream keeps the newest request's header in ``_parent_header_global``
-    (what threads without a context of their own write under); another stream just writes."""
-    current = getattr(stream, "_parent_header_global", None)
-    set_parent = getattr(stream, "set_thread_parent", None)
-    reset_parent = getattr(stream, "reset_thread_parent", None)
+@contextlib.contextmanager
+def running_request(target: object) -> Iterator[None]:
+    """Within this block, have ``target`` (an ipykernel stream or display publisher) send under
+    the kernel's newest request rather than the caller's own (a callback's is its connecting
+    cell's). ipykernel keeps that request's header in ``_parent_header_global`` (what threads
+    without a context of their own send under); for any other target the block changes nothing.
+    """
+    current = getattr(target, "_parent_header_global", None)
+    set_parent = getattr(target, "set_thread_parent", None)
+    reset_parent = getattr(target, "reset_thread_parent", None)
     if current is None or set_parent is None or reset_parent is None:
-        return stream.write(text)
+        yield
+        return
     token = set_parent(current)
     try:
-        return stream.write(text)
+        yield
     finally:
         reset_parent(token)
+
+
+def _write_to_running_cell(stream: TextIO, text: str) -> int:
+    with running_request(stream):
+        return stream.write(text)
 
 
 def begin() -> None:

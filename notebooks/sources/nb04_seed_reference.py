@@ -29,17 +29,20 @@ Control Script) and in Python, then run against the local demo server.
 | `t:IsRunning()` | `t.IsRunning()` | |
 | `Timer.CallAfter(fn, seconds)` | `Timer.CallAfter(fn, seconds)` | once |
 | `Timer.Now()` | `Timer.Now()` | seconds; compare two readings |
-| `print(...)` | `print(...)` | Q-SYS: the Debug Output; here: the cell that called `Connect` or `Start`, and `ws.debug_output` |
+| `print(...)` | `print(...)` | Q-SYS: the Debug Output; here: the cell that called `Connect` or `Start`, and `ws.debug_output` (`ws_widget.callback_output` chooses) |
 
 Lua's `ws:Connect(...)` is Python's `ws.Connect(...)`: the colon passes `ws` itself, which a
 Python method does by itself. A callback may take fewer parameters than it is given
 (`lambda: print("open")`), as in Lua.
 
 **Reading this notebook.** Callbacks run on ws_widget's event thread, and what they print
-lands in the cell that called `Connect`, even after that cell finished: run live, you see it
-there. Cells below also print the socket's Debug Output, which ws_widget keeps like a
-Core does (every callback's print is copied there, with a Q-SYS time stamp), so the executed
-notebook reads top to bottom.
+lands in the cell that called `Connect`, even after that cell finished: run live in
+JupyterLab, Notebook 7 or Voila, you see it there (in Voila all of it lands under that one
+cell). `ws_widget.callback_output = "running_cell"` sends it to the cell running when the
+message comes instead, `"debug_output"` only to the widget's Debug Output; `ws.callback_output`
+chooses for one socket. Cells below also print the socket's Debug Output, which ws_widget
+keeps like a Core does (every callback's print is copied there, with a Q-SYS time stamp), so
+the executed notebook reads top to bottom.
 """),
     code("""
 import threading
@@ -121,6 +124,13 @@ query parameters in URLs, in the widget, the Debug Output and every export.
 ws.Connect("ws", HOST, "/echo", PORT, None, {"Authorization": "Bearer my-auth-token"})
 ws.wait_open(5)
 debug_output(ws)
+"""),
+    md("""
+The socket's widget: its Debug Output tab shows these lines, and every callback's print from
+now on.
+"""),
+    code("""
+ws
 """),
     code("""
 opened = next(record for record in ws.history if record.kind == "open")

@@ -64,7 +64,7 @@ def _socket_output(notebook) -> dict:
 def test_output_is_updated_when_the_socket_settles(kernel, server):
     """The displayed output has a display id; opening and closing update it to "was OPEN", "was CLOSED"."""
     kernel.run(
-        f"""
+        """
         import ws_widget
         ws = ws_widget.WebSocket()
         ws

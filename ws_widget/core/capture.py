@@ -105,12 +105,17 @@ def running_request(target: object) -> Iterator[None]:
     """Within this block, have ``target`` (an ipykernel stream or display publisher) send under
     the kernel's newest request rather than the caller's own (a callback's is its connecting
     cell's). ipykernel keeps that request's header in ``_parent_header_global`` (what threads
-    without a context of their own send under); for any other target the block changes nothing.
+    without a context of their own send under). Only a cell's request counts: after a widget's
+    message (a click), whose output no front end shows, the caller's own stays; for a target
+    that is not ipykernel's the block changes nothing.
     """
     current = getattr(target, "_parent_header_global", None)
     set_parent = getattr(target, "set_thread_parent", None)
     reset_parent = getattr(target, "reset_thread_parent", None)
-    if current is None or set_parent is None or reset_parent is None:
+    if not isinstance(current, dict) or current.get("msg_type") != "execute_request":
+        yield  # no cell ran yet, or the newest request is a widget's message (its output shows nowhere)
+        return
+    if set_parent is None or reset_parent is None:
         yield
         return
     token = set_parent(current)

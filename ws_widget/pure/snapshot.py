@@ -50,7 +50,7 @@ class Snapshot:
     def text(self) -> str:
         """The ``text/plain`` form: one line that reads as a snapshot, not as a live socket."""
         url = f" {self.url}" if self.url else ""
-        return f"<WebSocket snapshot at {self.stamp()}: was {self.state}{url}, {self.records} records>"
+        return f"<WebSocket snapshot at {self.stamp()}: was {self.state}{url}, {_records(self.records)}>"
 
     def html(self) -> str:
         """The ``text/html`` form: state, masked URL, counters and the newest records, escaped."""
@@ -58,7 +58,7 @@ class Snapshot:
         counters = ", ".join(f"{e(name)} {_number(value)}" for name, value in self.counters.items())
         rows = "".join(
             f"<tr><td>{r.seq}</td><td>{e(r.direction)}</td><td>{e(r.kind)}</td>"
-            f"<td>{r.size} B</td><td><code>{e(r.preview)}</code></td></tr>"
+            f'<td>{r.size} B</td><td style="text-align:left"><code>{e(r.preview)}</code></td></tr>'
             for r in self.newest
         )
         table = (
@@ -71,7 +71,7 @@ class Snapshot:
             f"<div><b>WebSocket snapshot</b> (saved output, not live): was <b>{e(self.state)}</b>"
             f" at {e(self.stamp())}</div>"
             f"<div>{e(self.url) or 'no URL'}</div>"
-            f"<div>{self.records} records; {counters}</div>"
+            f"<div>{_records(self.records)}; {counters}</div>"
             f"{table}"
             "<div><i>Run the notebook to see the live widget.</i></div></div>"
         )
@@ -116,6 +116,10 @@ def _info_text(info: object) -> str:
     if not isinstance(info, Mapping):
         return ""
     return " ".join(f"{key}={value}" for key, value in info.items() if key in ("code", "reason", "message"))
+
+
+def _records(count: int) -> str:
+    return f"{count:,} record" if count == 1 else f"{count:,} records"
 
 
 def _number(value: float | None) -> str:

@@ -37,10 +37,11 @@ Python method does by itself. A callback may take fewer parameters than it is gi
 
 **Reading this notebook.** Callbacks run on ws_widget's event thread, and what they print
 lands in the cell that called `Connect`, even after that cell finished: run live in
-JupyterLab, Notebook 7 or Voila, you see it there (in Voila all of it lands under that one
-cell). `ws_widget.callback_output = "running_cell"` sends it to the cell running when the
-message comes instead, `"debug_output"` only to the widget's Debug Output; `ws.callback_output`
-chooses for one socket. Cells below also print the socket's Debug Output, which ws_widget
+JupyterLab or Notebook 7, you see it there. (Voila shows no output that comes after it ran the
+notebook: there, later prints are in the widget's Debug Output tab only.)
+`ws_widget.callback_output = "running_cell"` sends them to the cell running when the message
+comes instead, `"debug_output"` only to the Debug Output; `ws.callback_output` chooses for one
+socket. Cells below also print the socket's Debug Output, which ws_widget
 keeps like a Core does (every callback's print is copied there, with a Q-SYS time stamp), so
 the executed notebook reads top to bottom.
 """),
@@ -318,7 +319,8 @@ settle(sensor)
 - **Callbacks run on an event thread**, one at a time in arrival order, never on the loop
   that does the I/O: a slow callback delays the next callbacks, not keepalive or recording.
 - **`print` in a callback lands in the cell that called `Connect`** (or `Start`), and in
-  `ws.debug_output`.
+  `ws.debug_output`; `ws_widget.callback_output` (or `ws.callback_output`) chooses
+  `"running_cell"` or `"debug_output"` instead.
 - **A Pythonic API** sits beside the seed: `ws_widget.connect(url)` waits until open,
   `receive()`, `expect()`, `ping()` return results, and everything is recorded in
   `ws.history`.

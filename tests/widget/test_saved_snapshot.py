@@ -1,6 +1,7 @@
 """A saved notebook tells the truth: a socket's output carries a dated, masked, script-free
 snapshot beside the live widget, kept up to date as the socket settles; nbconvert's HTML and
-JupyterLab or Notebook 7 without the socket's kernel show it instead of a stale widget."""
+JupyterLab or Notebook 7 without the socket's kernel (not run yet, or shut down) show it
+instead of a stale widget."""
 
 from __future__ import annotations
 
@@ -184,3 +185,19 @@ def test_kernel_less_notebook_shows_the_snapshot(saved_notebook, jupyter, chromi
         assert not any(secret in outputs for secret in SECRETS)
         if jupyter.flavour == "lab" and os.environ.get("WS_WIDGET_SCREENSHOTS"):  # for the docs
             page.screenshot(SCREENSHOT, ".jp-Notebook")
+
+
+@pytest.mark.browser
+def test_shut_down_kernel_leaves_the_snapshot(server, jupyter, chromium):
+    """Once the kernel is shut down, the socket's output shows its snapshot, not "model not found"."""
+    jupyter.write_notebook("shutdown.ipynb", [])
+    with chromium.open_notebook(jupyter, "shutdown.ipynb") as page:
+        outputs = page.append_and_run(
+            f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\nws"
+        )
+        outputs.locator(".wsw-root [data-role=state]", has_text="OPEN").wait_for()
+        page.page.evaluate("path => window.__wsTest.panel(path).sessionContext.shutdown()", "shutdown.ipynb")
+        outputs.filter(has_text="WebSocket snapshot").wait_for(timeout=20_000)
+        text = outputs.inner_text()
+        assert "was OPEN" in text and "model not found" not in text
+        assert outputs.locator(".wsw-root").count() == 0

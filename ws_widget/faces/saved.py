@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import uuid
+import weakref
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,10 @@ if TYPE_CHECKING:
 
 SETTLED = ("OPEN", "CLOSED", "ERROR")  # states whose arrival retakes the snapshot
 MAX_OUTPUTS = 20  # outputs of one socket kept up to date (the newest displays)
+VIEW = "application/vnd.jupyter.widget-view+json"
+
+_shown: weakref.WeakSet[SavedOutputs] = weakref.WeakSet()  # every socket with outputs, for the shutdown
+_hooked = False
 
 
 class SavedOutputs:
@@ -65,18 +70,24 @@ class SavedOutputs:
         display_id = uuid.uuid4().hex
         display(data, metadata=metadata, raw=True, display_id=display_id)
         self._outputs.append((display_id, contextvars.copy_context()))
+        _shown.add(self)
+        _hook_shutdown()
         if not self._watching:
             self._watching = True
             self._ws.widget.observe(self._on_state, names="state")
 
-    def refresh(self) -> None:
-        """Retake the snapshot and update every output of the socket in place."""
+    def refresh(self, live: bool = True) -> None:
+        """Retake the snapshot and update every output of the socket in place; with
+        ``live=False`` (the kernel shuts down) the outputs keep the snapshot only, without the
+        widget's view, whose model is about to go."""
         if not self._outputs:
             return
         from IPython import get_ipython
         from IPython.display import update_display
 
         data, metadata = self.bundle()
+        if not live:
+            data.pop(VIEW, None)
         publisher = getattr(get_ipython(), "display_pub", None)
         for display_id, context in list(self._outputs):
             context.copy().run(update_display, data, metadata=metadata, raw=True, display_id=display_id)
@@ -86,3 +97,29 @@ class SavedOutputs:
     def _on_state(self, change: dict) -> None:
         if change["new"] in SETTLED:
             self.refresh()
+
+
+def _hook_shutdown() -> None:
+    """Once per kernel: before ipykernel shuts down (a restart too), turn every socket's
+    outputs into their snapshot, so that JupyterLab shows it instead of "Error displaying
+    widget: model not found" (its widget renderer has no fallback)."""
+    global _hooked
+    if _hooked:
+        return
+    _hooked = True
+    from IPython import get_ipython
+
+    kernel = getattr(get_ipython(), "kernel", None)
+    shutdown = getattr(kernel, "do_shutdown", None)
+    if shutdown is None:
+        return
+
+    def do_shutdown(restart: bool) -> Any:
+        for saved in list(_shown):
+            try:
+                saved.refresh(live=False)
+            except Exception:  # noqa: BLE001 - a shutdown must go on whatever a snapshot does
+                pass
+        return shutdown(restart)
+
+    setattr(kernel, "do_shutdown", do_shutdown)  # noqa: B010 - an instance attribute of ipykernel's kernel

@@ -5,9 +5,12 @@ mime bundle holds the live widget (``application/vnd.jupyter.widget-view+json``)
 static snapshot (``text/html`` and ``text/plain``, :mod:`ws_widget.pure.snapshot`). A front end
 with the widget manager and a kernel shows the widget; one without (GitHub, nbviewer and
 nbconvert without saved widget state, an untrusted notebook in JupyterLab or Notebook 7) shows
-the snapshot. The output has a ``display_id``, so when the socket settles in a new state (OPEN,
-CLOSED, ERROR) the snapshot is retaken and every output of the socket is updated in place
+the snapshot. The output has a ``display_id``, so when the socket settles in a new state (CLOSED,
+ERROR) the snapshot is retaken and every output of the socket is updated in place
 (``update_display_data``): a notebook saved later holds its last state, stamped with its time.
+Only a close or a failure updates (and a cell's ``close()``/``wait_closed()``, and the kernel's
+shutdown): an update makes JupyterLab draw the view again, which loses the focus and a draft in
+the composer, a price not worth paying at every connect.
 The update is sent twice, under the cell that displayed it (JupyterLab routes an update to that
 cell's output area) and under the kernel's newest request (nbclient reads only the running
 cell's messages); both carry the same bundle.
@@ -27,7 +30,7 @@ from ..pure import snapshot
 if TYPE_CHECKING:
     from .websocket import WebSocket
 
-SETTLED = ("OPEN", "CLOSED", "ERROR")  # states whose arrival retakes the snapshot
+SETTLED = ("CLOSED", "ERROR")  # states whose arrival retakes the snapshot (not OPEN: see below)
 MAX_OUTPUTS = 20  # outputs of one socket kept up to date (the newest displays)
 VIEW = "application/vnd.jupyter.widget-view+json"
 

@@ -111,3 +111,13 @@ def test_bad_choice_says_what_to_do(kernel):
         * 2
     )
     assert lines[2] == "connecting_cell"
+
+
+def test_running_cell_after_a_widget_click_is_the_connecting_cell(kernel, server):
+    """With "running_cell", a print after a view's Send (a widget message, not a cell) goes to the connecting cell."""
+    connecting = _connect(kernel, server.port, "ws_f", "running_cell")
+    kernel.run("ws_f")  # the widget, so that a view's message can reach it
+    comm = kernel.widget_comms()[-1]
+    kernel.send_to_widget(comm, {"type": "send", "text": "from-the-view", "mode": "text"})
+    connecting.wait_for("callback says from-the-view")
+    kernel.run("ws_f.Close(); ws_f.wait_closed(5)")

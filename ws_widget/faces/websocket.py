@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from websockets.protocol import State
 
-from ..core import lanes, lifetime, runtime
+from ..core import capture, lanes, lifetime, runtime
 from ..core.attempt import Attempt
 from ..core.attempts import Core
 from ..exceptions import BlockingUnavailableError, InsecureConnectionWarning, NotConnectedError
@@ -45,6 +45,7 @@ from ..pure.status import Status
 from ..pure.target import Target, build_target, target_from_url
 from .aio import AsyncFace
 from .dispatch import CallbackSlots, Dispatch
+from .saved import SavedOutputs
 from .timer import Timer
 from .waiting import Waiting
 
@@ -107,6 +108,7 @@ class WebSocket:
         self._waiting = Waiting(self._core, self.history)
         self._aio = AsyncFace(self, self._core, self._waiting, dispatch)
         self._widget: WebSocketWidget | None = None
+        self._saved: SavedOutputs | None = None
 
     @classmethod
     def New(cls) -> WebSocket:
@@ -232,6 +234,21 @@ class WebSocket:
         return self
 
     @property
+    def callback_output(self) -> str | None:
+        """Where this socket's callbacks' printed text goes (besides its Debug Output):
+        ``"connecting_cell"``, ``"running_cell"``, ``"debug_output"``, or None to follow
+        ``ws_widget.callback_output`` (docs/guide/callback-output.md).
+
+        Raises:
+            ValueError: on setting another value; the message lists the choices.
+        """
+        return self.debug_output.callback_output
+
+    @callback_output.setter
+    def callback_output(self, mode: str | None) -> None:
+        self.debug_output.callback_output = None if mode is None else capture.check_callback_output(mode)
+
+    @property
     def widget(self) -> WebSocketWidget:
         """The live widget of this socket (created on first use); ``display(ws)`` shows it."""
         if self._widget is None:
@@ -252,9 +269,22 @@ class WebSocket:
         return self.widget
 
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        data, metadata = bundle if bundle is not None else ({}, {})
-        return {**data, "text/plain": repr(self)}, metadata
+        return self._saved_outputs().bundle(**kwargs)
+
+    def _ipython_display_(self) -> None:
+        """Show the widget in an output that keeps a dated snapshot for kernel-less viewers."""
+        self._saved_outputs().display()
+
+    def _refresh_saved(self) -> None:
+        """A cell that waited for the close updates the socket's outputs before it ends (so a
+        notebook run by nbclient saves the closed state; see ws_widget/faces/saved.py)."""
+        if self._saved is not None:
+            self._saved.refresh()
+
+    def _saved_outputs(self) -> SavedOutputs:
+        if self._saved is None:
+            self._saved = SavedOutputs(self)
+        return self._saved
 
     def send(self, data: object, fragments: int = 1) -> None:
         """Send str as text, bytes as binary, and a dict or list as JSON text; with
@@ -288,6 +318,7 @@ class WebSocket:
         if attempt is not None and not lanes.in_event_thread() and runtime.can_block():
             wait = self._waiting.close_wait(attempt, timeout)
             self._waiting.block(attempt.finished, wait, "the closing handshake")
+            self._refresh_saved()
 
     def wait_open(self, timeout: float | None = None) -> WebSocket:
         """Block until the current attempt is open; return self. A failure raised here is not
@@ -319,6 +350,7 @@ class WebSocket:
         if not lanes.in_event_thread():  # a callback would wait for its own lane
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             self._waiting.block(self._callbacks_done(), left, "the callbacks up to Closed")
+            self._refresh_saved()
 
     def _callbacks_done(self) -> concurrent.futures.Future[None]:
         """A future resolved once the callbacks queued so far on this socket's lane have run."""

@@ -2,11 +2,12 @@
 # make test      sets everything up and runs the whole test suite
 # make test-fast the tests that need neither a browser nor a kernel (node --test js/, then pytest)
 # make check     lint, format check, types, the layer contract, the widget's pure JS helpers
+# make docs      builds the documentation site into build/docs/ (mkdocs build --strict: any warning, broken link or anchor fails)
 # make format    applies ruff's safe fixes and ruff format
 # make labextension  rebuilds the %%qsys-as-Lua highlighter (labextension/ -> ws_widget/labextension/, committed) and reinstalls it
 # make bench     sets everything up and runs the benchmarks of issue 8 (benchmarks/run.py; --quick: BENCH_ARGS=--quick)
 # make soak      the 10-minute long-run memory benchmark (benchmarks/soak.py; quick: SOAK_ARGS="--minutes 0.1")
-# CI (.ci/run) runs `make check`, then `make test`.
+# CI (.ci/run) runs `make check`, then `make docs`, then `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -14,9 +15,9 @@ STAMP := $(VENV)/.installed
 LAB_ARGS ?=
 SOAK_ARGS ?=
 PYTEST_ARGS ?=
-LINTED := ws_widget tests benchmarks notebooks/sources
+LINTED := ws_widget tests benchmarks notebooks/sources docs/hooks.py
 
-.PHONY: lab test test-fast check format bench soak setup clean labextension
+.PHONY: lab test test-fast check format docs bench soak setup clean labextension
 
 setup: $(STAMP) tests/node/node_modules/.package-lock.json
 
@@ -53,6 +54,12 @@ check: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix $(LINTED)
 	$(VENV)/bin/ruff format $(LINTED)
+
+# mkdocs.yml; docs/hooks.py serves README.md, CONTRIBUTING.md, benchmarks/ and notebooks/ too.
+# Not --quiet: it hides the warnings, and --strict then passes. Nothing is fetched (no external
+# link is checked). NO_MKDOCS_2_WARNING silences mkdocs-material's banner about its successor.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --site-dir build/docs
 
 labextension: $(STAMP)
 	npm ci --prefix labextension --no-audit --no-fund --loglevel=error

@@ -5,6 +5,7 @@
     python benchmarks/run.py --only ingest,roundtrip
     python benchmarks/run.py --only receive        # issue 16: Pythonic receive vs raw async for (~2 min)
     python benchmarks/run.py --only scale          # 1,000 connections x 10 msg/s (scale.py, ~40 s)
+    python benchmarks/run.py --only plot           # the Plot tab's kernel side (plot.py, ~30 s)
 
 The 10-minute long-run memory benchmark is separate: ``benchmarks/soak.py`` (``make soak``).
 
@@ -29,7 +30,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import HERE, MALLOC_ENV, Sender, machine, median, trial
 
-SECTIONS = ("server", "ingest", "receive", "roundtrip", "memory", "frontend", "browser", "scale", "lua")
+SECTIONS = (
+    "server",
+    "ingest",
+    "receive",
+    "roundtrip",
+    "memory",
+    "frontend",
+    "browser",
+    "scale",
+    "lua",
+    "plot",
+)
 SIZES = (64, 1024, 65536)
 # Messages per ingest trial: about a second of the raw client at each size.
 INGEST_N = {64: 200_000, 1024: 100_000, 65536: 8_000}  # 8,000 x 64 KiB stays under 512 MiB of history
@@ -281,6 +293,14 @@ def bench_lua(sender: Sender, quick: bool, reps: int) -> dict:
     return lua.bench(sender, quick, reps)
 
 
+def bench_plot(sender: Sender, quick: bool, reps: int) -> dict:
+    """Issue 14 item 1: the Plot tab's kernel side (benchmarks/plot.py): PlotFeed.collect vs
+    json.loads of the same payloads, and its cost with no field chosen."""
+    import plot
+
+    return plot.bench(sender, quick, reps)
+
+
 # ---------------------------------------------------------------------------------- report
 
 
@@ -475,6 +495,10 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
         import lua
 
         rows += lua.targets(results["lua"])
+    if results.get("plot"):
+        import plot
+
+        rows += plot.targets(results["plot"])
     return rows
 
 
@@ -733,6 +757,10 @@ def markdown(results: dict) -> str:
         import lua
 
         lines += lua.markdown(results["lua"])
+    if results.get("plot"):
+        import plot
+
+        lines += plot.markdown(results["plot"])
     return "\n".join(lines) + "\n"
 
 
@@ -783,6 +811,7 @@ def main() -> None:
         "browser": bench_browser,
         "scale": bench_scale,
         "lua": bench_lua,
+        "plot": bench_plot,
     }
     with Sender() as sender:
         for section in sections:

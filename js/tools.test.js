@@ -45,7 +45,11 @@ test("dragWidth follows the pointer within the bounds", () => {
 
 test("checkFieldPath accepts the kernel's paths and says what is wrong with others", () => {
   assert.deepEqual(checkFieldPath(" params.Id "), { path: "params.Id" });
-  assert.deepEqual(checkFieldPath("result[0].Controls[-1].Value"), { path: "result[0].Controls[-1].Value" });
+  for (const path of ["result[0].Controls[1].Value", "params.Changes[Name=gain].Value", '["sensor 1"].value', "[0].name"]) {
+    assert.deepEqual(checkFieldPath(path), { path });
+  }
+  assert.match(checkFieldPath("a[-1]").error, /invalid JSON path/);
+  assert.match(checkFieldPath("a.[0]").error, /invalid JSON path/);
   assert.match(checkFieldPath("").error, /type a JSON path such as params\.Id/);
   assert.match(checkFieldPath("a..b").error, /invalid JSON path a\.\.b/);
   assert.match(checkFieldPath("a[x]").error, /invalid JSON path/);

@@ -260,10 +260,10 @@ export function pauseAnnouncement(before, after) {
 
 // ---------------------------------------------------------------- more pure helpers
 
-/** Text for a frame log row: FIN, RSV1 and MASK bits, length, payload preview. */
+/** Text for a frame log row: FIN, RSV1 and MASK bits (each with its value), length, payload preview. */
 export function frameColumns(record, bytes) {
   const info = record[6] || {};
-  const bits = `${info.fin ? "FIN" : "fin"} ${info.rsv1 ? "RSV1" : "rsv1"} ${info.masked ? "MASK" : "mask"}`;
+  const bits = `FIN=${info.fin ? 1 : 0} RSV1=${info.rsv1 ? 1 : 0} MASK=${info.masked ? 1 : 0}`;
   let preview = "";
   if (info.code !== undefined) preview = `${info.code} (${info.meaning || ""})`;
   else if (bytes && bytes.length) preview = printable(bytes) ? new TextDecoder().decode(bytes) : toHex(bytes);
@@ -453,6 +453,89 @@ export function contrastRatio(foreground, background) {
   const [hi, lo] = lighter > darker ? [lighter, darker] : [darker, lighter];
   return (hi + 0.05) / (lo + 0.05);
 }
+
+// ---------------------------------------------------------------- a frame's layout (twin of ws_widget.pure.frames.layout)
+
+/** The opcodes RFC 6455 defines; the others are reserved. */
+export const OPCODE_NAMES = { 0: "CONT", 1: "TEXT", 2: "BINARY", 8: "CLOSE", 9: "PING", 10: "PONG" };
+
+/** The size of the header that starts `bytes` (2 to 14), read from its second byte. */
+export function headerSize(bytes) {
+  if (bytes.length < 2) throw new Error(`a frame starts with at least 2 header bytes, got ${bytes.length}`);
+  const marker = bytes[1] & 0x7f;
+  return 2 + (marker === 126 ? 2 : marker === 127 ? 8 : 0) + (bytes[1] & 0x80 ? 4 : 0);
+}
+
+function markerMeaning(marker) {
+  if (marker === 126) return "126: the length is in the next 2 bytes";
+  if (marker === 127) return "127: the length is in the next 8 bytes";
+  return `${marker} bytes`;
+}
+
+/**
+ * Lay out a frame's header field by field and unmask the start of its payload (RFC 6455, 5.2).
+ * `bytes`: the frame's first bytes as on the wire (header, then some or all of the payload).
+ * Returns {fin, rsv1, rsv2, rsv3, opcode, opcodeName, masked, length, lengthForm, lengthBytes,
+ * maskKey, header, payload, unmasked, more, fields: [{name, start, width, value, meaning}]};
+ * throws an Error saying what is missing when the bytes end inside the header.
+ */
+export function frameLayout(bytes) {
+  const size = headerSize(bytes);
+  const [first, second] = bytes;
+  const masked = Boolean(second & 0x80);
+  const marker = second & 0x7f;
+  if (bytes.length < size) {
+    throw new Error(`the header is ${size} bytes (byte 1 announces ${marker >= 126 ? "an extended length" : "no extended length"}`
+      + `${masked ? " and a masking key" : ""}), got only ${bytes.length}: pass the frame's first bytes`);
+  }
+  const opcode = first & 0x0f;
+  const name = Object.hasOwn(OPCODE_NAMES, opcode) ? OPCODE_NAMES[opcode] : "reserved";
+  const extended = size - 2 - (masked ? 4 : 0);
+  let length = marker;
+  if (extended) {
+    length = 0;
+    for (let i = 2; i < 2 + extended; i++) length = length * 256 + bytes[i];
+  }
+  const maskKey = masked ? bytes.slice(2 + extended, size) : null;
+  const payload = bytes.slice(size, size + Math.min(length, bytes.length - size));
+  const unmasked = maskKey ? payload.map((b, i) => b ^ maskKey[i % 4]) : payload;
+  const bit = (mask) => Boolean(first & mask);
+  const fields = [
+    { name: "FIN", start: 0, width: 1, value: first >> 7, meaning: bit(0x80) ? "final frame of its message" : "more frames of this message follow" },
+    { name: "RSV1", start: 1, width: 1, value: (first >> 6) & 1, meaning: bit(0x40) ? "compressed (permessage-deflate)" : "not compressed" },
+    { name: "RSV2", start: 2, width: 1, value: (first >> 5) & 1, meaning: bit(0x20) ? "set: an extension's bit" : "reserved, 0" },
+    { name: "RSV3", start: 3, width: 1, value: (first >> 4) & 1, meaning: bit(0x10) ? "set: an extension's bit" : "reserved, 0" },
+    { name: "opcode", start: 4, width: 4, value: opcode, meaning: `0x${opcode.toString(16)} ${name}` },
+    { name: "MASK", start: 8, width: 1, value: second >> 7, meaning: masked ? "masked by the client" : "not masked (server to client)" },
+    { name: "payload length", start: 9, width: 7, value: marker, meaning: markerMeaning(marker) },
+  ];
+  if (extended) fields.push({ name: "extended length", start: 16, width: extended * 8, value: length, meaning: `${length} bytes (${extended * 8}-bit)` });
+  if (maskKey) fields.push({ name: "masking key", start: 16 + extended * 8, width: 32, value: maskKey.reduce((v, b) => v * 256 + b, 0), meaning: toHex(maskKey) });
+  return {
+    fin: bit(0x80), rsv1: bit(0x40), rsv2: bit(0x20), rsv3: bit(0x10), opcode, opcodeName: name, masked, length,
+    lengthForm: { 0: "7-bit", 2: "16-bit", 8: "64-bit" }[extended], lengthBytes: bytes.slice(1, 2 + extended), maskKey,
+    header: bytes.slice(0, size), payload, unmasked, more: length - payload.length, fields,
+  };
+}
+
+/** The field a header bit (0 is byte 0's high bit) belongs to, in `layout.fields`. */
+export function fieldOfBit(layout, bit) {
+  return layout.fields.find((field) => bit >= field.start && bit < field.start + field.width) || null;
+}
+
+/**
+ * The Frames tab's line on compression, from the handshake (the extensions negotiated) and
+ * whether "Compression off" was asked and its reconnect has not shown a handshake yet.
+ */
+export function compressionText(handshake, asked) {
+  const extensions = (handshake && handshake.extensions) || [];
+  const deflate = extensions.some((extension) => extension.name === "permessage-deflate");
+  if (asked && deflate) return "Reconnecting without compression\u2026";
+  if (deflate) return "Compression on (permessage-deflate): frames with RSV1 set carry deflated payloads, unreadable on the wire.";
+  if (handshake && handshake.status === 101) return "Compression off: every payload shows on the wire as sent.";
+  return "";
+}
+
 
 // ---------------------------------------------------------------- DOM helpers
 
@@ -1040,7 +1123,15 @@ class Controls {
     if (state !== "NEW") this.showError("");
     const open = state === "OPEN";
     this.close.disabled = !(open || state === "CONNECTING" || state === "RECONNECTING");
-    this.ping.disabled = !open;
+    this.ping.disabled = !open || Boolean(this.pingLimit);
+  }
+
+  /** What this connection cannot do (the `limits` trait): Ping is disabled, its reason its title. */
+  showLimits(limits) {
+    this.pingLimit = limits.ping || "";
+    if (this.pingLimit) this.ping.title = this.pingLimit;
+    else this.ping.removeAttribute("title");
+    this.showState(this.state);
   }
 
   showUrl(url) {
@@ -1319,19 +1410,145 @@ function arrow(direction) {
   return Object.hasOwn(ARROWS, direction) ? ARROWS[direction] : String(direction);
 }
 
-/** The Frames tab: recording on or off, follow, and the list of frames. */
+/** The colour class of a header field: flags, opcode, mask, length (each also labelled in text). */
+function fieldClass(name) {
+  if (name === "opcode") return "wsw-f-opcode";
+  if (name === "MASK" || name === "masking key") return "wsw-f-mask";
+  if (name === "payload length" || name === "extended length") return "wsw-f-length";
+  return "wsw-f-flag";
+}
+
+/**
+ * A frame's detail: its header as a bit grid, one row per byte, each field labelled and
+ * coloured; a legend of what each field's value means; the payload masked as on the wire and
+ * unmasked. Everything reaches the DOM as text.
+ */
+class FrameDetail {
+  constructor(idPrefix) {
+    this.title = h("span", { class: "wsw-frame-title", "data-role": "frame-title" });
+    this.close = button("\u00d7 Close", "frame-close", { "aria-label": "Close the frame's layout", title: "Close (Escape)" });
+    this.grid = h("table", { class: "wsw-bitgrid", "data-role": "frame-grid" });
+    this.legend = h("dl", { class: "wsw-legend", "data-role": "frame-legend" });
+    this.payload = h("dl", { class: "wsw-frame-payload", "data-role": "frame-payload" });
+    this.note = h("p", { class: "wsw-frame-note", "data-role": "frame-note" });
+    this.node = h("div", {
+      class: "wsw-detail-pane wsw-frame-detail", "data-role": "frame-detail", tabindex: "0", role: "region",
+      "aria-label": "Frame layout", id: `${idPrefix}-frame-detail`,
+    }, [h("div", { class: "wsw-detail-head" }, [this.title, this.close]), this.note, this.grid, this.legend, this.payload]);
+    this.node.hidden = true;
+  }
+
+  loading(seq) {
+    this.node.hidden = false;
+    this.title.textContent = `Frame #${seq}: loading\u2026`;
+    for (const part of [this.grid, this.legend, this.payload]) part.replaceChildren();
+    this.note.textContent = "";
+  }
+
+  /** Show the frame of a "frame" reply; `inflated`: its payload's start after decompression. */
+  show(message, inflated) {
+    const info = message.info || {};
+    const title = `Frame #${message.seq} ${info.masked ? "sent" : "received"}: ${message.kind}, ${formatBytes(info.length ?? message.size)} on the wire`;
+    this.title.textContent = title;
+    // The kernel keeps 142 bytes at most; a record loaded from a file could hold any text.
+    const parsed = info.wire ? parseHex(String(info.wire).slice(0, 2 * 4096)) : { error: "this frame was recorded without its wire bytes" };
+    let layout = null;
+    try {
+      if (parsed.error) throw new Error(parsed.error);
+      layout = frameLayout(parsed.bytes);
+    } catch (error) {
+      this.note.textContent = `No layout: ${error.message}.`;
+      return;
+    }
+    this.note.textContent = layout.rsv1
+      ? "RSV1 is set: this payload is compressed (permessage-deflate), so its bytes are deflated, not the message. Compression off reconnects without it."
+      : "";
+    this.showGrid(layout);
+    this.showLegend(layout);
+    this.showPayload(layout, inflated);
+  }
+
+  showGrid(layout) {
+    const head = h("tr", {}, [h("th", { scope: "col", text: "byte" }),
+      ...Array.from({ length: 8 }, (_, i) => h("th", { scope: "col", text: `bit ${i}` }))]);
+    const rows = [];
+    for (let byte = 0; byte < layout.header.length; byte++) {
+      const cells = [h("th", { scope: "row", text: `${byte} (${toHex([layout.header[byte]])})` })];
+      for (let bit = 0; bit < 8;) {
+        const at = byte * 8 + bit;
+        const field = fieldOfBit(layout, at);
+        const span = Math.min(8 - bit, field.start + field.width - at);
+        const bits = Array.from({ length: span }, (_, k) => (layout.header[byte] >> (7 - bit - k)) & 1).join("");
+        const part = field.width > 8 ? ` (byte ${Math.floor((at - field.start) / 8) + 1} of ${field.width / 8})` : "";
+        cells.push(h("td", { colspan: String(span), class: fieldClass(field.name), "data-field": field.name }, [
+          h("span", { class: "wsw-f-name", text: `${field.name}${part}` }), h("span", { class: "wsw-f-bits", text: bits }),
+        ]));
+        bit += span;
+      }
+      rows.push(h("tr", {}, cells));
+    }
+    const caption = h("caption", { text: `Header: ${toHex(layout.header)} (${layout.header.length} bytes; length in the ${layout.lengthForm} form)` });
+    this.grid.replaceChildren(caption, h("thead", {}, [head]), h("tbody", {}, rows));
+  }
+
+  showLegend(layout) {
+    const items = [];
+    for (const field of layout.fields) {
+      items.push(h("dt", { class: fieldClass(field.name), text: field.name }));
+      const value = field.width > 16 || field.name === "extended length" ? "" : `${field.value.toString(2).padStart(field.width, "0")} = `;
+      items.push(h("dd", { "data-field": field.name, text: `${value}${field.meaning}` }));
+    }
+    this.legend.replaceChildren(...items);
+  }
+
+  showPayload(layout, inflated) {
+    const more = layout.more ? ` \u2026 ${layout.more} more bytes` : "";
+    const entries = [];
+    const add = (label, role, text) => entries.push(h("dt", { text: label }), h("dd", { "data-role": role, text }));
+    if (!layout.length) add("payload", "frame-wire", "none (0 bytes)");
+    else if (layout.masked) {
+      add(`payload as on the wire (masked with ${toHex(layout.maskKey)})`, "frame-wire", `${toHex(layout.payload)}${more}`);
+      add("unmasked (each byte XOR the key byte at its position mod 4)", "frame-unmasked", `${toHex(layout.unmasked)}${more}`);
+    } else add("payload as on the wire (not masked)", "frame-wire", `${toHex(layout.payload)}${more}`);
+    if (layout.length && !layout.rsv1 && printable(layout.unmasked)) add("as text", "frame-text", new TextDecoder().decode(layout.unmasked));
+    if (layout.rsv1 && inflated && inflated.length) {
+      add("inflated (the message's start)", "frame-inflated", printable(inflated) ? new TextDecoder().decode(inflated) : toHex(inflated));
+    }
+    this.payload.replaceChildren(...entries);
+  }
+
+  hide() {
+    this.node.hidden = true;
+  }
+}
+
+/**
+ * The Frames tab: recording on or off, follow, compression (and "Compression off"), the list of
+ * frames, and the layout of the frame opened (Enter or a click opens it, Escape closes it).
+ */
 class FramesPanel {
   constructor(requests, idPrefix) {
+    this.requests = requests;
     this.record = checkbox("frame-log", "record frames");
     this.follow = checkbox("frames-follow", "follow", true);
     this.shown = h("span", { class: "wsw-shown", "data-role": "frames-shown" });
     this.hintText = h("span", { "data-role": "frames-hint-text" });
     this.start = button("Record frames", "frames-start");
     this.hint = h("div", { class: "wsw-hint", "data-role": "frames-hint" }, [this.hintText, this.start]);
+    this.compressionText = h("span", { class: "wsw-compression", "data-role": "compression", "aria-live": "polite" });
+    this.compressionOff = button("Compression off", "compression-off", {
+      "aria-label": "Compression off: reconnect without permessage-deflate", title: "Reconnect without compression (ws.widget.compression_off())",
+    });
+    this.compression = h("div", { class: "wsw-hint", "data-role": "compression-bar" }, [this.compressionText, this.compressionOff]);
+    this.handshake = null;
+    this.compressionAsked = false;
     this.on = false;
     this.total = 0;
+    this.opened = null;
+    this.detail = new FrameDetail(idPrefix);
     this.list = new RecordList({
-      source: "frames", label: "Frames", requests, idPrefix: `${idPrefix}-frames`, onTotal: (total) => this.showHint(this.on, total),
+      source: "frames", label: "Frames (Up and Down move, Enter opens the layout, Escape closes it)", requests,
+      idPrefix: `${idPrefix}-frames`, onTotal: (total) => this.showHint(this.on, total),
       filterSpec: () => ({}), isUnfiltered: () => true, follow: () => this.follow.input.checked, shown: this.shown,
       rowCells: (record, bytes) => {
         const { bits, preview } = frameColumns(record, bytes);
@@ -1339,18 +1556,27 @@ class FramesPanel {
           ["wsw-kind", record[3]], ["wsw-bits", bits], ["wsw-size", formatBytes((record[6] || {}).length ?? record[4]), "length on the wire"],
           ["wsw-preview", preview]];
       },
+      onOpen: (seq, fromKeyboard) => this.open(seq, fromKeyboard),
     });
     this.node = h("div", { class: "wsw-tab-body" }, [
       h("div", { class: "wsw-filters" }, [this.record.label, this.follow.label, this.shown]),
       this.hint,
+      this.compression,
       this.list.viewport,
+      this.detail.node,
     ]);
     this.showHint(false, 0);
+    this.showCompression();
     this.listeners = new Listeners();
     this.listeners.listen(this.record.input, "change", () => requests.send({ type: "frame_log", on: this.record.input.checked }));
     this.listeners.listen(this.start, "click", () => {
       this.record.input.checked = true;
       requests.send({ type: "frame_log", on: true });
+    });
+    this.listeners.listen(this.compressionOff, "click", () => {
+      this.compressionAsked = true;
+      this.showCompression();
+      requests.send({ type: "compression_off" });
     });
     this.listeners.listen(this.follow.input, "change", () => {
       if (this.follow.input.checked) this.list.refresh();
@@ -1358,6 +1584,52 @@ class FramesPanel {
     this.list.onScroll((atEnd) => {
       if (!atEnd && this.follow.input.checked) this.follow.input.checked = false;
     });
+    const onEscape = (event) => {
+      if (event.key === "Escape" && this.opened !== null) {
+        event.preventDefault();
+        this.closeDetail();
+      }
+    };
+    this.listeners.listen(this.detail.node, "keydown", onEscape);
+    this.listeners.listen(this.list.viewport, "keydown", onEscape);
+    this.listeners.listen(this.detail.close, "click", () => this.closeDetail());
+  }
+
+  /** Ask for a frame's wire bytes and lay it out; from the keyboard, focus moves to the layout. */
+  open(seq, fromKeyboard) {
+    this.opened = seq;
+    if (this.follow.input.checked) this.follow.input.checked = false; // the row opened stays in sight
+    this.detail.loading(seq);
+    this.requests.send({ type: "get", source: "frames", seq }, (message, buffers) => {
+      if (seq !== this.opened) return; // another frame was opened since, or the layout closed
+      if (message.type === "frame") this.detail.show(message, buffers && buffers.length ? bytesFrom(buffers[0]) : null);
+      else this.detail.note.textContent = message.text || "the kernel no longer holds this frame";
+    });
+    if (fromKeyboard) this.detail.node.focus();
+  }
+
+  /** Close the layout and give the focus back to the list. */
+  closeDetail() {
+    this.opened = null;
+    this.detail.hide();
+    this.list.unselect();
+    this.list.focus();
+  }
+
+  /** The opening handshake changed: say whether compression is on (and offer to turn it off). */
+  showHandshake(handshake) {
+    this.handshake = handshake;
+    if (handshake && handshake.status !== undefined) this.compressionAsked = false; // the reconnect's own
+    this.showCompression();
+  }
+
+  showCompression() {
+    const text = compressionText(this.handshake, this.compressionAsked);
+    if (this.compressionText.textContent !== text) this.compressionText.textContent = text;
+    this.compression.hidden = !text;
+    const deflate = ((this.handshake && this.handshake.extensions) || []).some((e) => e.name === "permessage-deflate");
+    this.compressionOff.hidden = !deflate;
+    this.compressionOff.disabled = this.compressionAsked;
   }
 
   showFrameLog(on) {
@@ -1365,14 +1637,29 @@ class FramesPanel {
     this.showHint(on, this.total);
   }
 
-  /** The hint over the list: how to start recording while it is off, or that frames will come. */
+  /** The hint over the list: how to start recording while it is off, or that frames will come;
+   * or why there are no frames at all (the `limits` trait's `frames`, e.g. in the browser). */
   showHint(on, total) {
     this.on = on;
     this.total = total;
-    const text = framesHint(on, total);
+    const text = this.limit || framesHint(on, total);
     if (this.hintText.textContent !== text) this.hintText.textContent = text;
     this.hint.hidden = !text;
-    this.start.hidden = on;
+    this.start.hidden = on || Boolean(this.limit);
+    this.record.input.disabled = Boolean(this.limit);
+  }
+
+  showLimit(text) {
+    this.limit = text || "";
+    this.showHint(this.on, this.total);
+  }
+
+  cleared() {
+    if (this.opened !== null) {
+      this.opened = null;
+      this.detail.hide();
+    }
+    this.list.refresh();
   }
 
   destroy() {
@@ -1405,47 +1692,6 @@ class DebugPanel {
       this.lines = kept.length - 1;
     }
     this.pre.scrollTop = this.pre.scrollHeight;
-  }
-
-  destroy() {}
-}
-
-/** The Stats tab: messages/s, bytes/s and RTT over the last 300 seconds. */
-class StatsPanel {
-  constructor() {
-    this.node = h("div", { class: "wsw-tab-body", tabindex: "0" });
-    this.charts = {
-      rate: { label: "messages/s (in, out)", series: [1, 2] },
-      bytes: { label: "bytes/s (in, out)", series: [3, 4] },
-      rtt: { label: "ping RTT (ms)", series: [5] },
-    };
-    for (const [name, chart] of Object.entries(this.charts)) {
-      chart.svg = svg("svg", { class: "wsw-chart", viewBox: "0 0 300 60", preserveAspectRatio: "none", role: "img", "aria-label": chart.label, "data-role": `chart-${name}` });
-      chart.lines = chart.series.map((_, i) => {
-        const line = svg("polyline", { class: `wsw-line wsw-line-${i}`, fill: "none", "vector-effect": "non-scaling-stroke" });
-        chart.svg.append(line);
-        return line;
-      });
-      chart.caption = h("div", { class: "wsw-chart-caption" });
-      this.node.append(h("div", { class: "wsw-chart-box" }, [chart.caption, chart.svg]));
-    }
-    this.points = [];
-  }
-
-  add(points) {
-    for (const point of points) if (point) this.points.push(point);
-    if (this.points.length > 300) this.points.splice(0, this.points.length - 300);
-    if (!this.node.hidden) this.draw();
-  }
-
-  draw() {
-    const { points } = this;
-    const latest = points.length ? points[points.length - 1] : null;
-    for (const chart of Object.values(this.charts)) {
-      chart.series.forEach((column, i) => chart.lines[i].setAttribute("points", sparkPoints(points.map((p) => p[column]), 300, 60)));
-      const now = latest ? chart.series.map((column) => latest[column] ?? "\u2014").join(" / ") : "no data yet";
-      chart.caption.textContent = `${chart.label}: ${now}`;
-    }
   }
 
   destroy() {}
@@ -1573,12 +1819,17 @@ export function dragWidth(startWidth, startX, x) {
   return clampWidth(startWidth + (x - startX));
 }
 
+// The kernel's path grammar (ws_widget/pure/fields.py, shared with the Plot tab).
+const PATH_BRACKET = String.raw`\[(?:\d+|(?:Name|name)=[^\]]*|"(?:[^"\\]|\\.)*")\]`;
+const PATH_KEY = String.raw`[A-Za-z_$][A-Za-z0-9_$\-]*`;
+const FIELD_PATH = new RegExp(`^(?:${PATH_KEY}|${PATH_BRACKET})(?:\\.${PATH_KEY}|${PATH_BRACKET})*$`);
+
 /** Check a JSON path as the kernel does ("params.Id", "result[0].Name"): {path} or {error}. */
 export function checkFieldPath(text, shown = []) {
   const path = String(text || "").trim();
   if (!path || path.length > 200) return { error: "type a JSON path such as params.Id (1 to 200 characters)" };
-  if (!path.split(".").every((part) => /^[^.[\]]+(\[-?\d+\])*$/.test(part))) {
-    return { error: `invalid JSON path ${path}: keys separated by dots, [n] for list items, such as params.Controls[0].Value` };
+  if (!FIELD_PATH.test(path)) {
+    return { error: `invalid JSON path ${path}: keys joined by dots, [0] for a list index, [Name=gain] for a named element, ["any key"] for other keys` };
   }
   if (shown.includes(path)) return { error: `${path} is shown already` };
   if (shown.length >= MAX_JSON_COLUMNS) return { error: `at most ${MAX_JSON_COLUMNS} JSON columns: remove one first` };
@@ -1997,6 +2248,403 @@ class Tools {
   }
 }
 
+// ---------------------------------------------------------------- charts: the Plot and Stats tabs
+
+export const PLOT_BUCKETS = 400; // per series, as the kernel keeps them (ws_widget/pure/series.py)
+const BOX = { width: 600, height: 200, left: 60, right: 10, top: 10, bottom: 36 }; // the chart's viewBox and margins
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400].map((s) => s * 1000);
+const MIN_SPAN = 10_000; // ms a time axis spans at least
+export const SERIES_COLOURS = 8; // wsw-series-0 .. wsw-series-7 in widget.css
+
+/** A round step (1, 2 or 5 times a power of ten) that cuts `span` into about `count` parts. */
+export function niceStep(span, count = 4) {
+  const raw = span / Math.max(1, count);
+  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  for (const m of [1, 2, 5]) if (raw <= m * power * (1 + 1e-9)) return m * power;
+  return 10 * power;
+}
+
+/** The value axis for data from `min` to `max`: round bounds, their step and the ticks between. */
+export function valueTicks(min, max, count = 4) {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) [min, max] = [0, 1];
+  if (min === max) {
+    const pad = Math.abs(min) * 0.1 || 1;
+    [min, max] = [min - pad, max + pad];
+  }
+  const step = niceStep(max - min, count);
+  const low = Math.floor(min / step + 1e-9) * step;
+  const high = Math.ceil(max / step - 1e-9) * step;
+  const ticks = [];
+  for (let i = 0; low + i * step <= high + step / 2; i++) ticks.push(Number((low + i * step).toPrecision(12)));
+  return { min: low, max: high, step, ticks };
+}
+
+/** A tick's label: as many decimals as the step needs; k, M, G past ten thousand. */
+export function formatValue(value, step) {
+  const size = Math.abs(value);
+  for (const [unit, scale] of [["G", 1e9], ["M", 1e6], ["k", 1e3]]) {
+    if (size >= 10 * scale || (size >= scale && step >= scale)) return `${Number((value / scale).toPrecision(4))}${unit}`;
+  }
+  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
+  return value.toFixed(decimals);
+}
+
+/** A latest value for a legend: up to six significant digits, no trailing zeros. */
+export function latestText(value) {
+  return value === null || value === undefined ? "\u2014" : String(Number(Number(value).toPrecision(6)));
+}
+
+/** Time axis ticks (epoch ms) between `t0` and `t1`: a round step of 1 s to 1 day, about `count` ticks. */
+export function timeTicks(t0, t1, count = 5) {
+  const span = Math.max(1, t1 - t0);
+  const step = TIME_STEPS.find((s) => span / s <= count) ?? TIME_STEPS[TIME_STEPS.length - 1];
+  const ticks = [];
+  for (let t = Math.ceil(t0 / step) * step; t <= t1; t += step) ticks.push(t);
+  return { step, ticks };
+}
+
+/** A time tick's label, local time: HH:MM:SS, or HH:MM for steps of a minute or more. */
+export function clockText(ms, step) {
+  const text = formatTime(ms).slice(0, 8);
+  return step >= 60_000 ? text.slice(0, 5) : text;
+}
+
+/** Add a bucket `[t0, t1, min, max, last, count]` to `series` ({width, buckets}), as
+ * ws_widget/pure/series.py does: merge into the last one within the width, halve past `size`. */
+export function addBucket(series, bucket, size = PLOT_BUCKETS) {
+  const { buckets } = series;
+  const last = buckets[buckets.length - 1];
+  if (last && bucket[1] - last[0] <= series.width) {
+    absorbBucket(last, bucket);
+    return;
+  }
+  buckets.push([...bucket]);
+  if (buckets.length <= size) return;
+  const merged = [];
+  for (let i = 0; i < buckets.length; i += 2) {
+    if (i + 1 < buckets.length) absorbBucket(buckets[i], buckets[i + 1]);
+    merged.push(buckets[i]);
+  }
+  series.buckets = merged;
+  const span = (merged[merged.length - 1][1] - merged[0][0]) / Math.max(1, merged.length);
+  series.width = Math.max(series.width * 2, span);
+}
+
+function absorbBucket(into, other) {
+  into[1] = Math.max(into[1], other[1]);
+  into[2] = Math.min(into[2], other[2]);
+  into[3] = Math.max(into[3], other[3]);
+  into[4] = other[4];
+  into[5] += other[5];
+}
+
+/** The `[t, value]` points that draw buckets: each bucket's min and max at its middle, then its last value. */
+export function bucketPoints(buckets) {
+  const points = [];
+  for (const [t0, t1, min, max, last, count] of buckets) {
+    if (count > 1 && min !== max) {
+      const middle = (t0 + t1) / 2;
+      points.push([middle, min], [middle, max]);
+    }
+    points.push([t1, last]);
+  }
+  return points;
+}
+
+/** The time and value ranges of lines ({points: [[t, v]...]}); nulls skipped. */
+export function chartRange(lines, minSpan = MIN_SPAN) {
+  let [t0, t1, v0, v1] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (const { points } of lines) {
+    for (const [t, v] of points) {
+      if (v === null || v === undefined) continue;
+      t0 = Math.min(t0, t); t1 = Math.max(t1, t);
+      v0 = Math.min(v0, v); v1 = Math.max(v1, v);
+    }
+  }
+  if (t0 === Infinity) return null;
+  return { t0: Math.min(t0, t1 - minSpan), t1, v0, v1 };
+}
+
+/** SVG polyline points of `[t, v]` points in the plot area of `box` for the ranges given. */
+export function linePoints(points, { t0, t1 }, { min, max }, box = BOX) {
+  const width = box.width - box.left - box.right;
+  const height = box.height - box.top - box.bottom;
+  const x = (t) => box.left + ((t - t0) / Math.max(1, t1 - t0)) * width;
+  const y = (v) => box.top + height - ((v - min) / (max - min || 1)) * height;
+  return points.filter(([, v]) => v !== null && v !== undefined).map(([t, v]) => `${x(t).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
+}
+
+/**
+ * One chart: an SVG with a time axis (ticks, local time), a value axis (ticks, its label and
+ * unit), a line per series in its colour, and a legend naming each series with its latest value.
+ */
+class Chart {
+  constructor(role, label, height = BOX.height) {
+    this.label = label;
+    this.box = { ...BOX, height };
+    this.svg = svg("svg", { class: "wsw-plot", viewBox: `0 0 ${BOX.width} ${height}`, role: "img", "aria-label": label, "data-role": role });
+    this.legend = h("ul", { class: "wsw-legend", "aria-label": `Legend of ${label}`, "data-role": `${role}-legend` });
+    this.caption = h("div", { class: "wsw-chart-caption" });
+    this.node = h("div", { class: "wsw-chart-box" }, [this.caption, this.svg, this.legend]);
+    this.draws = 0;
+  }
+
+  /** Draw `lines` ([{label, points, colour, latest}]) with the value axis named `yLabel`. */
+  draw(lines, yLabel, format = formatValue) {
+    this.draws++;
+    this.svg.setAttribute("data-draws", this.draws);
+    const { box } = this;
+    const parts = [];
+    const range = chartRange(lines);
+    const plotBottom = box.height - box.bottom;
+    parts.push(svg("line", { class: "wsw-axis", x1: box.left, y1: box.top, x2: box.left, y2: plotBottom }));
+    parts.push(svg("line", { class: "wsw-axis", x1: box.left, y1: plotBottom, x2: box.width - box.right, y2: plotBottom }));
+    const axisLabel = (text, attributes) => {
+      const node = svg("text", { class: "wsw-axis-label", ...attributes });
+      node.textContent = text;
+      parts.push(node);
+    };
+    axisLabel(yLabel, { x: 12, y: (box.top + plotBottom) / 2, transform: `rotate(-90 12 ${(box.top + plotBottom) / 2})`, "text-anchor": "middle", "data-role": "y-label" });
+    axisLabel("time (local)", { x: (box.left + box.width - box.right) / 2, y: box.height - 2, "text-anchor": "middle", "data-role": "x-label" });
+    if (range) {
+      const values = valueTicks(range.v0, range.v1);
+      const scaleY = (v) => box.top + (plotBottom - box.top) * (1 - (v - values.min) / (values.max - values.min || 1));
+      for (const tick of values.ticks) {
+        const y = scaleY(tick).toFixed(1);
+        parts.push(svg("line", { class: "wsw-grid", x1: box.left, y1: y, x2: box.width - box.right, y2: y }));
+        axisLabel(format(tick, values.step), { x: box.left - 4, y: Number(y) + 4, "text-anchor": "end", class: "wsw-tick" });
+      }
+      const times = timeTicks(range.t0, range.t1);
+      const width = box.width - box.left - box.right;
+      for (const tick of times.ticks) {
+        const x = (box.left + ((tick - range.t0) / Math.max(1, range.t1 - range.t0)) * width).toFixed(1);
+        parts.push(svg("line", { class: "wsw-axis", x1: x, y1: plotBottom, x2: x, y2: plotBottom + 4 }));
+        axisLabel(clockText(tick, times.step), { x, y: plotBottom + 16, "text-anchor": "middle", class: "wsw-tick", "data-role": "x-tick" });
+      }
+      for (const line of lines) {
+        const colour = `wsw-series-${line.colour % SERIES_COLOURS}`;
+        const points = linePoints(line.points, range, values, box);
+        parts.push(svg("polyline", { class: `wsw-line ${colour}`, fill: "none", points, "data-series": line.label }));
+        const last = points ? points.slice(points.lastIndexOf(" ") + 1).split(",") : null;
+        if (last) { // the newest value marked, and held to now (a Q-SYS change group sends only changes)
+          parts.push(svg("circle", { class: `wsw-marker ${colour}`, cx: last[0], cy: last[1], r: 3 }));
+          if (Number(last[0]) < box.width - box.right - 1) {
+            parts.push(svg("line", { class: `wsw-line wsw-hold ${colour}`, x1: last[0], y1: last[1], x2: box.width - box.right, y2: last[1] }));
+          }
+        }
+      }
+    } else {
+      axisLabel("no values yet", { x: (box.left + box.width) / 2, y: (box.top + plotBottom) / 2, "text-anchor": "middle", class: "wsw-tick" });
+    }
+    this.svg.replaceChildren(...parts);
+    this.legend.replaceChildren(...lines.map((line) => h("li", { class: "wsw-legend-item", "data-series": line.label }, [
+      h("span", { class: `wsw-swatch wsw-series-${line.colour % SERIES_COLOURS}`, "aria-hidden": "true" }),
+      h("span", { class: "wsw-legend-name", text: line.label }),
+      h("span", { class: "wsw-legend-value", text: latestText(line.latest) }),
+    ])));
+  }
+}
+
+/** The Stats tab: messages/s, bytes/s (in and out) and the ping RTT over the last 300 seconds. */
+class StatsPanel {
+  constructor() {
+    this.node = h("div", { class: "wsw-tab-body", tabindex: "0" });
+    this.charts = {
+      rate: { label: "messages/s (in, out)", unit: "messages/s", series: [[1, "in (received)"], [2, "out (sent)"]] },
+      bytes: { label: "bytes/s (in, out)", unit: "bytes/s", series: [[3, "in (received)"], [4, "out (sent)"]] },
+      rtt: { label: "ping RTT (ms)", unit: "RTT (ms)", series: [[5, "ping RTT"]] },
+    };
+    for (const [name, chart] of Object.entries(this.charts)) {
+      chart.chart = new Chart(`chart-${name}`, chart.label, 130);
+      this.node.append(chart.chart.node);
+    }
+    this.points = [];
+  }
+
+  add(points) {
+    for (const point of points) if (point) this.points.push(point);
+    if (this.points.length > 300) this.points.splice(0, this.points.length - 300);
+    if (!this.node.hidden) this.draw();
+  }
+
+  draw() {
+    const { points } = this;
+    const latest = points.length ? points[points.length - 1] : null;
+    for (const chart of Object.values(this.charts)) {
+      const lines = chart.series.map(([column, label], colour) => ({
+        label, colour, points: points.map((p) => [p[0], p[column]]), latest: latest ? latest[column] : null,
+      }));
+      chart.chart.draw(lines, chart.unit);
+      const now = latest ? chart.series.map(([column]) => latest[column] ?? "\u2014").join(" / ") : "no data yet";
+      chart.chart.caption.textContent = `${chart.label}: ${now}`;
+    }
+  }
+
+  destroy() {}
+}
+
+/**
+ * The Plot tab: the numeric fields found in incoming JSON (checkboxes), a live chart of those
+ * picked (min/max buckets per series, drawn at most once an animation frame and only when new
+ * values came), Pause/Resume, and Find fields. The choice is the `plot_fields` trait, the pause
+ * `plot_paused`; the fields found come in `plot_found` messages (see ws_widget/faces/plot.py).
+ */
+class PlotPanel {
+  constructor({ onFields, onPaused, onFind }) {
+    this.onFields = onFields;
+    this.onPaused = onPaused;
+    this.onFind = onFind;
+    this.pauseButton = button("Pause", "plot-pause", { "aria-pressed": "false" });
+    this.findButton = button("Find fields", "plot-find");
+    this.status = h("span", { class: "wsw-plot-status", "data-role": "plot-status" });
+    this.picker = h("fieldset", { class: "wsw-plot-fields", "data-role": "plot-fields" });
+    this.chart = new Chart("plot-chart", "Plot of the chosen fields over time");
+    this.node = h("div", { class: "wsw-tab-body" }, [
+      h("div", { class: "wsw-filters", role: "group", "aria-label": "Plot controls" }, [this.pauseButton, this.findButton, this.status]),
+      this.picker, this.chart.node,
+    ]);
+    this.fields = [];
+    this.found = [];
+    this.boxes = new Map();
+    this.series = new Map(); // path -> {width, buckets}
+    this.paused = false;
+    this.skipped = 0;
+    this.dirty = false;
+    this.frame = null;
+    this.lastFind = 0;
+    this.listeners = new Listeners();
+    this.listeners.listen(this.pauseButton, "click", () => this.onPaused(!this.paused));
+    this.listeners.listen(this.findButton, "click", () => this.find());
+    this.listeners.listen(this.picker, "change", () => {
+      const picked = [...this.boxes].filter(([, input]) => input.checked).map(([path]) => path);
+      this.onFields(picked);
+    });
+    this.showPicker();
+  }
+
+  find() {
+    this.lastFind = Date.now();
+    this.onFind();
+  }
+
+  /** While shown and messages come, look for fields again: every 2 s while none are known, else every 10 s. */
+  maybeFind() {
+    if (this.node.hidden) return;
+    if (Date.now() - this.lastFind > (this.found.length ? 10_000 : 2000)) this.find();
+  }
+
+  showFields(fields) {
+    this.fields = [...(fields || [])];
+    for (const path of [...this.series.keys()]) if (!this.fields.includes(path)) this.series.delete(path);
+    for (const path of this.fields) if (!this.series.has(path)) this.series.set(path, { width: 0, buckets: [] });
+    this.showPicker();
+    this.changed();
+  }
+
+  /** Fields found by the kernel: added to those known, in the order first found (the list only grows, to 64). */
+  showFound(found) {
+    for (const path of found || []) if (!this.found.includes(path) && this.found.length < 64) this.found.push(path);
+    this.showPicker();
+  }
+
+  showPaused(paused) {
+    this.paused = Boolean(paused);
+    this.pauseButton.textContent = this.paused ? "Resume" : "Pause";
+    this.pauseButton.setAttribute("aria-pressed", this.paused ? "true" : "false");
+    this.showStatus();
+    if (!this.paused) this.changed();
+  }
+
+  showPicker() {
+    const paths = [...this.found, ...this.fields.filter((path) => !this.found.includes(path))];
+    const shown = [...this.boxes.keys()];
+    const item = (path) => {
+      const { input, label } = checkbox("plot-field", path);
+      input.setAttribute("data-path", path);
+      this.boxes.set(path, input);
+      return label;
+    };
+    if (shown.length && shown.every((path, i) => paths[i] === path)) {
+      this.picker.append(...paths.slice(shown.length).map(item)); // more fields: added, focus kept
+    } else if (!this.picker.children.length || paths.join("\n") !== shown.join("\n")) {
+      this.boxes = new Map();
+      const hint = h("span", { class: "wsw-plot-hint", text: "no numeric fields found in incoming JSON yet: Find fields looks again" });
+      this.picker.replaceChildren(h("legend", { text: "Fields to plot" }), ...paths.map(item), ...(paths.length ? [] : [hint]));
+    }
+    for (const [path, input] of this.boxes) input.checked = this.fields.includes(path);
+  }
+
+  showStatus() {
+    const parts = [];
+    if (this.paused) parts.push("paused: values are gathered, Resume draws them");
+    if (this.skipped) parts.push(`${this.skipped} messages not plotted (over 10,000 a second, the newest are read)`);
+    this.status.textContent = parts.join("; ");
+  }
+
+  /** Buckets for whole series (a view's start, a field just picked): they replace what is there. */
+  fill(seriesMap) {
+    for (const [path, buckets] of Object.entries(seriesMap || {})) {
+      if (!this.fields.includes(path)) continue;
+      const series = { width: 0, buckets: [] };
+      for (const bucket of buckets) addBucket(series, bucket);
+      this.series.set(path, series);
+    }
+    this.changed();
+  }
+
+  /** One flush's bucket per series. */
+  add(plot, skipped) {
+    let any = false;
+    for (const [path, bucket] of Object.entries(plot || {})) {
+      const series = this.series.get(path);
+      if (series) { addBucket(series, bucket); any = true; }
+    }
+    if (skipped !== undefined && skipped !== this.skipped) {
+      this.skipped = skipped;
+      this.showStatus();
+    }
+    if (any) this.changed();
+  }
+
+  clear() {
+    for (const path of this.series.keys()) this.series.set(path, { width: 0, buckets: [] });
+    this.skipped = 0;
+    this.showStatus();
+    this.changed();
+  }
+
+  /** New values: draw at the next animation frame, unless paused or hidden (showing draws). */
+  changed() {
+    this.dirty = true;
+    if (this.paused || this.node.hidden || this.frame !== null) return;
+    this.frame = true; // a frame is asked for (a synchronous requestAnimationFrame resets it at once)
+    const id = requestAnimationFrame(() => {
+      this.frame = null;
+      this.draw();
+    });
+    if (this.frame !== null) this.frame = id;
+  }
+
+  draw() {
+    if (this.paused) return;
+    this.dirty = false;
+    const lines = this.fields.map((path, colour) => {
+      const { buckets } = this.series.get(path) || { buckets: [] };
+      return { label: path, colour, points: bucketPoints(buckets), latest: buckets.length ? buckets[buckets.length - 1][4] : null };
+    });
+    this.chart.draw(lines, this.fields.length === 1 ? this.fields[0] : "value");
+    const count = lines.reduce((n, line) => n + line.points.length, 0);
+    this.chart.caption.textContent = this.fields.length ? `${this.fields.length} field${this.fields.length === 1 ? "" : "s"}, ${count} points drawn` : "pick a field to plot";
+  }
+
+  destroy() {
+    this.listeners.off();
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.frame = null;
+  }
+}
+
 // ---------------------------------------------------------------- the view
 
 /**
@@ -2016,15 +2664,22 @@ function render({ model, el }) {
   const handshake = textPanel("handshake", "Handshake");
   const debugPanel = new DebugPanel();
   const stats = new StatsPanel();
+  const plot = new PlotPanel({
+    onFields: (fields) => { model.set("plot_fields", fields); model.save_changes(); },
+    onPaused: (paused) => { model.set("plot_paused", paused); model.save_changes(); },
+    onFind: () => requests.send({ type: "find_fields" }),
+  });
   const tabs = new Tabs(idPrefix, [
     { label: "Messages", body: messages.node, onShow: () => messages.list.render() },
     { label: "Frames", body: frames.node, onShow: () => frames.list.refresh() },
     { label: "Handshake", body: handshake.node },
     { label: "Debug Output", body: debugPanel.node },
     { label: "Stats", body: stats.node, onShow: () => stats.draw() },
+    { label: "Plot", body: plot.node, onShow: () => { plot.changed(); if (!plot.found.length) plot.find(); } },
   ]);
+  const PLOT_TAB = tabs.panels.findIndex((panel) => panel.body === plot.node);
   const root = h("div", { class: "wsw-root" },
-    [header.node, controls.node, tabs.node, messages.node, frames.node, handshake.node, debugPanel.node, stats.node]);
+    [header.node, controls.node, tabs.node, messages.node, frames.node, handshake.node, debugPanel.node, stats.node, plot.node]);
   el.append(root);
 
   // Each trait updates only what shows it, once per change.
@@ -2051,7 +2706,15 @@ function render({ model, el }) {
     },
     subprotocol: (name) => header.showSubprotocol(name),
     tls: (state) => header.showTls(state),
-    handshake: (value) => { handshake.pre.textContent = handshakeText(value); },
+    handshake: (value) => {
+      handshake.pre.textContent = (model.get("limits") || {}).handshake || handshakeText(value);
+      frames.showHandshake(value);
+    },
+    limits: (value) => {
+      controls.showLimits(value || {});
+      frames.showLimit((value || {}).frames);
+      handshake.pre.textContent = (value || {}).handshake || handshakeText(model.get("handshake"));
+    },
     frame_log: (on) => frames.showFrameLog(on),
     reconnect: (pending) => {
       header.showReconnect(pending);
@@ -2062,6 +2725,12 @@ function render({ model, el }) {
       if (said && started) header.announce(said); // not for the value a new view starts with
     },
     time_mode: (mode) => messages.showTimeMode(mode),
+    plot_fields: (fields) => {
+      const before = plot.fields.length;
+      plot.showFields(fields || []);
+      if (!before && plot.fields.length) tabs.select(PLOT_TAB); // picked from Python, or a view opened with a plot
+    },
+    plot_paused: (paused) => plot.showPaused(paused),
   };
   messages.onTimeMode = (mode) => {
     model.set("time_mode", mode);
@@ -2083,13 +2752,18 @@ function render({ model, el }) {
       if (!tools.paused) messages.list.push({ records: message.records, total: message.total, first_seq: message.first_seq }, buffers);
       if (message.frames && !frames.node.hidden) frames.list.push(message.frames, buffers);
       if (message.points) stats.add(message.points);
-    } else if (message.type === "record") messages.showDetail(message, buffers);
+      if (message.plot) plot.add(message.plot, message.plot_skipped);
+      if (message.records && message.records.length) plot.maybeFind();
+    } else if (message.type === "plot_fill") plot.fill(message.series);
+    else if (message.type === "plot_found") plot.showFound(message.found);
+    else if (message.type === "record") messages.showDetail(message, buffers);
     else if (message.type === "compose") tools.compose(message);
     else if (message.type === "columns") tools.refetch();
     else if (message.type === "cleared") {
       header.showCounters(message);
       messages.cleared();
-      frames.list.refresh();
+      frames.cleared();
+      plot.clear();
     } else if (message.type === "error") {
       if (message.action === "send") messages.composer.showError(message.text);
       else if (message.action === "connect") controls.showError(message.text);
@@ -2104,13 +2778,15 @@ function render({ model, el }) {
     messages.addOpens(message.opens);
     debugPanel.append(message.debug);
     stats.add(message.series || []);
+    plot.fill(message.plot);
+    plot.showFound(message.plot_found);
   });
   messages.list.refresh();
 
   return () => {
     listeners.off();
     requests.dispose();
-    for (const part of [header, controls, tools, messages, frames, debugPanel, stats, tabs]) part.destroy();
+    for (const part of [header, controls, tools, messages, frames, debugPanel, stats, plot, tabs]) part.destroy();
     root.remove();
     if (debug) debug.views--;
   };

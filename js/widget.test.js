@@ -118,9 +118,9 @@ test("scrollGeometry scales a million rows into a bounded height, end to end", (
 
 test("frameColumns shows the FIN, RSV1 and MASK bits and a readable preview", () => {
   const text = frameColumns([1, 0, "in", "TEXT", 6, null, { fin: false, rsv1: true, masked: false }, 0], new TextEncoder().encode("alpha-"));
-  assert.deepEqual(text, { bits: "fin RSV1 mask", preview: "alpha-" });
+  assert.deepEqual(text, { bits: "FIN=0 RSV1=1 MASK=0", preview: "alpha-" });
   const close = frameColumns([2, 0, "out", "CLOSE", 2, null, { fin: true, rsv1: false, masked: true, code: 1000, meaning: "OK" }, 0]);
-  assert.deepEqual(close, { bits: "FIN rsv1 MASK", preview: "1000 (OK)" });
+  assert.deepEqual(close, { bits: "FIN=1 RSV1=0 MASK=1", preview: "1000 (OK)" });
   assert.equal(frameColumns([3, 0, "in", "BINARY", 2, null, { fin: true }, 0], new Uint8Array([0, 255])).preview, "00 ff");
   assert.equal(printable(new Uint8Array([0xff])), false);
 });
@@ -420,9 +420,11 @@ test("render() fed hundreds of hostile records creates only the widget's own ele
   deliver({ type: "record", id: get.id, seq: get.seq, kind: strings[11], size: 5, text: MEGABYTE });
 
   const tags = new Set(log.created);
-  assert.deepEqual([...tags].filter((tag) => !["div", "span", "button", "input", "select", "option", "textarea", "pre", "label", "svg", "polyline"].includes(tag)), []);
+  assert.deepEqual([...tags].filter((tag) => !["div", "span", "button", "input", "select", "option", "textarea", "pre", "label", "svg", "polyline",
+    "table", "caption", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "p", // and the frame layout's
+    "line", "circle", "text", "ul", "li", "fieldset", "legend"].includes(tag)), []); // and the charts'
   assert.ok(log.created.length - before >= records.length * 7); // a row and six cells per record were made
-  const allowed = /^(class|data-[a-z-]+|title|aria-[a-z]+|id|for|type|placeholder|tabindex|role|value|rows|spellcheck|viewBox|preserveAspectRatio|fill|vector-effect|points)$/;
+  const allowed = /^(class|data-[a-z-]+|title|aria-[a-z]+|id|for|type|placeholder|tabindex|role|value|rows|spellcheck|viewBox|preserveAspectRatio|fill|vector-effect|points|colspan|scope|x[12]?|y[12]?|c[xy]|r|transform|text-anchor)$/;
   assert.deepEqual(log.attributes.filter(([name]) => !allowed.test(name)), []); // no on*, href, src or style from data
   const shown = [...el.walk()].map((node) => node.textContent).join("\n");
   assert.ok(shown.includes("<img src=x onerror=alert(1)>") && shown.includes(strings[1])); // shown, as text
@@ -485,7 +487,7 @@ test("tabs: arrow keys, Home and End select a tab, one tab stop, the panel shown
   const { log, el, cleanup } = fakeView(PLAIN_TRAITS);
   const tabs = [...el.walk()].filter((node) => node.attributes.role === "tab");
   const panels = [...el.walk()].filter((node) => node.attributes.role === "tabpanel");
-  assert.equal(tabs.length, 5);
+  assert.equal(tabs.length, 6);
   const selected = () => tabs.findIndex((tab) => tab.attributes["aria-selected"] === "true");
   const check = (index) => {
     assert.equal(selected(), index);
@@ -495,13 +497,13 @@ test("tabs: arrow keys, Home and End select a tab, one tab stop, the panel shown
   };
   check(0);
   tabs[0].dispatch("keydown", { key: "ArrowLeft" });
-  check(4);
-  assert.equal(log.focused, tabs[4]);
-  tabs[4].dispatch("keydown", { key: "ArrowRight" });
+  check(5);
+  assert.equal(log.focused, tabs[5]);
+  tabs[5].dispatch("keydown", { key: "ArrowRight" });
   check(0);
   tabs[0].dispatch("keydown", { key: "End" });
-  check(4);
-  tabs[4].dispatch("keydown", { key: "Home" });
+  check(5);
+  tabs[5].dispatch("keydown", { key: "Home" });
   check(0);
   tabs[2].dispatch("click");
   check(2);
@@ -848,6 +850,118 @@ test("since connect counts from opens the kernel names, also when no open record
   deliver({ type: "batch", records: [[10, 13_000, "in", "text", 1, "c", null, null]], total: 3, first_seq: 8, debug: [], points: [], opens: [[10, 12_500]], stats: null });
   const all = [...el.walk()].filter((node) => node.attributes.class === "wsw-time").map((node) => node.textContent).slice(0, 3);
   assert.deepEqual(all, ["+0.020 s", "+2.000 s", "+0.500 s"]);
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("the Frames tab: Enter lays out a frame with hostile text as text, Escape closes it, Compression off asks and says so", () => {
+  const handshake = { status: 101, extensions: [{ name: "permessage-deflate", parameters: {} }] };
+  const { log, sent, el, cleanup, deliver, resize, byRole } = fakeView({ ...PLAIN_TRAITS, frame_log: true, handshake });
+  resize(300);
+  byRole("tab-frames").dispatch("click");
+  const page = sent.filter((content) => content.type === "page" && content.source === "frames").at(-1);
+  const hostile = hostileStrings(4);
+  const info = { fin: true, rsv1: false, masked: true, length: 5 };
+  deliver({ type: "page", id: page.id, offset: 0, total: 2, first_seq: 1, records: [[1, 0, "out", hostile[0], 5, null, info, null], [2, 0, "in", "TEXT", 5, null, info, null]] });
+  const viewport = byRole("frames");
+  viewport.dispatch("keydown", { key: "ArrowDown" });
+  viewport.dispatch("keydown", { key: "Enter" });
+  const get = sent.find((content) => content.type === "get");
+  assert.deepEqual([get.source, get.seq], ["frames", 1]);
+  assert.equal(log.focused, byRole("frame-detail"));
+  deliver({ type: "frame", id: get.id, seq: 1, kind: hostile[1], size: 5, info: { ...info, wire: "818537fa213d7f9f4d5158" } });
+  assert.ok(byRole("frame-title").textContent.includes(hostile[1])); // shown as text
+  assert.equal(byRole("frame-unmasked").textContent, "48 65 6c 6c 6f");
+  assert.equal(byRole("frame-text").textContent, "Hello");
+  const cells = [...byRole("frame-grid").walk()].filter((node) => node.tagName === "td");
+  assert.deepEqual(cells.map((node) => node.attributes["data-field"]).slice(0, 7), ["FIN", "RSV1", "RSV2", "RSV3", "opcode", "MASK", "payload length"]);
+  assert.equal(cells.length, 11); // 7 fields in bytes 0 and 1, then the masking key's 4 bytes
+  byRole("frame-detail").dispatch("keydown", { key: "Escape" });
+  assert.ok(byRole("frame-detail").hidden);
+  assert.equal(log.focused, viewport);
+
+  viewport.dispatch("keydown", { key: "ArrowDown" });
+  viewport.dispatch("keydown", { key: "Enter" });
+  const second = sent.filter((content) => content.type === "get").at(-1);
+  deliver({ type: "frame", id: second.id, seq: 2, kind: "TEXT", size: 5, info: { ...info, wire: hostile[2] } });
+  assert.match(byRole("frame-note").textContent, /^No layout: /); // hostile "hex": said, not laid out
+  assert.equal(byRole("frame-grid").children.length, 0);
+
+  assert.match(byRole("compression").textContent, /^Compression on/);
+  byRole("compression-off").dispatch("click");
+  assert.ok(sent.some((content) => content.type === "compression_off"));
+  assert.equal(byRole("compression").textContent, "Reconnecting without compression\u2026");
+  assert.equal([...el.walk()].filter((node) => node.tagName === "script").length, 0);
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("the Plot tab: a field found is picked, batches draw it once a frame, pause stops drawing, resume draws", () => {
+  const traits = { ...PLAIN_TRAITS, plot_fields: [], plot_paused: false };
+  const { cleanup, deliver, byRole, el, sent, handlers, log } = fakeView(traits);
+  const change = (name, value) => { traits[name] = value; for (const handler of handlers[`change:${name}`] || []) handler(); };
+  deliver({ type: "plot_found", found: ["temperature_c", "params.Changes[Name=gain].Value", '["<img src=x onerror=alert(1)>"]'] });
+  byRole("tab-plot").dispatch("click");
+  const boxes = [...el.walk()].filter((node) => node.attributes["data-role"] === "plot-field");
+  assert.deepEqual(boxes.map((box) => box.attributes["data-path"]), ["temperature_c", "params.Changes[Name=gain].Value", '["<img src=x onerror=alert(1)>"]']);
+  assert.match(byRole("plot-fields").textContent, /<img src=x onerror=alert\(1\)>/); // a field name from the wire stays text
+  assert.ok(!log.created.includes("img"));
+  boxes[1].checked = true;
+  boxes[1].dispatch("change");
+  assert.deepEqual(traits.plot_fields, ["params.Changes[Name=gain].Value"]);
+  assert.equal(sent[sent.length - 1].type, "save_changes");
+  change("plot_fields", ["params.Changes[Name=gain].Value"]);
+  const chart = byRole("plot-chart");
+  const batch = (t, value) => deliver({ type: "batch", records: [], debug: [], points: [], frames: { records: [], total: 0, first_seq: 1 },
+    stats: null, first_seq: 1, last_seq: 0, total: 0, dropped: 0, plot: { "params.Changes[Name=gain].Value": [t, t, value, value, value, 1] }, plot_skipped: 0 });
+  batch(1_000_000, -12.5);
+  batch(1_001_000, -6);
+  const line = () => [...chart.walk()].find((node) => node.tagName === "polyline");
+  assert.equal(line().attributes["data-series"], "params.Changes[Name=gain].Value");
+  assert.equal(line().attributes.points.split(" ").length, 2);
+  assert.equal(byRole("y-label").textContent, "params.Changes[Name=gain].Value");
+  assert.equal(byRole("x-label").textContent, "time (local)");
+  assert.ok([...chart.walk()].some((node) => node.attributes["data-role"] === "x-tick"));
+  assert.match(byRole("plot-chart-legend").textContent, /params\.Changes\[Name=gain\]\.Value-6$/);
+  const draws = Number(chart.attributes["data-draws"]);
+  byRole("plot-pause").dispatch("click");
+  assert.equal(traits.plot_paused, true);
+  change("plot_paused", true);
+  assert.equal(byRole("plot-pause").textContent, "Resume");
+  batch(1_002_000, -3);
+  assert.equal(Number(chart.attributes["data-draws"]), draws, "paused: no drawing");
+  change("plot_paused", false);
+  assert.equal(Number(chart.attributes["data-draws"]), draws + 1);
+  assert.equal(line().attributes.points.split(" ").length, 3, "resume draws what came while paused");
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("the Stats tab names its axes, units and series", () => {
+  const { cleanup, deliver, byRole } = fakeView(PLAIN_TRAITS);
+  deliver({ type: "batch", records: [], debug: [], points: [[1000, 1, 0, 10, 0, null], [2000, 3, 1, 30, 5, 1.5]], frames: { records: [], total: 0, first_seq: 1 },
+    stats: null, first_seq: 1, last_seq: 0, total: 0, dropped: 0 });
+  byRole("tab-stats").dispatch("click");
+  const legend = byRole("chart-rate-legend");
+  assert.deepEqual(legend.children.map((item) => item.attributes["data-series"]), ["in (received)", "out (sent)"]);
+  assert.deepEqual(legend.children.map((item) => item.children[0].attributes.class), ["wsw-swatch wsw-series-0", "wsw-swatch wsw-series-1"]);
+  const y = [...byRole("chart-bytes").walk()].find((node) => node.attributes["data-role"] === "y-label");
+  assert.equal(y.textContent, "bytes/s");
+  assert.equal([...byRole("chart-rtt").walk()].find((node) => node.attributes["data-role"] === "y-label").textContent, "RTT (ms)");
+  cleanup();
+  uninstallFakeDom();
+});
+
+test("the Plot tab's field list only grows: fields found later are added after the first, whose boxes stay", () => {
+  const { cleanup, byRole, el, deliver } = fakeView({ ...PLAIN_TRAITS, plot_fields: [], plot_paused: false });
+  const boxes = () => [...el.walk()].filter((node) => node.attributes["data-role"] === "plot-field");
+  assert.match(byRole("plot-fields").textContent, /no numeric fields found/);
+  deliver({ type: "plot_found", found: ["a", "b"] });
+  const first = boxes()[0];
+  deliver({ type: "plot_found", found: ["c", "a"] });
+  assert.deepEqual(boxes().map((box) => box.attributes["data-path"]), ["a", "b", "c"]);
+  assert.equal(boxes()[0], first);
+  assert.doesNotMatch(byRole("plot-fields").textContent, /no numeric fields found/);
   cleanup();
   uninstallFakeDom();
 });

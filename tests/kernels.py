@@ -57,6 +57,9 @@ class Kernel:
         self.replies: dict[str, dict] = {}
         self.comm_opens: list[dict] = []  # comm_open contents
         self.comm_msgs: list[tuple[float, dict, list]] = []  # (arrival time, content, buffers)
+        self.displays: list[
+            tuple[str, str | None, dict]
+        ] = []  # (msg_type, parent msg_id, content) with a display_id
 
     def shutdown(self) -> None:
         self.client.stop_channels()
@@ -75,7 +78,9 @@ class Kernel:
             self.outputs[parent].append(("error", _ANSI.sub("", "\n".join(content["traceback"]))))
         elif kind in ("execute_result", "display_data"):
             self.outputs[parent].append(("result", content["data"].get("text/plain", "")))
-        elif kind == "status" and content["execution_state"] == "idle":
+        if kind in ("display_data", "update_display_data") and content.get("transient", {}).get("display_id"):
+            self.displays.append((kind, parent, content))
+        if kind == "status" and content["execution_state"] == "idle":
             self.idle.add(parent)
         elif kind == "comm_open":
             self.comm_opens.append(content)

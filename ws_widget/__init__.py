@@ -11,9 +11,15 @@ subpackages, ``qsys`` and ``demo`` (imported on first use); the layers' subpacka
 import as usual (``from ws_widget.pure.handshake import accept_steps``).
 """
 
+import sys
+import types
+
 from websockets.protocol import State
 
+from .core import capture as _capture
 from .exceptions import (
+    BlockingUnavailableError,
+    BrowserLimitError,
     ConnectFailedError,
     HistoryFormatError,
     InsecureConnectionWarning,
@@ -33,6 +39,8 @@ from .pure.options import ReconnectPolicy
 from .pure.status import Status
 
 __all__ = [
+    "BlockingUnavailableError",
+    "BrowserLimitError",
     "Cassette",
     "ConnectFailedError",
     "History",
@@ -48,6 +56,7 @@ __all__ = [
     "WaitTimeoutError",
     "WebSocket",
     "WsWidgetError",
+    "callback_output",
     "connect",
     "from_har",
     "history_budget",
@@ -75,6 +84,27 @@ def __getattr__(name: str) -> object:
 
         return demo
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class _Package(types.ModuleType):
+    """The package's module type: ``ws_widget.callback_output`` is checked when set."""
+
+    @property
+    def callback_output(self) -> str:
+        """Where callbacks' printed text goes: ``"connecting_cell"`` (the default),
+        ``"running_cell"`` or ``"debug_output"``; a socket's ``callback_output`` overrides it.
+
+        Raises:
+            ValueError: on setting another value; the message lists the choices.
+        """
+        return _capture.default_callback_output()
+
+    @callback_output.setter
+    def callback_output(self, mode: str) -> None:
+        _capture.set_default_callback_output(mode)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __dir__() -> list[str]:

@@ -11,6 +11,8 @@ that names the argument and what is accepted. Everything else derives from
     ├── HistoryFormatError (also ValueError)       a history, HAR or cassette file cannot be read
     ├── SavedMessagesError (also ValueError)       the widget's saved-messages file is damaged
     ├── LuaUnavailableError (also ImportError)     ws_widget.qsys without the lua extra (lupa)
+    ├── BrowserLimitError (also ValueError)        the browser's WebSocket cannot do that
+    ├── BlockingUnavailableError (also RuntimeError) a blocking call where a cell cannot block
     └── ScriptError                                a Q-SYS Lua script could not start
 
     InsecureConnectionWarning (a UserWarning)      a wss connection with verify=False
@@ -70,3 +72,14 @@ class LuaUnavailableError(WsWidgetError, ImportError):
 class ScriptError(WsWidgetError):
     """A Q-SYS Lua script could not start (a syntax error, an error in its main chunk, a file
     that cannot be read); ``str()`` is the Debug Output text, with the chunk name and line."""
+
+
+class BrowserLimitError(WsWidgetError, ValueError):
+    """The browser's WebSocket cannot do what was asked (custom handshake headers, pings,
+    frames, TLS options, some close codes); ``str()`` says what is possible instead."""
+
+
+class BlockingUnavailableError(WsWidgetError, RuntimeError):
+    """A blocking call (``receive()``, ``connect()`` that waits, ``ping()``, ...) where the
+    code cannot block: under Pyodide without JavaScript Promise Integration, or in a callback
+    there. ``str()`` names the ``await ws.aio...`` twin to use instead."""

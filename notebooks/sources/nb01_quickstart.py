@@ -33,8 +33,9 @@ ws.Pong      = lambda ws: print("pong")
 ws.Connect("ws", "127.0.0.1", "/echo", server.port, None, {"Authorization": "Bearer my-auth-token"})
 """),
     md("""
-When the notebook runs live, what the callbacks print (`Data Hey!`, `pong`) appears under the
-cell above, the one that called `Connect`. Writes made while still connecting are queued and
+When the notebook runs live in JupyterLab or Notebook 7, what the callbacks print (`Data Hey!`,
+`pong`) appears under the cell above, the one that called `Connect` (`ws_widget.callback_output`
+can send it to the running cell, or to the Debug Output only). Writes made while still connecting are queued and
 sent in order once open. Every socket also keeps a Q-SYS-style Debug Output, shown here.
 """),
     code("""

@@ -173,10 +173,18 @@ axes.legend(loc="upper left", fontsize="small")
 plt.show()
 """),
     md("""
+## The widget
+
+`ws` as the last expression of a cell shows the live widget: the same history, filterable,
+with a composer to send more requests. Saved in a notebook and opened without its kernel
+(GitHub, nbviewer, before running), the output shows a dated snapshot of the socket instead.
+"""),
+    code("""
+ws
+"""),
+    md("""
 ## Next
 
-- `ws` as the last expression of a cell shows the live widget: the same history, filterable,
-  with a composer to send more requests.
 - `ws.history.to_pandas(flatten_json=True)` turns JSON payloads into `json.<key>` columns
   directly; `ws.history.to_jsonl(path)` and `ws.save_cassette(path)` keep the session for
   later (see `05_reproducible_demo`).

@@ -52,6 +52,15 @@ print("the server's accept matches:", check["ok"])
 print("extensions:", shake["extensions"])
 """),
     md("""
+The widget of this connection shows the same handshake in its Handshake tab, each frame in
+Frames, the messages in Messages, the connect and close lines in Debug Output and the rates
+and round trips in Stats. Without a kernel (GitHub, nbviewer, before running) the output
+below is a dated snapshot of the socket instead.
+"""),
+    code("""
+lab
+"""),
+    md("""
 RFC 6455's own example, computed by the same function:
 """),
     code("""

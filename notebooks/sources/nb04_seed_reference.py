@@ -29,17 +29,21 @@ Control Script) and in Python, then run against the local demo server.
 | `t:IsRunning()` | `t.IsRunning()` | |
 | `Timer.CallAfter(fn, seconds)` | `Timer.CallAfter(fn, seconds)` | once |
 | `Timer.Now()` | `Timer.Now()` | seconds; compare two readings |
-| `print(...)` | `print(...)` | Q-SYS: the Debug Output; here: the cell that called `Connect` or `Start`, and `ws.debug_output` |
+| `print(...)` | `print(...)` | Q-SYS: the Debug Output; here: the cell that called `Connect` or `Start`, and `ws.debug_output` (`ws_widget.callback_output` chooses) |
 
 Lua's `ws:Connect(...)` is Python's `ws.Connect(...)`: the colon passes `ws` itself, which a
 Python method does by itself. A callback may take fewer parameters than it is given
 (`lambda: print("open")`), as in Lua.
 
 **Reading this notebook.** Callbacks run on ws_widget's event thread, and what they print
-lands in the cell that called `Connect`, even after that cell finished: run live, you see it
-there. Cells below also print the socket's Debug Output, which ws_widget keeps like a
-Core does (every callback's print is copied there, with a Q-SYS time stamp), so the executed
-notebook reads top to bottom.
+lands in the cell that called `Connect`, even after that cell finished: run live in
+JupyterLab or Notebook 7, you see it there. (Voila shows no output that comes after it ran the
+notebook: there, later prints are in the widget's Debug Output tab only.)
+`ws_widget.callback_output = "running_cell"` sends them to the cell running when the message
+comes instead, `"debug_output"` only to the Debug Output; `ws.callback_output` chooses for one
+socket. Cells below also print the socket's Debug Output, which ws_widget
+keeps like a Core does (every callback's print is copied there, with a Q-SYS time stamp), so
+the executed notebook reads top to bottom.
 """),
     code("""
 import threading
@@ -121,6 +125,13 @@ query parameters in URLs, in the widget, the Debug Output and every export.
 ws.Connect("ws", HOST, "/echo", PORT, None, {"Authorization": "Bearer my-auth-token"})
 ws.wait_open(5)
 debug_output(ws)
+"""),
+    md("""
+The socket's widget: its Debug Output tab shows these lines, and every callback's print from
+now on.
+"""),
+    code("""
+ws
 """),
     code("""
 opened = next(record for record in ws.history if record.kind == "open")
@@ -308,7 +319,8 @@ settle(sensor)
 - **Callbacks run on an event thread**, one at a time in arrival order, never on the loop
   that does the I/O: a slow callback delays the next callbacks, not keepalive or recording.
 - **`print` in a callback lands in the cell that called `Connect`** (or `Start`), and in
-  `ws.debug_output`.
+  `ws.debug_output`; `ws_widget.callback_output` (or `ws.callback_output`) chooses
+  `"running_cell"` or `"debug_output"` instead.
 - **A Pythonic API** sits beside the seed: `ws_widget.connect(url)` waits until open,
   `receive()`, `expect()`, `ping()` return results, and everything is recorded in
   `ws.history`.

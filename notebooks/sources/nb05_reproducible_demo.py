@@ -80,6 +80,12 @@ replayed = [record.payload for record in copy.history.messages()]
 print("same messages, in the same order:", replayed == recorded)
 """),
     md("""
+The replayed socket's widget shows the recorded session like the live one did:
+"""),
+    code("""
+copy
+"""),
+    md("""
 ## A replay server: the notebook changes only its URL
 
 A notebook written against a real Core connects to `device.url` instead: the replay server

@@ -11,9 +11,9 @@ import pytest
 from ws_widget.exceptions import SavedMessagesError
 from ws_widget.pure import har
 from ws_widget.pure.browse import Browser, RecordFilter, encode_records
+from ws_widget.pure.columns import FieldPicker, check_paths
 from ws_widget.pure.copying import copy_text
 from ws_widget.pure.exports import export_bytes, export_name
-from ws_widget.pure.fields import FieldPicker, check_paths, parse_path
 from ws_widget.pure.history import History
 from ws_widget.pure.kinds import BINARY, CLOSE, EVENT, IN, OPEN, OUT, TEXT
 from ws_widget.pure.saved import SavedMessages, config_dir, socket_key
@@ -196,16 +196,18 @@ class TestSaved:
 
 
 class TestFields:
-    def test_paths_parse_into_keys_and_indexes(self):
-        """Dots separate keys; [n] and digit keys index lists; malformed paths are refused."""
-        assert parse_path("params.Id") == ("params", "Id")
-        assert parse_path("result[0].Controls[-1].Value") == ("result", 0, "Controls", -1, "Value")
-        assert parse_path("params.Controls.0") == ("params", "Controls", 0)
+    def test_paths_are_checked_as_the_plot_tab_reads_them(self):
+        """Column paths use the Plot tab's grammar; malformed, overlong or non-text paths are refused."""
+        assert check_paths(["params.Id", "result[0].Name", "params.Changes[Name=gain].Value"]) == [
+            "params.Id",
+            "result[0].Name",
+            "params.Changes[Name=gain].Value",
+        ]
         for bad in ("", "a..b", "a[x]", "a.[0]", "x" * 201):
             with pytest.raises(ValueError):
-                parse_path(bad)
+                check_paths([bad])
         with pytest.raises(TypeError):
-            parse_path(3)
+            check_paths([3])
         assert check_paths(["a", " a ", "b"]) == ["a", "b"]
         with pytest.raises(ValueError, match="at most 8 JSON columns"):
             check_paths([f"k{n}" for n in range(9)])
@@ -216,7 +218,9 @@ class TestFields:
         text = '{"method": "Set", "params": {"Id": 7, "Controls": [{"Value": 1}, {"Value": {"a": [1, 2]}}]}}'
         assert picker.cells(text) == ["7", "Set", '{"a": [1, 2]}', None]
         assert picker.cells("not json") is None and picker.cells(b"{}") is None and picker.cells(None) is None
-        assert FieldPicker(["0.name"]).cells('[{"name": "first"}]') == ["first"]
+        assert FieldPicker(["[0].name"]).cells('[{"name": "first"}]') == ["first"]
+        changes = '{"params": {"Changes": [{"Name": "mute", "Value": false}, {"Name": "gain", "Value": -3}]}}'
+        assert FieldPicker(["params.Changes[Name=gain].Value"]).cells(changes) == ["-3"]
         assert len(FieldPicker(["v"]).cells(json.dumps({"v": "x" * 500}))[0]) == 200
 
     def test_rows_carry_the_cells_only_when_columns_are_asked_for(self):

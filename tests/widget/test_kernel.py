@@ -35,7 +35,7 @@ def test_kernel_runs_venv_python(kernel):
 
 
 def test_seed_example_cell_by_cell(kernel, echo):
-    """The README's seed example run cell by cell prints Connected, Data, pong and closed."""
+    """The guide's seed example (docs/guide/devices.md) prints Connected, Data, pong and closed."""
     connect = kernel.run(
         f"""
         from ws_widget import WebSocket, Timer

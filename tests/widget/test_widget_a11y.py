@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = ".wsw-root"
 AXE = Path(__file__).parent.parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
-TABS = ["tab-messages", "tab-frames", "tab-handshake", "tab-debug-output", "tab-stats"]
+TABS = ["tab-messages", "tab-frames", "tab-handshake", "tab-debug-output", "tab-stats", "tab-plot"]
 STATES = ["OPEN", "CONNECTING", "CLOSING", "RECONNECTING", "CLOSED", "ERROR"]
 
 # Counts the live ResizeObservers watching a widget's list (observe()d and not disconnect()ed),
@@ -143,6 +143,7 @@ def test_axe_finds_no_serious_violations_in_light_and_dark(chromium, lab, server
         + "\nws.send('01 02 ff' * 3)"
         + "\nws.history.add('event', 'pause', info={'reason': '51 Data callbacks behind', 'callbacks': 51})"
         + "\nws.history.add('event', 'resume', info={'reason': 'caught up'})"
+        + "\nfor level in (-12.5, -6, -9): ws.send(f'{{\"level\": {level}}}')"
     )
     with open_widget(chromium, lab, "axe.ipynb", [setup + "\nws"]) as nb:
         nb.page.wait_for_function(
@@ -153,6 +154,8 @@ def test_axe_finds_no_serious_violations_in_light_and_dark(chromium, lab, server
         nb.page.wait_for_function(
             "() => document.querySelector('.wsw-root [data-role=detail]').textContent.startsWith('#')"
         )
+        nb.execute_in_kernel("ws.widget.plot('level')")  # the Plot tab with a chart, a legend, a field
+        nb.page.wait_for_function("() => document.querySelector('.wsw-root [data-series=level]')")
         try:
             assert nb.page.evaluate("document.body.dataset.jpThemeLight") == "true"
             assert check_every_tab_and_state(nb) == {}
@@ -193,8 +196,8 @@ def test_keyboard_only_walk(chromium, lab, server):
         assert nb.page.locator(role("announce")).text_content() == "OPEN"
         # The tabs: one tab stop, arrows and Home/End move the selection with the focus.
         nb.page.focus(role("tab-messages"))
-        for key, tab in (("ArrowRight", "tab-frames"), ("End", "tab-stats"), ("ArrowRight", "tab-messages"),
-                         ("ArrowLeft", "tab-stats"), ("Home", "tab-messages")):  # fmt: skip
+        for key, tab in (("ArrowRight", "tab-frames"), ("End", "tab-plot"), ("ArrowRight", "tab-messages"),
+                         ("ArrowLeft", "tab-plot"), ("Home", "tab-messages")):  # fmt: skip
             nb.page.keyboard.press(key)
             assert active_element(nb)["dataRole"] == tab
             assert nb.page.locator(role(tab)).get_attribute("aria-selected") == "true"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from browser import WIDGET_ROOT, open_widget, role
@@ -12,7 +10,6 @@ from browser import WIDGET_ROOT, open_widget, role
 pytestmark = pytest.mark.browser
 
 ROOT = WIDGET_ROOT
-SCREENSHOT = Path(__file__).parent.parent.parent / "docs" / "widget.png"
 
 
 def wait_text(nb, selector: str, pattern: str, timeout: float = 20_000):
@@ -159,9 +156,9 @@ def test_secrets_never_reach_the_page(chromium, jupyter, server):
 
 
 def test_dark_theme_and_screenshot(chromium, jupyter, server, tmp_path):
-    """The widget follows the dark theme; a screenshot is taken for the README."""
+    """The widget follows the dark theme; a screenshot of it is a real picture."""
     if jupyter.flavour != "lab":
-        pytest.skip("the README screenshot is taken in JupyterLab")
+        pytest.skip("the screenshot is taken in JupyterLab")
     setup = (
         "from ws_widget import demo, connect\nserver = demo.start()\n"
         "ws = connect(server.url_for('/qrc-public-api/v0'))\n"
@@ -175,7 +172,7 @@ def test_dark_theme_and_screenshot(chromium, jupyter, server, tmp_path):
         nb.page.locator(f"{ROOT} .wsw-row.wsw-in.wsw-kind-text").last.click()
         wait_text(nb, role("detail"), "jsonrpc")
         light_bg = nb.page.locator(ROOT).evaluate("node => getComputedStyle(node).backgroundColor")
-        target = SCREENSHOT if os.environ.get("WS_WIDGET_UPDATE_SCREENSHOT") else tmp_path / "widget.png"
+        target = tmp_path / "widget.png"  # the docs' pictures: tests/docs/test_docs_screenshots.py
         target.parent.mkdir(exist_ok=True)
         nb.screenshot(target, selector=ROOT)
         assert target.stat().st_size > 10_000
@@ -255,8 +252,8 @@ def test_protocol_tabs(chromium, jupyter, server):
             "() => document.querySelectorAll('.wsw-root [data-role=frames-rows] .wsw-row').length >= 6"
         )
         frames = nb.page.locator(f"{ROOT} [data-role=frames-rows] .wsw-row").all_text_contents()
-        assert any("TEXT" in row and "fin RSV1 MASK" in row for row in frames)
-        assert any("CONT" in row and "FIN rsv1 MASK" in row for row in frames)
+        assert any("TEXT" in row and "FIN=0 RSV1=1 MASK=1" in row for row in frames)
+        assert any("CONT" in row and "FIN=1 RSV1=0 MASK=1" in row for row in frames)
         assert any("PONG" in row and "tab" in row for row in frames)
         assert nb.page.locator(role("frame-log")).first.is_checked()
         nb.page.locator(role("tab-handshake")).first.click()

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from websockets.protocol import State
 
 from ..exceptions import ConnectFailedError, NotConnectedError
-from ..pure import outcome
+from ..pure import limits, outcome
 from ..pure.closecodes import close_code_name
 from ..pure.commands import Close, Command, Ping, Send
 from ..pure.debuglog import DebugLog
@@ -48,13 +48,12 @@ from ..pure.options import Options
 from ..pure.redact import mask_subprotocols
 from ..pure.status import Capabilities, Reconnecting, Status
 from ..pure.target import Target
-from . import ioloop
+from . import ioloop, runtime
 from .attempt import Attempt, PendingReconnect, Stats, payload_size
 from .flowcontrol import FlowControl
 from .lanes import Lane
 from .listener import CoreListener
 from .transport import Transport, TransportFactory
-from .websockets_transport import WebsocketsTransport
 
 _live_attempts: weakref.WeakSet[Attempt] = weakref.WeakSet()
 _NO_CAPABILITIES_YET = Capabilities()
@@ -69,7 +68,8 @@ class Core:
         debug: the Debug Output.
         frames: where the frame log records frames.
         lane: the socket's callback lane (its backlog pauses reading, see ``flowcontrol.py``).
-        transport: makes each attempt's transport (websockets' client by default).
+        transport: makes each attempt's transport (by default the runtime's: websockets' client,
+            or the browser's WebSocket under Pyodide).
     """
 
     def __init__(
@@ -79,7 +79,7 @@ class Core:
         debug: DebugLog,
         frames: History,
         lane: Lane,
-        transport: TransportFactory = WebsocketsTransport,
+        transport: TransportFactory | None = None,
     ):
         self.listener = listener
         self.lane = lane
@@ -90,7 +90,7 @@ class Core:
         self.attempt: Attempt | None = None
         self.stats = Stats()
         self.connect_messages: list[str | bytes] = []  # sent first on every open (resubscribing)
-        self._transport_factory = transport
+        self._transport_factory = runtime.default_transport() if transport is None else transport
         self._frame_log = False  # the one owner of "record every frame"; see set_frame_log
         self._closed_by_user = False  # set by close(), cleared by connect()
         self._pending_reconnect: PendingReconnect | None = None
@@ -103,7 +103,12 @@ class Core:
     def connect(
         self, target: Target, options: Options, context: contextvars.Context, keep_alive: bool = False
     ) -> Attempt:
-        """Start a new attempt; an earlier one still alive is closed (1000) first."""
+        """Start a new attempt; an earlier one still alive is closed (1000) first.
+
+        Raises:
+            BrowserLimitError: the transport cannot honour a header or option (the browser's).
+        """
+        self.check_connect(target, options)
         if options.frame_log:
             self._frame_log = True
         self._closed_by_user = False
@@ -116,13 +121,24 @@ class Core:
         ioloop.call_soon(self._start, attempt, previous)
         return attempt
 
+    def check_connect(self, target: Target, options: Options) -> None:
+        """Refuse what this socket's transport cannot honour, before anything starts.
+
+        Raises:
+            BrowserLimitError: a header or option the transport cannot honour (the browser's).
+        """
+        limits.check_connect(target, options, self._capabilities(None))
+
     def send(self, payload: str | bytes, fragments: int = 1) -> None:
         """Queue a message; it goes out in order once the connection is open, in ``fragments``
         frames (a first frame, then continuation frames) when more than one.
 
         Raises:
             NotConnectedError: the socket is closing, closed or was never connected.
+            BrowserLimitError: fragments > 1 where the transport shows no frames.
         """
+        if fragments != 1:
+            limits.check_fragments(fragments, self._capabilities(self.attempt))
         attempt = self._require_live("send")
         ioloop.call_soon(self._enqueue, attempt, Send(payload, fragments))
 
@@ -131,7 +147,9 @@ class Core:
 
         Raises:
             NotConnectedError: the socket is closing, closed or was never connected.
+            BrowserLimitError: the transport sends no pings (the browser's).
         """
+        limits.check_ping(self._capabilities(self.attempt))
         attempt = self._require_live("ping")
         command = Ping(payload)
         ioloop.call_soon(self._enqueue, attempt, command)
@@ -142,8 +160,13 @@ class Core:
 
         While connecting with nothing queued, the attempt is abandoned at once; with writes
         queued, it opens, sends them, then closes. Returns the attempt being closed, if any.
+
+        Raises:
+            BrowserLimitError: the transport may not send ``code`` (the browser: 1000, 3000-4999).
         """
         attempt = self.attempt
+        if code != 1000:
+            limits.check_close_code(code, self._capabilities(attempt))
         self._closed_by_user = True  # no automatic reconnect from now on, even one being scheduled
         if self._pending_reconnect is not None:  # only then: a Close() after the end touches no loop
             ioloop.call_soon(self._cancel_reconnect)
@@ -157,7 +180,12 @@ class Core:
         return self._frame_log
 
     def set_frame_log(self, on: bool) -> None:
-        """Record every frame from now on (also on the open connection), or stop."""
+        """Record every frame from now on (also on the open connection), or stop.
+
+        Raises:
+            BrowserLimitError: the transport shows no frames (the browser's).
+        """
+        limits.check_frame_log(on, self._capabilities(self.attempt))
         self._frame_log = on
         attempt = self.attempt
         if attempt is not None:

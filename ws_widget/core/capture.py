@@ -19,10 +19,12 @@ text is copied once however many tees it passes (the first clears the owner for 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from ..pure.debuglog import DebugLog
@@ -32,6 +34,12 @@ current_debug: contextvars.ContextVar[DebugLog | None] = contextvars.ContextVar(
 )
 """The Debug Output of the callback running in this context (set by the event threads)."""
 
+CALLBACK_OUTPUTS = ("connecting_cell", "running_cell", "debug_output")
+"""Where a callback's printed text goes besides its owner's Debug Output: the output of the cell
+that connected (the default: the callback runs in that cell's context), of the cell running now
+(or the last one run), or nowhere else."""
+
+_default_output = "connecting_cell"
 _STREAMS = ("stdout", "stderr")
 _lock = threading.Lock()
 _running = 0  # lane turns running now, on any event thread
@@ -50,14 +58,76 @@ class _TeeStream:
             return self._ws_widget_stream.write(text)
         debug.printed = True
         debug.write(text)
+        mode = debug.callback_output or _default_output
+        if mode == "debug_output":
+            return len(text)
         token = current_debug.set(None)  # a tee further down (under a wrapper) copies nothing
         try:
+            if mode == "running_cell":
+                return _write_to_running_cell(self._ws_widget_stream, text)
             return self._ws_widget_stream.write(text)
         finally:
             current_debug.reset(token)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ws_widget_stream, name)
+
+
+def check_callback_output(mode: object) -> str:
+    """Return ``mode`` if it is one of :data:`CALLBACK_OUTPUTS`.
+
+    Raises:
+        ValueError: any other value; the message lists the choices.
+    """
+    if not isinstance(mode, str) or mode not in CALLBACK_OUTPUTS:
+        choices = ", ".join(map(repr, CALLBACK_OUTPUTS))
+        raise ValueError(f"callback_output must be one of {choices}, got {mode!r}")
+    return mode
+
+
+def default_callback_output() -> str:
+    """Where callbacks' printed text goes for sockets that do not choose (``ws_widget.callback_output``)."""
+    return _default_output
+
+
+def set_default_callback_output(mode: str) -> None:
+    """Choose where callbacks' printed text goes for sockets that do not choose.
+
+    Raises:
+        ValueError: ``mode`` is not one of :data:`CALLBACK_OUTPUTS`.
+    """
+    global _default_output
+    _default_output = check_callback_output(mode)
+
+
+@contextlib.contextmanager
+def running_request(target: object) -> Iterator[None]:
+    """Within this block, have ``target`` (an ipykernel stream or display publisher) send under
+    the kernel's newest request rather than the caller's own (a callback's is its connecting
+    cell's). ipykernel keeps that request's header in ``_parent_header_global`` (what threads
+    without a context of their own send under). Only a cell's request counts: after a widget's
+    message (a click), whose output no front end shows, the caller's own stays; for a target
+    that is not ipykernel's the block changes nothing.
+    """
+    current = getattr(target, "_parent_header_global", None)
+    set_parent = getattr(target, "set_thread_parent", None)
+    reset_parent = getattr(target, "reset_thread_parent", None)
+    if not isinstance(current, dict) or current.get("msg_type") != "execute_request":
+        yield  # no cell ran yet, or the newest request is a widget's message (its output shows nowhere)
+        return
+    if set_parent is None or reset_parent is None:
+        yield
+        return
+    token = set_parent(current)
+    try:
+        yield
+    finally:
+        reset_parent(token)
+
+
+def _write_to_running_cell(stream: TextIO, text: str) -> int:
+    with running_request(stream):
+        return stream.write(text)
 
 
 def begin() -> None:

@@ -9,6 +9,7 @@ each ping from the peer and each pong that answers no ping of ours.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from websockets.asyncio.client import ClientConnection
@@ -51,6 +52,7 @@ class RecordingConnection(ClientConnection):
         self.deliver: Deliver | None = None  # set once Connected was recorded and emitted
         self._parts: tuple[Opcode, bytearray] | None = None  # a fragmented message being assembled
         self._held: list[bytes] | None = None  # bytes read but not parsed while flow control pauses
+        self.watch_writes: Callable[[list[bytes]], None] | None = None  # shown the bytes before each write
 
     # Flow control. One read can hold thousands of compressed messages: with permessage-deflate
     # bytes are parsed a slice at a time, and once a message paused reading the rest waits here,
@@ -104,6 +106,8 @@ class RecordingConnection(ClientConnection):
                 return
 
     def send_data(self) -> None:
+        if self.watch_writes is not None:
+            self.watch_writes(self.protocol.writes)  # the frame log reads sent frames' bytes
         super().send_data()
         # After a keepalive timeout the peer has been silent for ping_timeout: waiting
         # close_timeout more for its close frame only delays the Error. End the connection now.

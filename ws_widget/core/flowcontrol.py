@@ -131,6 +131,6 @@ class FlowControl:
             self._watch_lane()  # the lane is still behind: wait for it (a loop calls back itself)
             return
         self.paused = None
-        transport.resume_reading()
         self._history.add(EVENT, RESUME, info={"reason": "caught up"})
         self._debug.log("Resumed reading: the consumers caught up")
+        transport.resume_reading()  # last: it may deliver held messages, and so pause again

@@ -4,6 +4,14 @@ that ``websockets`` logs at DEBUG level on a per-connection logger.
 ``websockets`` logs frames before compressing them (sent) and after decompressing them
 (received), so the RSV1 bit and the length on the wire come from a thin wrapper around the
 permessage-deflate extension, which sees each frame on the wire side.
+
+Each record also keeps the frame's first bytes as on the wire (``info["wire"]``, hex: the
+header and the first ``WIRE_PAYLOAD_KEPT`` payload bytes) for the Frames tab's byte layout.
+A sent frame's are the very bytes written, masking key included: websockets serializes a frame
+right after logging it, into ``protocol.writes``, which the connection hands to
+:meth:`FrameRecorder.written` before writing them. A received frame's header is rebuilt from
+its parsed bits and wire length in the shortest length form (RFC 6455, 5.2, requires it; the
+parser does not keep the bytes); its payload bytes are the wire's (deflated when RSV1).
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from websockets.frames import Frame
 from websockets.protocol import Protocol
 from websockets.typing import ExtensionParameter
 
-from ..pure.frames import frame_info
+from ..pure.frames import WIRE_PAYLOAD_KEPT, frame_info, header_bytes, wire_start
 from ..pure.history import History, Record
 from ..pure.kinds import IN, OUT
 
@@ -29,8 +37,9 @@ class FrameRecorder(logging.Handler):
     def __init__(self, frames: History, enabled: bool):
         super().__init__(logging.DEBUG)
         self.frames = frames
-        self._wire_in: tuple[bool, int] | None = None  # RSV1 and length of the frame being decoded
+        self._wire_in: tuple[bool, int, bytes] | None = None  # RSV1, length, payload start on the wire
         self._last_out: Record | None = None  # the record of the frame being encoded
+        self._unwritten: list[tuple[int, Record]] = []  # sent frames' records by index in protocol.writes
         self.logger = logging.Logger("ws_widget.frames", logging.DEBUG)  # not in the global tree
         self.logger.addHandler(self)
         self.protocol: Protocol | None = None
@@ -39,6 +48,7 @@ class FrameRecorder(logging.Handler):
     def attach(self, protocol: Protocol) -> None:
         """Follow a connection's Sans-I/O protocol; it logs frames only while enabled."""
         self.protocol = protocol
+        self._unwritten = []
         protocol.debug = self.enabled
 
     def enable(self, on: bool) -> None:
@@ -55,15 +65,33 @@ class FrameRecorder(logging.Handler):
         if not isinstance(frame, Frame):
             return  # handshake lines and state changes are not frames (and may hold secrets)
         if record.msg == "< %s":
-            rsv1, length = self._wire_in or (frame.rsv1, len(frame.data))
+            rsv1, length, payload = self._wire_in or (
+                frame.rsv1,
+                len(frame.data),
+                frame.data[:WIRE_PAYLOAD_KEPT],
+            )
             self._wire_in = None
-            self.frames.add(IN, *_record_fields(frame, IN, rsv1, length))
+            wire = header_bytes(frame, rsv1, length) + payload
+            self.frames.add(IN, *_record_fields(frame, IN, rsv1, length, wire))
         else:
             self._last_out = self.frames.add(OUT, *_record_fields(frame, OUT, frame.rsv1, len(frame.data)))
+            if self.protocol is not None and len(self._unwritten) < _UNWRITTEN_MAX:
+                # websockets appends this frame's bytes to protocol.writes right after logging it
+                self._unwritten.append((len(self.protocol.writes), self._last_out))
+
+    def written(self, writes: list[bytes]) -> None:
+        """Keep the wire bytes of the sent frames logged since the last call (the connection
+        calls it with ``protocol.writes`` before writing them out)."""
+        if not self._unwritten:
+            return
+        unwritten, self._unwritten = self._unwritten, []
+        for index, record in unwritten:
+            if index < len(writes) and writes[index] and record.info is not None:
+                record.info["wire"] = wire_start(writes[index]).hex()  # the record shares this dict
 
     def decoded(self, wire_frame: Frame) -> None:
         """Note a received frame as it was on the wire (called before it is decompressed)."""
-        self._wire_in = (wire_frame.rsv1, len(wire_frame.data))
+        self._wire_in = (wire_frame.rsv1, len(wire_frame.data), bytes(wire_frame.data[:WIRE_PAYLOAD_KEPT]))
 
     def encoded(self, wire_frame: Frame) -> None:
         """Correct the last sent frame's record with its wire form (after compression)."""
@@ -78,10 +106,13 @@ class FrameRecorder(logging.Handler):
         return _ObservedDeflateFactory(self, compress_settings={"memLevel": 5})
 
 
+_UNWRITTEN_MAX = 1024  # sent frames awaiting their bytes; more means writes are not flushed
+
+
 def _record_fields(
-    frame: Frame, direction: str, rsv1: bool, length: int
+    frame: Frame, direction: str, rsv1: bool, length: int, wire: bytes | None = None
 ) -> tuple[str, bytes, int, dict[str, Any]]:
-    kind, preview, info = frame_info(frame, direction, rsv1, length)
+    kind, preview, info = frame_info(frame, direction, rsv1, length, wire)
     return kind, preview, length, info
 
 

@@ -10,6 +10,12 @@ captured where the user called ``Connect`` or ``Start``, so its ``print()`` land
 notebook cell; while event threads have callbacks to run, printed text is also copied to the
 owner's Debug Output (:mod:`.capture`). The per-message path is :func:`submit`: a lock-free
 append while a worker holds the lane.
+
+Without threads (the browser runtime, see ``runtime.py``) :func:`serve_on_loop` makes the lanes
+take their turns on the core's event loop instead: the same turns, one drain of the ready
+lanes per loop iteration, so a callback never runs inside the message path that queued it. A
+callback that blocks there (Pyodide's ``run_sync``, where JSPI allows it) lets the loop run on,
+and the next drain serves the other lanes meanwhile, as a spare thread does on a server.
 """
 
 from __future__ import annotations
@@ -116,6 +122,8 @@ _workers_lock = threading.Lock()
 _activity = threading.Event()  # set while the supervisor watches for stuck workers
 _local = threading.local()
 _started = False  # reset in a forked child, whose workers must be started again
+_on_loop: Callable[[Callable[[], None]], None] | None = None  # set by serve_on_loop: no threads
+_drain_asked = False
 
 
 def _forget_workers() -> None:
@@ -174,8 +182,47 @@ def in_event_thread() -> bool:
     return getattr(_local, "worker", None) is not None
 
 
+def serve_on_loop(call_soon: Callable[[Callable[[], None]], None]) -> None:
+    """Run the lanes' turns on an event loop, through ``call_soon``, instead of on event threads
+    (for a runtime without threads; call it once, before any callback is queued)."""
+    global _on_loop
+    _on_loop = call_soon
+
+
+def _ask_drain() -> None:
+    global _drain_asked
+    if not _drain_asked and _on_loop is not None:
+        _drain_asked = True
+        _on_loop(_drain)
+
+
+def _drain() -> None:
+    """On the loop: give each lane ready now one turn (a turn has up to BATCH callbacks), then
+    let the loop run other work before the next drain."""
+    global _drain_asked
+    _drain_asked = False
+    worker, outer = _Worker(), getattr(_local, "worker", None)  # outer: a drain whose callback
+    _local.worker = worker  # blocks (pyodide's run_sync) while the loop runs this one
+    capture.begin()
+    try:
+        for _ in range(_ready.qsize()):
+            try:
+                lane = _ready.get_nowait()
+            except queue.Empty:
+                break
+            _run_lane(lane, worker)
+    finally:
+        capture.end()
+        _local.worker = outer
+    if not _ready.empty():
+        _ask_drain()
+
+
 def _start_workers() -> None:
     global _started
+    if _on_loop is not None:  # no threads: _started stays False, so every schedule asks a drain
+        _ask_drain()
+        return
     with _workers_lock:
         if _started:
             return

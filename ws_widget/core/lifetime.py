@@ -21,6 +21,8 @@ import threading
 from collections.abc import Callable
 from types import TracebackType
 
+from . import runtime
+
 _active = 0
 _active_changed = threading.Condition()
 _keeper: threading.Thread | None = None
@@ -36,7 +38,7 @@ def _interactive() -> bool:
 def hold() -> bool:
     """Keep a non-interactive interpreter alive until :func:`release`; return whether held."""
     global _active, _keeper
-    if _interactive():
+    if not runtime.THREADS or _interactive():
         return False
     with _active_changed:
         _active += 1

@@ -60,6 +60,7 @@ class WebsocketsTransport:
 
         def create_connection(protocol: ClientProtocol, **kwargs: Any) -> RecordingConnection:
             self._raw = RecordingConnection(self._events, protocol, **kwargs)
+            self._raw.watch_writes = recorder.written
             recorder.attach(protocol)
             return self._raw
 

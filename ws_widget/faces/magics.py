@@ -27,6 +27,7 @@ from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 from websockets.protocol import State
 
+from ..core import runtime
 from ..exceptions import WsWidgetError
 from ..pure.closecodes import close_code_name
 from ..pure.messages import parse_composed
@@ -265,6 +266,11 @@ class WebSocketMagics(Magics):
             %ws {demo_server.url_for("/echo")} --ca {demo_server.ca_file}
         """
         args = _parse(self.ws_demo, _split(line, "%ws_demo"), "%ws_demo")
+        if not runtime.THREADS:
+            raise UsageError(
+                "%ws_demo: the demo server cannot run in the browser (a page cannot listen on a port); "
+                "start it on a computer with python -m ws_widget.demo and connect to the URL it prints"
+            )
         from .. import demo  # the demo server loads only when asked for
 
         try:

@@ -21,6 +21,8 @@ from websockets.exceptions import ConnectionClosed
 from websockets.protocol import State
 from websockets.typing import Subprotocol
 
+from ..core import runtime
+from ..exceptions import BrowserLimitError
 from ..pure.cassette import Cassette, load
 from ..pure.kinds import IN, OUT
 from .websocket import WebSocket
@@ -36,9 +38,17 @@ class ReplayServer:
         speed: how much faster than recorded (2.0 halves the delays); None sends at once.
 
     Use as a context manager, or call :meth:`stop`.
+
+    Raises:
+        BrowserLimitError: in the browser (Pyodide), where a page cannot listen on a port.
     """
 
     def __init__(self, cassette: Cassette | str | os.PathLike, speed: float | None = 1.0, port: int = 0):
+        if not runtime.THREADS:
+            raise BrowserLimitError(
+                "replaying a cassette needs a local server, and a page in the browser cannot listen on a "
+                "port: replay it in a kernel on a computer (ws_widget.load_cassette(path) reads it here)"
+            )
         self.cassette = cassette if isinstance(cassette, Cassette) else load(cassette)
         if speed is not None and not speed > 0:
             raise ValueError(f"speed must be a positive number or None, got {speed!r}")

@@ -14,7 +14,7 @@ import contextvars
 import time
 from collections.abc import Callable
 
-from ..core import ioloop, lanes, lifetime
+from ..core import ioloop, lanes, lifetime, runtime
 from ..pure.callbacks import Callback, adapt
 from ..pure.debuglog import DebugLog
 
@@ -62,7 +62,7 @@ class Timer:
         self._running = True
         if not self._keep_alive:
             self._keep_alive = lifetime.hold()
-        ioloop.call_soon(self._schedule, self._generation, period, contextvars.copy_context())
+        ioloop.call_soon(self._schedule, self._generation, period, runtime.capture_context())
 
     def Stop(self) -> None:
         """Stop ticking; a tick already queued still runs."""
@@ -90,7 +90,7 @@ class Timer:
             raise TypeError("fn must be a function, got None")
         fn = adapted[0]
         delay = _check_seconds(seconds, "seconds")
-        context = contextvars.copy_context()
+        context = runtime.capture_context()
         keep_alive = lifetime.hold()
 
         def due() -> None:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable
 from typing import TypeVar, cast
 
+from ..core import runtime
 from ..core.attempt import Attempt
 from ..core.attempts import Core
 from ..exceptions import NotConnectedError, WaitTimeoutError
@@ -138,6 +140,8 @@ class Waiting:
         )
 
     def _block(self, find: Callable[[], T | None], timeout: float | None, what: str) -> T:
+        if not runtime.THREADS:
+            return runtime.run_sync(self._ablock(find, timeout, what), caller_method())
         deadline = None if timeout is None else clock.monotonic() + timeout
         event = threading.Event()
         wake = event.set
@@ -162,6 +166,39 @@ class Waiting:
                 if found is not None:
                     return found
                 raise WaitTimeoutError(self.timeout_text(what, timeout))
+
+    async def _ablock(self, find: Callable[[], T | None], timeout: float | None, what: str) -> T:
+        """The async twin of :meth:`_block` (what a blocking call awaits in the browser)."""
+        deadline = None if timeout is None else clock.monotonic() + timeout
+        loop = asyncio.get_running_loop()
+        core, history = self._core, self._history
+        while True:
+            seen = history.last_seq
+            found = find()
+            if found is not None:
+                return found
+            if core.no_more_messages():
+                found = find()
+                if found is not None:
+                    return found
+                raise NotConnectedError(_NO_MORE)
+            woken: asyncio.Future[None] = loop.create_future()
+
+            def wake(woken: asyncio.Future[None] = woken) -> None:
+                loop.call_soon_threadsafe(_resolve, woken)
+
+            if not core.add_message_waiter(wake, seen):
+                continue
+            left = None if deadline is None else max(0.0, deadline - clock.monotonic())
+            try:
+                await asyncio.wait_for(woken, left)
+            except asyncio.TimeoutError:
+                found = find()
+                if found is not None:
+                    return found
+                raise WaitTimeoutError(self.timeout_text(what, timeout)) from None
+            finally:
+                core.remove_message_waiter(wake)
 
     # Waiting, async (from any event loop).
 
@@ -224,7 +261,12 @@ class Waiting:
 
         Raises:
             WaitTimeoutError: not done within ``timeout`` seconds.
+            BlockingUnavailableError: not done, and the caller cannot block (the browser).
         """
+        if not runtime.THREADS:
+            if future.done():
+                return future.result()
+            return runtime.run_sync(self.wait(future, timeout, what), caller_method())
         try:
             return future.result(timeout)
         except concurrent.futures.TimeoutError:
@@ -253,6 +295,18 @@ class Waiting:
     def close_wait(self, attempt: Attempt, timeout: float | None) -> float:
         """How long ``close()`` waits for the closing handshake by default."""
         return timeout if timeout is not None else (attempt.options.close_timeout or 10) + 5
+
+
+def caller_method() -> str:
+    """The outermost :class:`~ws_widget.WebSocket` method on the caller's stack (``receive``),
+    to name its ``await`` twin in an error."""
+    frame = sys._getframe(1)
+    name = ""
+    while frame is not None:
+        if frame.f_globals.get("__name__") == "ws_widget.faces.websocket":
+            name = frame.f_code.co_name
+        frame = frame.f_back  # type: ignore[assignment]
+    return name
 
 
 def _resolve(woken: asyncio.Future[None]) -> None:

@@ -29,14 +29,15 @@ from typing import TYPE_CHECKING, Any
 
 from websockets.protocol import State
 
-from ..core import lanes, lifetime
+from ..core import capture, lanes, lifetime, runtime
 from ..core.attempt import Attempt
 from ..core.attempts import Core
-from ..exceptions import InsecureConnectionWarning, NotConnectedError
+from ..exceptions import BlockingUnavailableError, InsecureConnectionWarning, NotConnectedError
 from ..pure import cassette
 from ..pure.callbacks import Callback
 from ..pure.debuglog import DebugLog
 from ..pure.history import History, Record
+from ..pure.limits import blocking_hint
 from ..pure.matching import Pattern
 from ..pure.messages import check_close, check_ping_payload, encode_any, encode_message
 from ..pure.options import Options
@@ -44,6 +45,7 @@ from ..pure.status import Status
 from ..pure.target import Target, build_target, target_from_url
 from .aio import AsyncFace
 from .dispatch import CallbackSlots, Dispatch
+from .saved import SavedOutputs
 from .timer import Timer
 from .waiting import Waiting
 
@@ -90,6 +92,8 @@ class WebSocket:
         """Create an unconnected WebSocket; the history keeps at most these many records/bytes.
 
         Args:
+            max_records: the most records the history keeps; the oldest go first.
+            max_bytes: the most payload bytes the history keeps; the oldest go first.
             lane: run the callbacks on this lane, shared with other sockets and timers (a Lua
                 script's: all of its callbacks run one at a time, in arrival order); default:
                 a lane of its own.
@@ -104,6 +108,7 @@ class WebSocket:
         self._waiting = Waiting(self._core, self.history)
         self._aio = AsyncFace(self, self._core, self._waiting, dispatch)
         self._widget: WebSocketWidget | None = None
+        self._saved: SavedOutputs | None = None
 
     @classmethod
     def New(cls) -> WebSocket:
@@ -197,9 +202,13 @@ class WebSocket:
         Raises:
             ValueError, TypeError: an argument is not acceptable.
             ConnectFailedError: with ``wait``, the connection could not be opened.
+            BlockingUnavailableError: with ``wait``, where the code cannot block (the browser
+                without JSPI); nothing was started.
         """
         target, parsed = target_from_url(url, sub_protocol, headers), Options.from_kwargs(options)
-        context = contextvars.copy_context()
+        context = runtime.capture_context()
+        if wait and not runtime.can_block():
+            raise BlockingUnavailableError(blocking_hint("connect"))
         if not wait:
             self._start(target, parsed, context, hold=False)
             return self
@@ -208,15 +217,36 @@ class WebSocket:
             self._waiting.block(attempt.opened, None, "the connection to open")
         return self
 
-    def reconnect(self) -> WebSocket:
+    def reconnect(self, **changes: Any) -> WebSocket:
         """Connect again to the last URL with the same headers and options; return self.
+
+        Args:
+            **changes: options to change for this and later reconnects, e.g.
+                ``reconnect(compression=None)`` turns permessage-deflate off.
 
         Raises:
             NotConnectedError: the socket was never connected, so there is nothing to redo.
+            TypeError, ValueError: a change names no option or has a bad value.
         """
         attempt = self._waiting.attempt("reconnect")
-        self._start(attempt.target, attempt.options, hold=attempt.keep_alive)
+        options = attempt.options.changed(changes) if changes else attempt.options
+        self._start(attempt.target, options, hold=attempt.keep_alive)
         return self
+
+    @property
+    def callback_output(self) -> str | None:
+        """Where this socket's callbacks' printed text goes (besides its Debug Output):
+        ``"connecting_cell"``, ``"running_cell"``, ``"debug_output"``, or None to follow
+        ``ws_widget.callback_output`` (docs/guide/callback-output.md).
+
+        Raises:
+            ValueError: on setting another value; the message lists the choices.
+        """
+        return self.debug_output.callback_output
+
+    @callback_output.setter
+    def callback_output(self, mode: str | None) -> None:
+        self.debug_output.callback_output = None if mode is None else capture.check_callback_output(mode)
 
     @property
     def widget(self) -> WebSocketWidget:
@@ -227,10 +257,34 @@ class WebSocket:
             self._widget = WebSocketWidget(self)
         return self._widget
 
+    def plot(self, *fields: str) -> WebSocketWidget:
+        """Plot these numeric fields of incoming JSON on the widget's Plot tab and return the
+        widget, so a cell ending with ``ws.plot("temperature_c")`` shows it (see
+        :meth:`WebSocketWidget.plot`; ``ws.widget.plot_frame()`` gives the values as data).
+
+        Raises:
+            ValueError, TypeError: a path cannot be read, or more than 16 fields.
+        """
+        self.widget.plot(*fields)
+        return self.widget
+
     def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        data, metadata = bundle if bundle is not None else ({}, {})
-        return {**data, "text/plain": repr(self)}, metadata
+        return self._saved_outputs().bundle(**kwargs)
+
+    def _ipython_display_(self) -> None:
+        """Show the widget in an output that keeps a dated snapshot for kernel-less viewers."""
+        self._saved_outputs().display()
+
+    def _refresh_saved(self) -> None:
+        """A cell that waited for the close updates the socket's outputs before it ends (so a
+        notebook run by nbclient saves the closed state; see ws_widget/faces/saved.py)."""
+        if self._saved is not None:
+            self._saved.refresh()
+
+    def _saved_outputs(self) -> SavedOutputs:
+        if self._saved is None:
+            self._saved = SavedOutputs(self)
+        return self._saved
 
     def send(self, data: object, fragments: int = 1) -> None:
         """Send str as text, bytes as binary, and a dict or list as JSON text; with
@@ -257,12 +311,14 @@ class WebSocket:
     def close(self, code: int = 1000, reason: str = "", timeout: float | None = None) -> None:
         """Close and wait until the closing handshake is over (``Closed`` has been queued).
 
-        From a callback it does not wait (the callback's own lane would wait for itself).
+        From a callback it does not wait (the callback's own lane would wait for itself), nor
+        where the code cannot block (the browser without JSPI: ``await ws.aio.close()`` waits).
         """
         attempt = self._core.close(*check_close(code, reason))
-        if attempt is not None and not lanes.in_event_thread():
+        if attempt is not None and not lanes.in_event_thread() and runtime.can_block():
             wait = self._waiting.close_wait(attempt, timeout)
             self._waiting.block(attempt.finished, wait, "the closing handshake")
+            self._refresh_saved()
 
     def wait_open(self, timeout: float | None = None) -> WebSocket:
         """Block until the current attempt is open; return self. A failure raised here is not
@@ -294,6 +350,7 @@ class WebSocket:
         if not lanes.in_event_thread():  # a callback would wait for its own lane
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             self._waiting.block(self._callbacks_done(), left, "the callbacks up to Closed")
+            self._refresh_saved()
 
     def _callbacks_done(self) -> concurrent.futures.Future[None]:
         """A future resolved once the callbacks queued so far on this socket's lane have run."""
@@ -422,7 +479,7 @@ class WebSocket:
         """Yield incoming messages until the connection closes.
 
         While the loop runs, the history keeps every message it has not taken yet, and reading
-        pauses when it falls ``max_backlog`` messages behind (see README, Flow control).
+        pauses when it falls ``max_backlog`` messages behind (docs/guide/pythonic.md, Flow control).
         """
         waiting = self._waiting
         take = waiting.take
@@ -549,10 +606,11 @@ class WebSocket:
     ) -> Attempt:
         """Start an attempt; ``hold``: keep a plain script alive until its ``Closed`` (the seed's
         Q-SYS semantics; the Pythonic ``connect()`` passes False)."""
+        self._core.check_connect(target, options)  # before the warning: the browser refuses verify=False
         if target.secure and not options.verified:
             _warn_unverified(target.masked_url)
         keep_alive = lifetime.hold() if hold else False
-        context = contextvars.copy_context() if context is None else context
+        context = runtime.capture_context() if context is None else context
         return self._core.connect(target, options, context, keep_alive)
 
 

@@ -20,13 +20,15 @@ now; the Stats tab still gets a point per second (an idle poll's rates fill the 
 spans).
 
 Every button has a Python twin (``connect``, ``send_composed``, ``ping``, ``close_socket``,
-``clear``, ``record_frames``) and the buttons' messages call those very methods. The history's
+``clear``, ``record_frames``; the Plot tab's ``plot``, ``pause_plot``, ``resume_plot``,
+``find_fields``, see :mod:`.plot`) and the buttons' messages call those very methods. The history's
 time column follows the ``time_mode`` trait (``"local"``, ``"since_connect"``, ``"delta"``),
 which the view's control sets too; "since connect" counts from the open of each record's
 connection, which the views learn from ``opens`` (``[seq, time_ms]`` of the history's
 :meth:`~ws_widget.History.opens`) in the hello and the batches: a page filtered without
 events, or a history cleared since, holds no open record to count from. The widget's
-``send(content, buffers)`` is ipywidgets' own (a custom message to every view).
+``send(content, buffers)`` is ipywidgets' own (a custom message to every view). The Frames
+tab's "Compression off" has its twin too, ``compression_off``.
 """
 
 from __future__ import annotations
@@ -43,8 +45,10 @@ from ..core import ioloop
 from ..exceptions import WsWidgetError
 from ..pure.browse import Browser, RecordFilter, encode_detail, encode_records
 from ..pure.closecodes import close_code_name
+from ..pure.limits import limits_text
 from ..pure.messages import parse_composed
 from ..pure.redact import mask_subprotocols
+from .plot import PlotFeed, check_fields
 from .websocket import WebSocket
 from .widget_tools import WidgetTools
 
@@ -80,11 +84,17 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
     reconnect = traitlets.Dict().tag(sync=True)  # {"retry": n, "at_ms": epoch ms} while waiting
     paused = traitlets.Unicode("").tag(sync=True)  # why reading is paused ("4,096 Data callbacks behind")
     time_mode = traitlets.Unicode("local").tag(sync=True)  # the history's time column: one of TIME_MODES
+    plot_fields = traitlets.List(traitlets.Unicode()).tag(sync=True)  # the Plot tab's field paths
+    plot_paused = traitlets.Bool(False).tag(sync=True)  # the Plot tab's chart stops drawing
+    limits = traitlets.Dict().tag(sync=True)  # what the transport cannot do: {"ping": why, ...}; {} here
 
     def __init__(self, ws: WebSocket, **kwargs: object) -> None:
         self.ws = ws
         super().__init__(**{**self._header(), **kwargs})
         self._browsers = {"messages": Browser(ws.history), "frames": Browser(ws.frames)}
+        self._plot = PlotFeed(ws.history)
+        self._found: list[str] = []  # the fields found last, for new views (a message, not a trait:
+        # names taken from remote data stay out of the widget state a notebook saves)
         self._sent_seq = ws.history.last_seq
         self._sent_frame_seq = ws.frames.last_seq
         self._series: deque[list] = deque(maxlen=SERIES_POINTS)
@@ -119,6 +129,16 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
         if mode not in TIME_MODES:
             raise ValueError(f"time_mode must be one of {', '.join(map(repr, TIME_MODES))}, got {mode!r}")
         return str(mode)
+
+    @traitlets.validate("plot_fields")
+    def _check_plot_fields(self, proposal: dict) -> list[str]:
+        """Accept field paths :func:`~.plot.check_fields` can read (ValueError, TypeError if not)."""
+        return check_fields(proposal["value"])
+
+    @traitlets.observe("plot_fields")
+    def _plot_fields_changed(self, change: dict) -> None:
+        self._wake_soon()
+        ioloop.call_soon(self._select_plot, list(change["new"]))
 
     # Python twins of the buttons.
 
@@ -170,6 +190,60 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
         self._wake_soon()
         self.ws.frame_log = on
 
+    # The Plot tab's twins (the chart itself: faces/plot.py).
+
+    def plot(self, *fields: str) -> None:
+        """Plot these numeric fields of incoming JSON messages on the Plot tab, in place of the
+        fields plotted before (none: plot nothing). A field is a path such as ``temperature_c``,
+        ``params.Changes[0].Value`` or ``params.Changes[Name=gain].Value``.
+
+        Raises:
+            ValueError, TypeError: a path cannot be read, or more than 16 fields.
+        """
+        self.plot_fields = check_fields(list(fields))
+
+    def pause_plot(self) -> None:
+        """Stop drawing the chart (values keep being gathered, and show on resume)."""
+        self.plot_paused = True
+
+    def resume_plot(self) -> None:
+        """Draw the chart again, with every value gathered while paused."""
+        self.plot_paused = False
+
+    def find_fields(self) -> list[str]:
+        """Find the numeric fields of the newest incoming JSON messages (the Plot tab's list)."""
+        found = self._plot.find()
+        ioloop.call_soon(self._set_found, found)
+        return found
+
+    def plot_series(self, *fields: str) -> dict[str, list[tuple[float, float]]]:
+        """Every value of ``fields`` (default: those plotted) in the history, not downsampled:
+        ``{path: [(epoch_seconds, value), ...]}``.
+
+        Raises:
+            ValueError, TypeError: a path cannot be read.
+        """
+        return self._plot.series(list(fields or self.plot_fields))
+
+    def plot_frame(self, *fields: str) -> object:
+        """The values of :meth:`plot_series` as a ``pandas.DataFrame`` indexed by time (UTC).
+
+        Raises:
+            ImportError: pandas is not installed (``pip install 'ws-widget[pandas]'``).
+            ValueError, TypeError: a path cannot be read.
+        """
+        return self._plot.frame(list(fields or self.plot_fields))
+
+    def compression_off(self) -> None:
+        """Reconnect without permessage-deflate (the Frames tab's "Compression off"), so that
+        every payload shows on the wire as sent; later reconnects keep it off.
+
+        Raises:
+            NotConnectedError: the socket was never connected.
+        """
+        self._wake_soon()
+        self.ws.reconnect(compression=None)
+
     def close(self) -> None:
         """Stop updating and close the widget's model (ipywidgets' ``close``); the socket stays."""
         self._stopped = True
@@ -194,6 +268,8 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
                 self.clear()
             elif action == "frame_log":
                 self.record_frames(bool(content.get("on", True)))
+            elif action == "compression_off":
+                self.compression_off()
             elif action == "page":
                 record_filter = RecordFilter(**_filter_arguments(content.get("filter") or {}))
                 if content.get("source", "messages") not in self._browsers:
@@ -201,6 +277,8 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
                 ioloop.call_soon(self._answer_page, content, record_filter)
             elif action == "get":
                 ioloop.call_soon(self._answer_detail, content)
+            elif action == "find_fields":
+                self.find_fields()
             elif action == "hello":
                 ioloop.call_soon(self._answer_hello, content)
             else:
@@ -233,13 +311,14 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
         self.send({"type": "page", "id": content.get("id"), **reply}, buffers)
 
     def _answer_detail(self, content: dict) -> None:
+        frames = content.get("source") == "frames"  # a frame's detail answers as "frame"
         try:
-            record = self.ws.history[int(content.get("seq", 0))]
+            record = (self.ws.frames if frames else self.ws.history)[int(content.get("seq", 0))]
         except (KeyError, ValueError, TypeError) as exc:
             self.send({"type": "error", "action": "get", "text": str(exc), "id": content.get("id")})
             return
         detail, buffers = encode_detail(record)
-        self.send({"type": "record", "id": content.get("id"), **detail}, buffers)
+        self.send({"type": "frame" if frames else "record", "id": content.get("id"), **detail}, buffers)
 
     def _answer_hello(self, content: dict) -> None:
         lines = self.ws.debug_output.lines[-DEBUG_LINES_FOR_NEW_VIEWS:]
@@ -250,6 +329,8 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
                 "debug": lines,
                 "series": list(self._series),
                 "opens": _opens(self.ws.history.opens()),
+                "plot": self._plot.state(),
+                "plot_found": self._found,
                 **self._counters(),
             }
         )
@@ -259,10 +340,20 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
             store.clear()
         for browser in self._browsers.values():
             browser.forget()
+        self._plot.clear()
         self._sent_seq, self._sent_frame_seq = self.ws.history.last_seq, self.ws.frames.last_seq
         self._counted_from = {name: float(self.ws.stats[name] or 0) for name in _TOTALS}
         self._old_rtt = self.ws.stats["last_rtt"]
         self.send({"type": "cleared", **self._counters()})
+
+    def _select_plot(self, fields: list[str]) -> None:
+        added = self._plot.select(fields)
+        if added:
+            self.send({"type": "plot_fill", "series": added})
+
+    def _set_found(self, found: list[str]) -> None:
+        self._found = found
+        self.send({"type": "plot_found", "found": found})
 
     def _wake(self) -> None:
         """Flush at once and go back to 20 Hz (a command or a Debug Output line arrived)."""
@@ -325,8 +416,10 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
         self._sample()
         counters = self._counters()
         points, self._new_points = self._new_points, []
+        plot = self._plot.collect()
         news = bool(
-            changed
+            plot
+            or changed
             or last != self._sent_seq
             or last_frame != self._sent_frame_seq
             or debug
@@ -352,6 +445,8 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
                 "debug": debug,
                 "points": points,
                 "opens": _opens(opens),
+                "plot": plot,
+                "plot_skipped": self._plot.skipped,
                 "frames": {"records": frame_rows, "total": len(frames), "first_seq": frames.first_seq},
                 **counters,
             },
@@ -386,6 +481,7 @@ class WebSocketWidget(WidgetTools, anywidget.AnyWidget):
             "subprotocol": mask_subprotocols(status.subprotocol or ""),
             "tls": "" if verified is None else ("verified" if verified else "NOT verified"),
             "paused": status.paused or "",
+            "limits": limits_text(status.capabilities),
         }
 
     def _counters(self) -> dict:

@@ -28,7 +28,7 @@ import traitlets
 from ..core import ioloop
 from ..exceptions import SavedMessagesError, WsWidgetError
 from ..pure import copying, exports
-from ..pure.fields import FieldPicker, check_paths
+from ..pure.columns import FieldPicker, check_paths
 from ..pure.saved import SavedMessages
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ import re
 from array import array
 from typing import Any
 
-from .fields import FieldPicker
+from .columns import FieldPicker
 from .history import History, Info, Record
 from .kinds import (
     BINARY,
@@ -199,13 +199,21 @@ def encode_records(
             record.kind,
             record.size,
             preview,
-            event_info(record),
+            _row_info(record),
             buffer_index,
         ]
         if fields:
             row.append(fields.cells(payload))
         rows.append(row)
     return rows, buffers
+
+
+def _row_info(record: Record) -> Info | None:
+    """A record's details for its list row: a frame's wire bytes wait for its detail."""
+    info = record.info
+    if not info or "wire" not in info:
+        return event_info(record)
+    return {key: value for key, value in info.items() if key != "wire"}
 
 
 def event_info(record: Record) -> Info | None:

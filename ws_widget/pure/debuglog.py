@@ -24,6 +24,7 @@ class DebugLog:
         self._lock = threading.Lock()
         self.listeners: list[Callable[[str], object]] = []  # called with each new line, e.g. by the widget
         self.printed = False  # set when a callback printed: its streams need a flush
+        self.callback_output: str | None = None  # where printed text goes too; None: the global choice
 
     def log(self, text: str) -> None:
         """Add one line per line of ``text``, stamped now."""

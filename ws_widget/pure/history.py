@@ -370,6 +370,14 @@ class History:
                 index += 1
             return base + index - 1 if index > after + 1 - base else after
 
+    def count_incoming_text(self, after: int, upto: int) -> int:
+        """How many incoming text messages have a sequence number above ``after`` and up to
+        ``upto`` (of those still held): a count over the one-byte codes, no Record built."""
+        with self._lock:
+            start = max(self._start, after + 1 - self._base)
+            end = min(len(self._codes), upto + 1 - self._base)
+            return self._codes[start:end].count(IN_TEXT) if end > start else 0
+
     def opens(self, after: int = 0) -> list[tuple[int, float]]:
         """``(seq, time)`` of the connections' "open" records after sequence number ``after``,
         oldest first: the newest :data:`OPENS_KEPT`, kept across trims and :meth:`clear`, so

@@ -168,6 +168,16 @@ class Options:
             raise TypeError(f"unknown option {unknown[0]!r}; known options: {', '.join(sorted(known))}")
         return cls(**kwargs)
 
+    def changed(self, changes: dict[str, Any]) -> Options:
+        """Return these options with ``changes`` applied, checked as :meth:`from_kwargs` does.
+
+        Raises:
+            TypeError: an unknown keyword or a value of the wrong type.
+            ValueError: a value out of range.
+        """
+        Options.from_kwargs(changes)  # names an unknown option, checks each value
+        return dataclasses.replace(self, **changes)
+
     @property
     def reconnect_policy(self) -> ReconnectPolicy | None:
         """The reconnect policy in force, or None."""

@@ -64,6 +64,8 @@ class Capabilities:
         frames: see individual frames (the frame log).
         handshake: see the opening handshake's request and response.
         tls_options: choose TLS verification, CA and client certificates.
+        close_codes: close with any code RFC 6455 lets a client send (a browser: only 1000
+            and 3000-4999).
     """
 
     custom_headers: bool = True
@@ -71,3 +73,4 @@ class Capabilities:
     frames: bool = True
     handshake: bool = True
     tls_options: bool = True
+    close_codes: bool = True

@@ -31,7 +31,7 @@ def run(
     Args:
         source_or_path: Lua text, or the path of a ``.lua`` or ``.qplug`` file.
         controls: the script's ``Controls`` by name: a value (``{"IP": "192.168.1.10"}``: its
-            ``.String``, and ``.Value`` when it is a number) or a definition (see README).
+            ``.String``, and ``.Value`` when it is a number) or a definition (docs/guide/lua.md).
         properties: a plugin's ``Properties`` values by name, over its defaults.
         name: the chunk name in errors; default: the file's name, or ``script``.
         verify: verify ``wss`` certificates (a Core does not; ws_widget does by default).

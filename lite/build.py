@@ -27,8 +27,8 @@ from nbformat.v4 import new_notebook
 
 LITE = Path(__file__).resolve().parent
 ROOT = LITE.parent
-sys.path.insert(0, str(LITE))
-from notebooks import NOTEBOOKS  # noqa: E402  (lite/notebooks.py, next to this script)
+sys.path[:0] = [str(LITE), str(ROOT)]  # lite/site_notebooks.py, and notebooks/sources/cells.py
+from site_notebooks import NOTEBOOKS  # noqa: E402
 
 NPM_PYODIDE = LITE / "node_modules" / "pyodide"
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.js", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
@@ -78,7 +78,7 @@ def wheels(folder: Path) -> Path:
 
 
 def contents(folder: Path) -> Path:
-    """The site's notebooks (from lite/notebooks.py) and their data files, in ``folder``."""
+    """The site's notebooks (from lite/site_notebooks.py) and their data files, in ``folder``."""
     shutil.copytree(LITE / "content", folder)
     for name, cells in NOTEBOOKS.items():
         notebook = new_notebook(cells=cells)

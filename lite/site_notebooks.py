@@ -1,24 +1,13 @@
 """Cells of the JupyterLite site's notebooks (lite/build.py writes them into the site, unexecuted).
 
-Like notebooks/sources, one list of cells per notebook; these run in the browser's Pyodide
-kernel, so they install ws_widget from the site's own wheels and use only what a page can do.
+Like notebooks/sources (and with its cell constructors), one list of cells per notebook; these
+run in the browser's Pyodide kernel, so they install ws_widget from the site's own wheels and use
+only what a page can do.
 """
 
 from __future__ import annotations
 
-from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_markdown_cell
-
-
-def md(text: str) -> NotebookNode:
-    """A markdown cell."""
-    return new_markdown_cell(text.strip())
-
-
-def code(text: str) -> NotebookNode:
-    """A code cell."""
-    return new_code_cell(text.strip())
-
+from notebooks.sources.cells import code, md  # the cell constructors of notebooks/sources
 
 INSTALL = code("%pip install -q ws_widget")
 

@@ -82,16 +82,17 @@ RECORDED = [
     md("""
 # A recorded session, offline
 
-`qrc.cassette.jsonl` next to this notebook is a session recorded once against the QRC
+`qrc.cassette.txt` next to this notebook is a session recorded once against the QRC
 simulator of ws_widget's demo server (`ws.save_cassette(path)` on a computer). Here it is read
-and explored without any device or server.
+and explored without any device or server. (A cassette is JSON Lines; these files end in `.txt`
+because the kernel's view of the site's files cannot open a `.jsonl` file in JupyterLite 0.8.6.)
 """),
     INSTALL,
     code("""
 import ws_widget
 from ws_widget import History
 
-cassette = ws_widget.load_cassette("qrc.cassette.jsonl")
+cassette = ws_widget.load_cassette("qrc.cassette.txt")
 print(cassette.url, "-", len(cassette.frames), "frames")
 for frame in cassette.frames:
     print(f"{frame.t:7.3f} s", frame.direction, frame.kind, (frame.payload or "")[:80])
@@ -99,11 +100,11 @@ for frame in cassette.frames:
     md("""
 ## The whole history, as JSON Lines
 
-`ws.history.to_jsonl(path)` wrote `qrc.session.jsonl`; `History.from_jsonl` reads it back, with
+`ws.history.to_jsonl(path)` wrote `qrc.session.txt`; `History.from_jsonl` reads it back, with
 its filters and exports.
 """),
     code("""
-history = History.from_jsonl("qrc.session.jsonl")
+history = History.from_jsonl("qrc.session.txt")
 print(len(history), "records:", [record.kind for record in history])
 history
 """),
@@ -117,7 +118,7 @@ included.
 """),
     code("""
 try:
-    ws_widget.replay("qrc.cassette.jsonl", speed=None)
+    ws_widget.replay("qrc.cassette.txt", speed=None)
 except ws_widget.BrowserLimitError as exc:
     print("replay:", exc)
 """),

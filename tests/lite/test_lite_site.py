@@ -165,7 +165,7 @@ def test_a_recorded_session_is_read_offline(browser, site):
 def test_the_repl_code_link_runs_the_seed_api(browser, site, server):
     """A repl link with ?code= installs ws_widget and shows a server's close code and reason."""
     code = [
-        "%pip install -q ws_widget",
+        "%pip install -q ws-widget",  # the distribution name; the notebooks use ws_widget
         "from ws_widget import WebSocket\n"
         "ws = WebSocket.New()\n"
         'ws.Closed = lambda ws: print("Closed", ws.close_code, ws.close_reason)\n'

@@ -118,7 +118,7 @@ def quickstart(context, site: str, server, app: str):
 def test_the_quickstart_runs_in_jupyterlab(browser, site, server):
     """%pip install ws_widget works offline; the seed API connects, Data prints in the connecting
     cell, aio.receive gets the echo, a header is refused, Close sends its code and reason, and
-    the widget shows the records."""
+    the widget shows the records, its Ping disabled and why Frames and Handshake are empty."""
     page, outputs = quickstart(browser, site, server, "lab")
     connecting = next(text for text in outputs if "Connected" in text)
     assert "Data echo-me" in connecting
@@ -133,7 +133,10 @@ def test_the_quickstart_runs_in_jupyterlab(browser, site, server):
     )
     ping = page.locator("[data-role=ping]").first
     assert ping.is_disabled()
-    assert ping.get_attribute("title")
+    assert "pings are not available" in ping.get_attribute("title")
+    texts = page.locator(".wsw-root pre, [data-role=frames-hint-text]").all_text_contents()
+    assert any("frames are not visible" in text for text in texts)
+    assert any("the opening handshake is not visible" in text for text in texts)
     page.close()
     assert_offline(browser, site)
 

@@ -4,6 +4,7 @@
 # make check     lint, format check, types, the layer contract, the widget's pure JS helpers
 # make docs      builds the documentation site into build/docs/ (mkdocs build --strict: any warning, broken link or anchor fails)
 # make format    applies ruff's safe fixes and ruff format
+# make lite      builds the JupyterLite site into build/lite (LITE_DIR=... for another folder; lite/build.py)
 # make labextension  rebuilds the %%qsys-as-Lua highlighter (labextension/ -> ws_widget/labextension/, committed) and reinstalls it
 # make bench     sets everything up and runs the benchmarks of issue 8 (benchmarks/run.py; --quick: BENCH_ARGS=--quick)
 # make soak      the 10-minute long-run memory benchmark (benchmarks/soak.py; quick: SOAK_ARGS="--minutes 0.1")
@@ -15,11 +16,12 @@ STAMP := $(VENV)/.installed
 LAB_ARGS ?=
 SOAK_ARGS ?=
 PYTEST_ARGS ?=
-LINTED := ws_widget tests benchmarks notebooks/sources docs/hooks.py
+LITE_DIR ?= build/lite
+LINTED := ws_widget tests benchmarks notebooks/sources docs/hooks.py lite
 
-.PHONY: lab test test-fast check format docs bench soak setup clean labextension
+.PHONY: lab test test-fast check format docs bench soak setup clean labextension lite
 
-setup: $(STAMP) tests/node/node_modules/.package-lock.json
+setup: $(STAMP) tests/node/node_modules/.package-lock.json lite/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +31,12 @@ $(STAMP): pyproject.toml
 
 tests/node/node_modules/.package-lock.json: tests/node/package.json tests/node/package-lock.json
 	npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+
+lite/node_modules/.package-lock.json: lite/package.json lite/package-lock.json
+	npm ci --prefix lite --no-audit --no-fund --loglevel=error
+
+lite: setup
+	$(PY) lite/build.py $(LITE_DIR)
 
 lab: setup
 	$(VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/01_quickstart.ipynb
@@ -46,7 +54,7 @@ check: $(STAMP)
 	@status=0; \
 	echo "== ruff check"; $(VENV)/bin/ruff check --output-format concise $(LINTED) || status=1; \
 	echo "== ruff format --check"; $(VENV)/bin/ruff format --check $(LINTED) || status=1; \
-	echo "== mypy"; $(VENV)/bin/mypy || status=1; \
+	echo "== mypy"; $(VENV)/bin/mypy || status=1; $(VENV)/bin/mypy --disallow-untyped-defs lite/build.py || status=1; \
 	echo "== lint-imports"; $(VENV)/bin/lint-imports --no-cache --no-logo || status=1; \
 	echo "== node --test js/"; node --test --test-reporter=dot js/ || status=1; \
 	exit $$status
@@ -73,4 +81,4 @@ soak: setup
 	$(PY) benchmarks/soak.py $(SOAK_ARGS)
 
 clean:
-	rm -rf $(VENV) tests/node/node_modules
+	rm -rf $(VENV) tests/node/node_modules lite/node_modules

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -142,7 +143,7 @@ def test_header_shows_a_pause_while_a_slow_callback_is_behind(kernel, server):
     flow = [kind for kind in kinds if kind in ("pause", "resume")]
     # pauses and resumes alternate; the last may be a pause when the stream ended while paused
     assert kinds[0] == "open" and flow[:2] == ["pause", "resume"], kinds
-    assert all(one != other for one, other in zip(flow, flow[1:])), kinds
+    assert all(one != other for one, other in itertools.pairwise(flow)), kinds
     pause = next(row for row in page["records"] if row[3] == "pause")
     assert pause[6]["reason"].endswith("Data callbacks behind") and pause[6]["callbacks"] > 50
     assert next(row for row in page["records"] if row[3] == "resume")[6] == {"reason": "caught up"}

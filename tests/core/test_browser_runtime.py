@@ -40,8 +40,8 @@ def _node_args() -> list[str]:
 @pytest.fixture(scope="module")
 def session(server, tmp_path_factory):
     """The findings of one Pyodide session (a dict), and what it printed."""
-    if not (NODE_DIR / "node_modules" / "pyodide").is_dir():
-        pytest.fail("tests/node/node_modules/pyodide is missing: run make setup")
+    if not (ROOT / "lite" / "node_modules" / "pyodide").is_dir():
+        pytest.fail("lite/node_modules/pyodide is missing: run make setup")
     script = SESSION.read_text().replace(
         'ECHO = CLOSE = DEAD = ""  # URLs, replaced by the test',
         f"ECHO, CLOSE, DEAD = {server.url('/echo')!r}, {server.url('/close?code=4001&reason=bye')!r}, "

@@ -22,7 +22,7 @@ import ws_widget
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).parent.parent.parent
-PYODIDE = ROOT / "tests" / "node" / "node_modules" / "pyodide"
+PYODIDE = ROOT / "lite" / "node_modules" / "pyodide"  # the site's Pyodide (lite/package.json)
 PAGE = """<!doctype html><meta charset="utf-8"><title>ws_widget on Pyodide</title><script type="module">
 import { loadPyodide } from "./pyodide/pyodide.mjs";
 const pyodide = await loadPyodide({ indexURL: "./pyodide/" });
@@ -49,7 +49,7 @@ def _bundle(path: Path) -> None:
 def page(chromium, tmp_path_factory):
     """A Chromium page with Pyodide and ws_widget loaded (``window.pyodide``)."""
     if not PYODIDE.is_dir():
-        pytest.fail("tests/node/node_modules/pyodide is missing: run make setup")
+        pytest.fail("lite/node_modules/pyodide is missing: run make setup")
     site = tmp_path_factory.mktemp("site")
     shutil.copytree(PYODIDE, site / "pyodide")
     _bundle(site / "bundle.zip")

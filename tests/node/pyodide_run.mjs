@@ -3,7 +3,7 @@
 // into Pyodide's file system and put first on sys.path; the script defines `async def main()`,
 // which runs on Pyodide's own event loop (the one a JupyterLite kernel runs cells on). The
 // WebSocket is Node's own (undici), the same API as a browser's.
-import { loadPyodide } from "pyodide";
+import { loadPyodide } from "../../lite/node_modules/pyodide/pyodide.mjs"; // the site's Pyodide (lite/package.json)
 import { readFileSync } from "node:fs";
 
 const [script, packageDir, siteDir] = process.argv.slice(2);

@@ -168,7 +168,8 @@ class Waiting:
                 raise WaitTimeoutError(self.timeout_text(what, timeout))
 
     async def _ablock(self, find: Callable[[], T | None], timeout: float | None, what: str) -> T:
-        """The async twin of :meth:`_block` (what a blocking call awaits in the browser)."""
+        """The async twin of :meth:`_block`: what ``aio.receive`` and friends await, and what a
+        blocking call runs in the browser."""
         deadline = None if timeout is None else clock.monotonic() + timeout
         loop = asyncio.get_running_loop()
         core, history = self._core, self._history
@@ -198,7 +199,7 @@ class Waiting:
                     return found
                 raise WaitTimeoutError(self.timeout_text(what, timeout)) from None
             finally:
-                core.remove_message_waiter(wake)
+                core.remove_message_waiter(wake)  # timed out or cancelled: leave nothing behind
 
     # Waiting, async (from any event loop).
 
@@ -209,36 +210,7 @@ class Waiting:
         payload = self.take(match)
         if payload is not None:
             return payload
-        deadline = None if timeout is None else clock.monotonic() + timeout
-        loop = asyncio.get_running_loop()
-        core, history = self._core, self._history
-        while True:
-            seen = history.last_seq
-            payload = self.take(match)
-            if payload is not None:
-                return payload
-            if core.no_more_messages():
-                payload = self.take(match)
-                if payload is not None:
-                    return payload
-                raise NotConnectedError(_NO_MORE)
-            woken: asyncio.Future[None] = loop.create_future()
-
-            def wake(woken: asyncio.Future[None] = woken) -> None:
-                loop.call_soon_threadsafe(_resolve, woken)
-
-            if not core.add_message_waiter(wake, seen):
-                continue
-            left = None if deadline is None else max(0.0, deadline - clock.monotonic())
-            try:
-                await asyncio.wait_for(woken, left)
-            except asyncio.TimeoutError:
-                payload = self.take(match)
-                if payload is not None:
-                    return payload
-                raise WaitTimeoutError(self.timeout_text(what, timeout)) from None
-            finally:
-                core.remove_message_waiter(wake)  # timed out or cancelled: leave nothing behind
+        return await self._ablock(lambda: self.take(match), timeout, what)
 
     # Waiting for the core's futures (open, close, pong).
 

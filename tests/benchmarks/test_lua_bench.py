@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from quickrun import run_quick
 
 
 def test_quick_lua_section_writes_its_rows(tmp_path):
     """The quick lua section measures every part and writes its rows and JSON."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "run.py"),
-            "--only",
-            "lua",
-            "--quick",
-            "--out",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    lua = json.loads((tmp_path / "latest.json").read_text())["lua"]
+    results, table = run_quick("lua", tmp_path)
+    lua = results["lua"]
     assert set(lua["ingest"]) == {"64", "1024", "65536"}
     for r in lua["ingest"].values():
         assert set(r["median_rate"]) == {"raw", "python", "lua"}
@@ -37,6 +17,5 @@ def test_quick_lua_section_writes_its_rows(tmp_path):
     assert lua["json"]["changes_decoded"] == {"python": decoded, "lua": decoded}
     assert lua["calls"]["64"]["script_emit_us"] > 0
     assert lua["timer"]["median_rate"]["lua"] > 0
-    table = (tmp_path / "latest.md").read_text()
     assert "| 13. Lua `Data` ingest 64 B / Python seed `Data` callback |" in table
     assert "## 13. The Lua face" in table

@@ -723,3 +723,47 @@ def wait_text(nb, selector: str, pattern: str, timeout: float = 30_000) -> str:
         timeout=timeout,
     )
     return nb.page.locator(selector).first.text_content() or ""
+
+
+def serve_voila(root: Path, cells: Sequence[str]) -> Iterable[str]:
+    """Write a notebook of ``cells`` into ``root`` and serve it with Voila on 127.0.0.1.
+
+    A generator for a fixture: yields the app's URL once the port answers, stops Voila after.
+    """
+    import socket
+
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    notebook = new_notebook(cells=[new_code_cell(source) for source in cells])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, root / "app.ipynb")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(root / "config"),
+        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
+    }
+    voila = str(Path(sys.executable).parent / "voila")
+    process = subprocess.Popen(
+        [voila, str(root / "app.ipynb"), f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(20)

@@ -2,17 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from browser import serve_voila
 
 pytestmark = pytest.mark.browser
 
@@ -20,45 +11,18 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def voila_app(tmp_path_factory, server):
     """Voila serving a notebook whose Data callback prints, with the widget in a later cell."""
-    root = tmp_path_factory.mktemp("voila-output")
-    notebook = new_notebook(
-        cells=[
-            new_code_cell(
-                "import ws_widget\n"
-                "ws = ws_widget.WebSocket()\n"
-                "ws.Data = lambda ws, data: print('callback got', data)\n"
-                f"ws.connect({server.url('/echo')!r})\n"
-                "print('the connecting cell')"
-            ),
-            new_code_cell("print('a later cell')"),
-            new_code_cell("ws"),
-        ]
+    yield from serve_voila(
+        tmp_path_factory.mktemp("voila-output"),
+        [
+            "import ws_widget\n"
+            "ws = ws_widget.WebSocket()\n"
+            "ws.Data = lambda ws, data: print('callback got', data)\n"
+            f"ws.connect({server.url('/echo')!r})\n"
+            "print('the connecting cell')",
+            "print('a later cell')",
+            "ws",
+        ],
     )
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, root / "app.ipynb")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(root / "config"),
-        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
-    }
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "voila"), str(root / "app.ipynb"), f"--port={port}", "--no-browser",
-         "--Voila.ip=127.0.0.1"],
-        cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}/"
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(20)
 
 
 def test_voila_shows_a_later_print_in_the_debug_output_only(chromium, voila_app):

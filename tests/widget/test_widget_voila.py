@@ -2,71 +2,22 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook
+from browser import serve_voila
 
 pytestmark = pytest.mark.browser
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def voila(tmp_path_factory, server):
     """Voila serving a notebook that connects to the echo server and shows the widget."""
-    root = tmp_path_factory.mktemp("voila")
-    notebook = new_notebook(
-        cells=[
-            new_code_cell(
-                f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\n"
-                "ws.send('<img src=x onerror=alert(1)> from voila')\nws"
-            )
-        ]
-    )
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, root / "app.ipynb")
-    port = free_port()
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(root / "config"),
-        "JUPYTER_RUNTIME_DIR": str(root / "runtime"),
-    }
-    process = subprocess.Popen(
+    yield from serve_voila(
+        tmp_path_factory.mktemp("voila"),
         [
-            str(Path(sys.executable).parent / "voila"),
-            str(root / "app.ipynb"),
-            f"--port={port}",
-            "--no-browser",
-            "--Voila.ip=127.0.0.1",
+            f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\n"
+            "ws.send('<img src=x onerror=alert(1)> from voila')\nws"
         ],
-        cwd=root,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield f"http://127.0.0.1:{port}/"
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(20)
 
 
 def test_widget_renders_in_voila(chromium, voila):

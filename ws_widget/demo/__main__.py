@@ -55,19 +55,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
+    # Both signals only set an event, and before anything is printed: a Ctrl-C that comes as soon
+    # as the URLs are out (a test, a script) must not raise KeyboardInterrupt outside the wait.
+    stopping = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda signum, frame: stopping.set())
     print(f"ws_widget demo server on {server.url} (Ctrl-C to stop)", flush=True)
     for path, example in EXAMPLES.items():
         print(f"  {path:<20} {server.url_for(path)}{example}", flush=True)
     if server.ca_file:
         print(f"  CA certificate       {server.ca_file}", flush=True)
 
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
     try:
         while not stopping.wait(0.5):
             pass
-    except KeyboardInterrupt:
-        pass
     finally:
         server.stop()
     print("demo server stopped", flush=True)

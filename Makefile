@@ -13,6 +13,10 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The JupyterLite build tools live in a venv of their own: their JupyterLab extension
+# (@jupyterlite/pyodide-kernel-extension) fails in a normal JupyterLab's page.
+LITE_VENV ?= .venv-lite
+LITE_STAMP := $(LITE_VENV)/.installed
 LAB_ARGS ?=
 SOAK_ARGS ?=
 PYTEST_ARGS ?=
@@ -21,7 +25,7 @@ LINTED := ws_widget tests benchmarks notebooks/sources docs/hooks.py lite
 
 .PHONY: lab test test-fast check format docs bench soak setup clean labextension lite
 
-setup: $(STAMP) tests/node/node_modules/.package-lock.json lite/node_modules/.package-lock.json
+setup: $(STAMP) $(LITE_STAMP) tests/node/node_modules/.package-lock.json lite/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +39,14 @@ tests/node/node_modules/.package-lock.json: tests/node/package.json tests/node/p
 lite/node_modules/.package-lock.json: lite/package.json lite/package-lock.json
 	npm ci --prefix lite --no-audit --no-fund --loglevel=error
 
+$(LITE_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(LITE_VENV)
+	$(LITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LITE_VENV)/bin/python -m pip install --quiet -e '.[lite]'
+	touch $@
+
 lite: setup
-	$(PY) lite/build.py $(LITE_DIR)
+	$(LITE_VENV)/bin/python lite/build.py $(LITE_DIR)
 
 lab: setup
 	$(VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/01_quickstart.ipynb
@@ -81,4 +91,4 @@ soak: setup
 	$(PY) benchmarks/soak.py $(SOAK_ARGS)
 
 clean:
-	rm -rf $(VENV) tests/node/node_modules lite/node_modules
+	rm -rf $(VENV) $(LITE_VENV) tests/node/node_modules lite/node_modules

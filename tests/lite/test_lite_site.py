@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import http.server
 import subprocess
-import sys
 import threading
 import urllib.parse
 from pathlib import Path
@@ -20,6 +19,7 @@ from browser import CHROMIUM_ARGS, require_chromium
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 ROOT = Path(__file__).parent.parent.parent
+LITE_PYTHON = ROOT / ".venv-lite" / "bin" / "python"  # the site's build tools (make setup)
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 KERNEL_IDLE = """() => {
     const kernel = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;
@@ -44,11 +44,11 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The site built by lite/build.py (what `make lite LITE_DIR=...` runs), served on loopback."""
-    if not (ROOT / "lite" / "node_modules" / "pyodide").is_dir():
-        pytest.fail("lite/node_modules/pyodide is missing: run make setup")
+    if not (ROOT / "lite" / "node_modules" / "pyodide").is_dir() or not LITE_PYTHON.exists():
+        pytest.fail("lite/node_modules/pyodide or .venv-lite (the build tools) is missing: run make setup")
     folder = tmp_path_factory.mktemp("lite") / "site"
     built = subprocess.run(
-        [sys.executable, str(ROOT / "lite" / "build.py"), str(folder)], capture_output=True, text=True
+        [str(LITE_PYTHON), str(ROOT / "lite" / "build.py"), str(folder)], capture_output=True, text=True
     )
     assert built.returncode == 0, built.stdout + built.stderr
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))

@@ -23,7 +23,7 @@ from ws_widget.pure.options import Options
 ROOT = Path(__file__).resolve().parents[2]
 API_PAGE = ROOT / "docs" / "reference" / "api.md"
 # Links out of the repository, only to well-known project sites where the text needs one.
-ALLOWED_OUTSIDE = ("https://pypi.org/project/lupa/",)
+ALLOWED_OUTSIDE = ("https://pypi.org/project/lupa/", "https://jupyterlite.readthedocs.io")
 _LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 

@@ -23,9 +23,12 @@ PYTEST_ARGS ?=
 LITE_DIR ?= build/lite
 LINTED := ws_widget tests benchmarks notebooks/sources docs/hooks.py lite
 
-.PHONY: lab test test-fast check format docs bench soak setup clean labextension lite
+.PHONY: lab test test-fast check format docs bench soak setup setup-lite clean labextension lite
 
-setup: $(STAMP) $(LITE_STAMP) tests/node/node_modules/.package-lock.json lite/node_modules/.package-lock.json
+setup: $(STAMP) tests/node/node_modules/.package-lock.json
+
+# What make lite and its tests need besides (the test suite builds a site; make lab does not).
+setup-lite: $(LITE_STAMP) lite/node_modules/.package-lock.json
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,17 +48,17 @@ $(LITE_STAMP): pyproject.toml
 	$(LITE_VENV)/bin/python -m pip install --quiet -e '.[lite]'
 	touch $@
 
-lite: setup
+lite: setup setup-lite
 	$(LITE_VENV)/bin/python lite/build.py $(LITE_DIR)
 
 lab: setup
 	$(VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/01_quickstart.ipynb
 
-test: setup
+test: setup setup-lite
 	node --test js/
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: setup
+test-fast: setup setup-lite
 	node --test js/
 	$(PY) -m pytest -m "not browser and not kernel" $(PYTEST_ARGS)
 

@@ -41,7 +41,7 @@ def _node_args() -> list[str]:
 def session(server, tmp_path_factory):
     """The findings of one Pyodide session (a dict), and what it printed."""
     if not (ROOT / "lite" / "node_modules" / "pyodide").is_dir():
-        pytest.fail("lite/node_modules/pyodide is missing: run make setup")
+        pytest.fail("lite/node_modules/pyodide is missing: run make setup-lite")
     script = SESSION.read_text().replace(
         'ECHO = CLOSE = DEAD = ""  # URLs, replaced by the test',
         f"ECHO, CLOSE, DEAD = {server.url('/echo')!r}, {server.url('/close?code=4001&reason=bye')!r}, "

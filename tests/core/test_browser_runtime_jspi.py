@@ -49,7 +49,7 @@ def _bundle(path: Path) -> None:
 def page(chromium, tmp_path_factory):
     """A Chromium page with Pyodide and ws_widget loaded (``window.pyodide``)."""
     if not PYODIDE.is_dir():
-        pytest.fail("lite/node_modules/pyodide is missing: run make setup")
+        pytest.fail("lite/node_modules/pyodide is missing: run make setup-lite")
     site = tmp_path_factory.mktemp("site")
     shutil.copytree(PYODIDE, site / "pyodide")
     _bundle(site / "bundle.zip")

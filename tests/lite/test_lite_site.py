@@ -19,7 +19,7 @@ from browser import CHROMIUM_ARGS, require_chromium
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
 ROOT = Path(__file__).parent.parent.parent
-LITE_PYTHON = ROOT / ".venv-lite" / "bin" / "python"  # the site's build tools (make setup)
+LITE_PYTHON = ROOT / ".venv-lite" / "bin" / "python"  # the build tools (make setup-lite)
 OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"
 KERNEL_IDLE = """() => {
     const kernel = window.jupyterapp?.shell.currentWidget?.sessionContext?.session?.kernel;
@@ -45,7 +45,7 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 def site(tmp_path_factory):
     """The site built by lite/build.py (what `make lite LITE_DIR=...` runs), served on loopback."""
     if not (ROOT / "lite" / "node_modules" / "pyodide").is_dir() or not LITE_PYTHON.exists():
-        pytest.fail("lite/node_modules/pyodide or .venv-lite (the build tools) is missing: run make setup")
+        pytest.fail("lite/node_modules/pyodide or .venv-lite (the build tools) is missing: run make setup-lite")
     folder = tmp_path_factory.mktemp("lite") / "site"
     built = subprocess.run(
         [str(LITE_PYTHON), str(ROOT / "lite" / "build.py"), str(folder)], capture_output=True, text=True

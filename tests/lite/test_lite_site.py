@@ -45,7 +45,7 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 def site(tmp_path_factory):
     """The site built by lite/build.py (what `make lite LITE_DIR=...` runs), served on loopback."""
     if not (ROOT / "lite" / "node_modules" / "pyodide").is_dir() or not LITE_PYTHON.exists():
-        pytest.fail("lite/node_modules/pyodide or .venv-lite (the build tools) is missing: run make setup-lite")
+        pytest.fail("lite/node_modules/pyodide or .venv-lite is missing: run make setup-lite")
     folder = tmp_path_factory.mktemp("lite") / "site"
     built = subprocess.run(
         [str(LITE_PYTHON), str(ROOT / "lite" / "build.py"), str(folder)], capture_output=True, text=True

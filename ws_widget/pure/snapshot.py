@@ -70,7 +70,8 @@ class Snapshot:
             else "<div>no records</div>"
         )
         return (
-            f'<div {MARKER}="1" style="border:1px dashed #888;padding:6px 10px;font-family:monospace;font-size:12px">'
+            f'<div {MARKER}="1" style="border:1px dashed #888;padding:6px 10px;'
+            'font-family:monospace;font-size:12px">'
             f"<div><b>WebSocket snapshot</b> (saved output, not live): was <b>{e(self.state)}</b>"
             f" at {e(self.stamp())}</div>"
             f"<div>{e(self.url) or 'no URL'}</div>"

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 
-export const SOURCES = ["package.json", "src/index.js"];
+export const SOURCES = ["package.json", "src/index.js", "src/snapshot.js"];
 
 const hash = createHash("sha256");
 for (const path of SOURCES) {

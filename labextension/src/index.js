@@ -13,6 +13,11 @@
 // It imports nothing (a document widget extension needs no token), so the bundle carries no
 // copy of any @jupyterlab package and loads the same in JupyterLab and Notebook 7.
 // Rebuild with `make labextension`; the built files live in ws_widget/labextension/.
+//
+// A second plugin (src/snapshot.js) shows a ws_widget socket output's saved snapshot where the
+// widget manager would say "model not found" (after a kernel restart).
+
+import { watchRendermime } from "./snapshot.js";
 
 const LUA_MIME = "text/x-lua";
 
@@ -78,4 +83,17 @@ const plugin = {
   },
 };
 
-export default plugin;
+const snapshot = {
+  id: "ws-widget-qsys:snapshot",
+  description: "Shows a ws_widget socket's saved snapshot when its widget model is gone (kernel restart).",
+  autoStart: true,
+  activate: (app) => {
+    app.docRegistry.addWidgetExtension("Notebook", {
+      createNew: (panel) => {
+        watchRendermime(panel.content.rendermime);
+      },
+    });
+  },
+};
+
+export default [plugin, snapshot];

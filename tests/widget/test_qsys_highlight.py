@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE = ROOT / "labextension"
 BUILT = ROOT / "ws_widget" / "labextension"
 # The files stamp.mjs hashes, in its order.
-SOURCES = ["package.json", "src/index.js"]
+SOURCES = ["package.json", "src/index.js", "src/snapshot.js"]
 
 PYTHON_CELL = "def f():\n    return local  # a comment"
 LUA_CELL = "%%qsys\nlocal x = 1 -- note\nfunction f() end"

@@ -200,3 +200,54 @@ def test_shut_down_kernel_leaves_the_snapshot(server, jupyter, chromium):
         text = outputs.inner_text()
         assert "was OPEN" in text and "model not found" not in text
         assert outputs.locator(".wsw-root").count() == 0
+
+
+def _restart_and_reopen(page) -> object:
+    """Restart the page's kernel (Kernel > Restart without its dialog), save, reload the page and
+    return a locator of the last code cell's outputs, rendered afresh against the new kernel."""
+    page.page.evaluate(
+        """async path => {
+            const panel = window.__wsTest.panel(path);
+            await panel.sessionContext.restartKernel();
+            await panel.context.save();
+        }""",
+        page.name,
+    )
+    page.wait_kernel_idle()
+    page.page.reload()
+    page.page.wait_for_function("path => !!(window.__wsTest.panel(path))", arg=page.name)
+    page.wait_kernel_idle()
+    return page.page.locator(".jp-CodeCell").last.locator(".jp-OutputArea")
+
+
+@pytest.mark.browser
+def test_restarted_kernel_shows_the_snapshot(server, jupyter, chromium):
+    """After a kernel restart, a closed socket's output shows its snapshot, not "model not found"."""
+    jupyter.write_notebook("restart.ipynb", [])
+    with chromium.open_notebook(jupyter, "restart.ipynb") as page:
+        outputs = page.append_and_run(
+            f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\n"
+            "ws.send('before <i>restart</i>')\nws.receive(timeout=10)\n"
+            "display(ws)\nws.close()\nws.wait_closed(5)"
+        )
+        outputs.locator(".wsw-root [data-role=state]", has_text="CLOSED").wait_for()
+        outputs = _restart_and_reopen(page)
+        outputs.filter(has_text="WebSocket snapshot").wait_for(timeout=20_000)
+        text = outputs.inner_text()
+        assert "was CLOSED" in text and "before <i>restart</i>" in text
+        assert "model not found" not in text and "Error displaying widget" not in text
+        assert outputs.locator(".wsw-root").count() == 0
+        assert outputs.locator("code i").count() == 0  # the payload is text, not markup
+
+
+@pytest.mark.browser
+def test_restart_leaves_other_widgets_alone(jupyter, chromium):
+    """After a kernel restart, a plain ipywidgets slider's output keeps jupyterlab-manager's error."""
+    jupyter.write_notebook("restart-slider.ipynb", [])
+    with chromium.open_notebook(jupyter, "restart-slider.ipynb") as page:
+        outputs = page.append_and_run("import ipywidgets\nipywidgets.IntSlider(value=7)")
+        outputs.locator(".widget-slider").wait_for()
+        outputs = _restart_and_reopen(page)
+        outputs.filter(has_text="model not found").wait_for(timeout=20_000)
+        assert outputs.inner_text().strip().endswith("Error displaying widget: model not found")
+        assert outputs.locator(".ws-widget-snapshot, .widget-slider").count() == 0

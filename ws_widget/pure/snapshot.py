@@ -6,6 +6,8 @@ instead of the live widget. These are written here from plain values, so that th
 as live: the state is phrased "was OPEN", stamped with the time the snapshot was taken and
 marked "snapshot". The HTML has no script and no class or stylesheet of its own (an inline
 style only), every remote string is escaped, the URL is masked (:func:`~.redact.mask_url`).
+Its outer element carries ``data-ws-widget-snapshot`` (:data:`MARKER`): ws_widget's labextension
+shows such an output's snapshot where JupyterLab would say "model not found" (after a restart).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from .redact import mask_url
 
 SNAPSHOT_RECORDS = 5  # the newest records a snapshot lists
 PREVIEW_CHARS = 80  # characters of a payload a snapshot shows
+MARKER = "data-ws-widget-snapshot"  # the attribute labextension/src/index.js looks for
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,8 @@ class Snapshot:
             else "<div>no records</div>"
         )
         return (
-            '<div style="border:1px dashed #888;padding:6px 10px;font-family:monospace;font-size:12px">'
+            f'<div {MARKER}="1" style="border:1px dashed #888;padding:6px 10px;'
+            'font-family:monospace;font-size:12px">'
             f"<div><b>WebSocket snapshot</b> (saved output, not live): was <b>{e(self.state)}</b>"
             f" at {e(self.stamp())}</div>"
             f"<div>{e(self.url) or 'no URL'}</div>"

@@ -140,15 +140,17 @@ async def main() -> None:
     timer.Stop()
     RESULTS["ticks"] = ticks
     RESULTS["call_after"] = later
-    await replays(ws_widget, WebSocket)
+    await replays()
     RESULTS["threads_at_end"] = threading.active_count()
     print("RESULTS " + json.dumps(RESULTS, default=str))
 
 
-async def replays(ws_widget, WebSocket) -> None:
+async def replays() -> None:
     """A cassette replayed in-process, with no listening socket: by the seed API, then by replay()."""
     from pathlib import Path
 
+    import ws_widget
+    from ws_widget import WebSocket
     from ws_widget.pure import cassette
 
     Path("qrc.cassette.txt").write_text(CASSETTE)

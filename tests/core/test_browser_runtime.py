@@ -43,11 +43,15 @@ def session(server, tmp_path_factory):
     """The findings of one Pyodide session (a dict), and what it printed."""
     if not (ROOT / "lite" / "node_modules" / "pyodide").is_dir():
         pytest.fail("lite/node_modules/pyodide is missing: run make setup")
-    script = SESSION.read_text().replace(
-        'ECHO = CLOSE = DEAD = ""  # URLs, replaced by the test',
-        f"ECHO, CLOSE, DEAD = {server.url('/echo')!r}, {server.url('/close?code=4001&reason=bye')!r}, "
-        "'ws://127.0.0.1:9/'",
-    ).replace('CASSETTE = ""  # replaced by the test', f"CASSETTE = {CASSETTE.read_text()!r}")
+    script = (
+        SESSION.read_text()
+        .replace(
+            'ECHO = CLOSE = DEAD = ""  # URLs, replaced by the test',
+            f"ECHO, CLOSE, DEAD = {server.url('/echo')!r}, {server.url('/close?code=4001&reason=bye')!r}, "
+            "'ws://127.0.0.1:9/'",
+        )
+        .replace('CASSETTE = ""  # replaced by the test', f"CASSETTE = {CASSETTE.read_text()!r}")
+    )
     path = tmp_path_factory.mktemp("pyodide") / "session.py"
     path.write_text(script)
     package = tmp_path_factory.mktemp("package") / "ws_widget"  # as the wheel has it: js/ in static/
@@ -158,7 +162,7 @@ def test_what_a_page_cannot_do_is_refused(session, call, said):
 
 
 def test_seed_api_replays_a_cassette_in_process(session):
-    """The seed API connects to an in-process ReplayServer and its Data gets the recorded messages in order."""
+    """The seed API connects to an in-process ReplayServer; its Data gets the recorded messages in order."""
     results, _ = session
     found = results["replay_seed"]
     assert found["in_process"] is True

@@ -109,18 +109,42 @@ print(len(history), "records:", [record.kind for record in history])
 history
 """),
     md("""
-## Replaying needs a computer
+## Replaying it, offline, with the seed API
 
-`ws_widget.replay(path)` plays a cassette through a local replay server, and a page cannot
-listen on a port: in the browser it says so. In a kernel on a computer it replays the session
-into a new WebSocket, or `ws_widget.ReplayServer(path)` serves it to any client, this page
-included.
+`ws_widget.ReplayServer(path)` plays the cassette's server side. A page cannot listen on a
+port, so here it plays in-process, at a reserved address (`ws://replay.invalid:<n>/...`) that
+only this kernel's WebSockets reach: each recorded answer comes once the client has sent the
+request recorded before it, with the recorded timing. The seed API connects to it as to a device.
 """),
     code("""
-try:
-    ws_widget.replay("qrc.cassette.txt", speed=None)
-except ws_widget.BrowserLimitError as exc:
-    print("replay:", exc)
+from ws_widget import WebSocket
+
+server = ws_widget.ReplayServer("qrc.cassette.txt")
+ws = WebSocket.New()
+ws.Connected = lambda ws: print("Connected to", server.url)
+ws.Data = lambda ws, data: print("Data", data[:60])
+ws.Closed = lambda ws: print("Closed", ws.close_code, ws.close_reason)
+ws.Connect("ws", server.host, server.path, server.port)
+await ws.aio.wait_open(10)
+for frame in cassette.frames:
+    if frame.direction == "out" and frame.is_message:
+        ws.Write(frame.payload)  # what the recorded client sent
+await ws.aio.wait_for(3, 10)
+ws.Close()
+await ws.aio.wait_closed(10)
+server.stop()
+"""),
+    md("""
+## Or replay the whole session
+
+`ws_widget.replay(path)` also sends the recorded client messages at their recorded times, so
+the new WebSocket's history, callbacks and widget show the recorded session.
+"""),
+    code("""
+copy = ws_widget.replay("qrc.cassette.txt", speed=None)
+await copy.aio.wait_closed(10)
+print("replayed:", [record.kind for record in copy.history], copy.close_code)
+copy
 """),
 ]
 

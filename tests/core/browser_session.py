@@ -1,6 +1,7 @@
 """What tests/core/test_browser_runtime.py runs inside a real Pyodide (under Node): one session
 over the browser's WebSocket API against the test server, each finding stored in RESULTS and
-printed as one JSON line at the end. ``ECHO``, ``CLOSE`` and ``DEAD`` are set by the test."""
+printed as one JSON line at the end. ``ECHO``, ``CLOSE`` and ``DEAD`` are set by the test, and
+``CASSETTE`` (the site's bundled cassette's text)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 import threading
 
 ECHO = CLOSE = DEAD = ""  # URLs, replaced by the test
+CASSETTE = ""  # replaced by the test
 RESULTS: dict[str, object] = {}
 
 
@@ -51,7 +53,6 @@ async def main() -> None:
     RESULTS["close_1001"] = failure(lambda: ws.Close(1001))
     RESULTS["frame_log"] = failure(lambda: setattr(ws, "frame_log", True))
     RESULTS["capabilities"] = str(ws.status.capabilities)
-    RESULTS["replay"] = failure(lambda: ws_widget.ReplayServer("recorded.cassette"))
     fresh = WebSocket.New()
     RESULTS["header"] = failure(
         lambda: fresh.Connect(protocol, host, "/", int(port), None, {"Authorization": "x"})
@@ -139,5 +140,44 @@ async def main() -> None:
     timer.Stop()
     RESULTS["ticks"] = ticks
     RESULTS["call_after"] = later
+    await replays()
     RESULTS["threads_at_end"] = threading.active_count()
     print("RESULTS " + json.dumps(RESULTS, default=str))
+
+
+async def replays() -> None:
+    """A cassette replayed in-process, with no listening socket: by the seed API, then by replay()."""
+    from pathlib import Path
+
+    import ws_widget
+    from ws_widget import WebSocket
+    from ws_widget.pure import cassette
+
+    Path("qrc.cassette.txt").write_text(CASSETTE)
+    recording = cassette.load("qrc.cassette.txt")
+    server = ws_widget.ReplayServer("qrc.cassette.txt", speed=None)
+    data: list[object] = []
+    ws = WebSocket.New()
+    ws.Data = lambda ws, message: data.append(message)
+    ws.Connect("ws", server.host, server.path, server.port)
+    await ws.aio.wait_open(10)
+    for frame in recording.frames:
+        if frame.direction == "out" and frame.is_message:
+            ws.Write(frame.payload)
+    await ws.aio.wait_for(len([f for f in recording.frames if f.direction == "in" and f.is_message]), 10)
+    ws.Close(4000, "seen")
+    await ws.aio.wait_closed(10)
+    server.stop()
+    RESULTS["replay_seed"] = {
+        "in_process": server.in_process,
+        "data": data,
+        "recorded": [f.payload for f in recording.frames if f.direction == "in" and f.is_message],
+        "close": [ws.close_code, ws.close_reason],
+    }
+    replayed = ws_widget.replay("qrc.cassette.txt", speed=4.0)
+    await replayed.aio.wait_closed(20)
+    RESULTS["replay"] = {
+        "said": [[r.direction, r.payload] for r in replayed.history if r.kind in ("text", "binary")],
+        "recorded": [[f.direction, f.payload] for f in recording.frames if f.is_message],
+        "closes": [[r.info["code"], r.info["initiator"]] for r in replayed.history if r.kind == "close"],
+    }

@@ -25,6 +25,7 @@ from ws_widget.pure.status import Capabilities
 ROOT = Path(__file__).parent.parent.parent
 NODE_DIR = ROOT / "tests" / "node"
 SESSION = Path(__file__).parent / "browser_session.py"
+CASSETTE = ROOT / "lite" / "content" / "qrc.cassette.txt"
 
 
 def _node_args() -> list[str]:
@@ -42,10 +43,14 @@ def session(server, tmp_path_factory):
     """The findings of one Pyodide session (a dict), and what it printed."""
     if not (ROOT / "lite" / "node_modules" / "pyodide").is_dir():
         pytest.fail("lite/node_modules/pyodide is missing: run make setup-lite")
-    script = SESSION.read_text().replace(
-        'ECHO = CLOSE = DEAD = ""  # URLs, replaced by the test',
-        f"ECHO, CLOSE, DEAD = {server.url('/echo')!r}, {server.url('/close?code=4001&reason=bye')!r}, "
-        "'ws://127.0.0.1:9/'",
+    script = (
+        SESSION.read_text()
+        .replace(
+            'ECHO = CLOSE = DEAD = ""  # URLs, replaced by the test',
+            f"ECHO, CLOSE, DEAD = {server.url('/echo')!r}, {server.url('/close?code=4001&reason=bye')!r}, "
+            "'ws://127.0.0.1:9/'",
+        )
+        .replace('CASSETTE = ""  # replaced by the test', f"CASSETTE = {CASSETTE.read_text()!r}")
     )
     path = tmp_path_factory.mktemp("pyodide") / "session.py"
     path.write_text(script)
@@ -146,7 +151,6 @@ def test_blocking_calls_name_their_await_twin(session):
         ("frame_log", "frames are not visible in the browser"),
         ("header", "custom handshake headers (Authorization) cannot be sent"),
         ("verify", "verify=False is not possible in the browser"),
-        ("replay", "a page in the browser cannot listen on a port"),
     ],
 )
 def test_what_a_page_cannot_do_is_refused(session, call, said):
@@ -155,6 +159,23 @@ def test_what_a_page_cannot_do_is_refused(session, call, said):
     name, text = results[call]
     assert name == "BrowserLimitError"
     assert said in text
+
+
+def test_seed_api_replays_a_cassette_in_process(session):
+    """The seed API connects to an in-process ReplayServer; its Data gets the recorded messages in order."""
+    results, _ = session
+    found = results["replay_seed"]
+    assert found["in_process"] is True
+    assert found["data"] == found["recorded"] and len(found["data"]) == 3
+    assert found["close"] == [4000, "seen"]
+
+
+def test_replay_reproduces_the_recorded_session(session):
+    """ws_widget.replay() plays the bundled cassette with no listening socket: same messages, client close."""
+    results, _ = session
+    found = results["replay"]
+    assert found["said"] == found["recorded"] and len(found["said"]) == 5
+    assert found["closes"] == [[1000, "client"]]
 
 
 def test_a_refused_connect_starts_nothing(session):

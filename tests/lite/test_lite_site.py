@@ -153,14 +153,26 @@ def test_the_widget_renders_in_the_notebook_app(browser, site, server):
 
 
 def test_a_recorded_session_is_read_offline(browser, site):
-    """The bundled cassette and JSONL history load in the page; replay() says why it cannot run."""
+    """The bundled cassette and JSONL history load in the page, and the cassette replays offline:
+    the seed API's Data prints the recorded answers in order, and replay() reproduces the session."""
     page = open_notebook(browser, f"{site}/lab/index.html?path=recorded_session.ipynb")
-    outputs = run_all(page, "replay:")
+    outputs = run_all(page, "replayed:")
     assert any("6 frames" in text and "StatusGet" in text for text in outputs)
     assert any(
         "7 records: ['open', 'text', 'text', 'text', 'text', 'text', 'close']" in text for text in outputs
     )
-    assert any("replay:" in text and "port" in text for text in outputs)
+    seed = next(text for text in outputs if "Connected to ws://replay.invalid:" in text)
+    lines = [line for line in seed.splitlines() if line.startswith("Data ")]
+    recorded = ('"method": "EngineStatus"', '"result": {"Platform": ', '"result": [{"Name": "MainGain"')
+    assert len(lines) == 3
+    assert all(
+        line.startswith('Data {"jsonrpc": "2.0", ' + start)
+        for line, start in zip(lines, recorded, strict=True)
+    )
+    assert "Closed 1000" in seed
+    assert any(
+        "replayed: ['open', 'text', 'text', 'text', 'text', 'text', 'close'] 1000" in t for t in outputs
+    )
     page.close()
     assert_offline(browser, site)
 

@@ -49,14 +49,17 @@ cell to print in)."""
 
 
 def default_transport() -> TransportFactory:
-    """The transport connections use here: websockets' client, or the browser's WebSocket."""
+    """The transport connections use here: websockets' client, or the browser's WebSocket;
+    a registered cassette's address gets the in-process replay (:mod:`.replay_transport`)."""
+    from .replay_transport import routing
+
     if BROWSER:
         from .browser_transport import BrowserTransport
 
-        return BrowserTransport
+        return routing(BrowserTransport)
     from .websockets_transport import WebsocketsTransport
 
-    return WebsocketsTransport
+    return routing(WebsocketsTransport)
 
 
 def can_block() -> bool:

@@ -139,6 +139,12 @@ class Waiting:
             lambda: self._history.first_message_after(after, IN), timeout, f"a message after #{after}"
         )
 
+    async def apeek_after(self, after: int, timeout: float | None) -> Record:
+        """The async twin of :meth:`peek_after`."""
+        return await self._ablock(
+            lambda: self._history.first_message_after(after, IN), timeout, f"a message after #{after}"
+        )
+
     def _block(self, find: Callable[[], T | None], timeout: float | None, what: str) -> T:
         if not runtime.THREADS:
             return runtime.run_sync(self._ablock(find, timeout, what), caller_method())

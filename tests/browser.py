@@ -767,3 +767,34 @@ def serve_voila(root: Path, cells: Sequence[str]) -> Iterable[str]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(20)
+
+
+AXE = Path(__file__).parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def axe_problems(nb, selector: str = WIDGET_ROOT, options: dict | None = None) -> list[str]:
+    """The serious and critical axe-core violations inside the first element matching selector."""
+    if not nb.page.evaluate("() => typeof window.axe !== 'undefined'"):
+        nb.page.add_script_tag(content=AXE.read_text())
+    # JupyterLab's <body> is 0 px high (overflow hidden, the shell positioned inside it), which
+    # axe takes for a clipping ancestor that hides all text: color-contrast would then check
+    # only form fields. The body gets the window's height for the run (see the amber test).
+    violations = nb.page.evaluate(
+        """async ([selector, options]) => {
+            const body = document.body, height = body.style.height;
+            body.style.height = window.innerHeight + "px";
+            try {
+                const result = await axe.run(document.querySelector(selector), options || {});
+                return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary) }));
+            } finally {
+                body.style.height = height;
+            }
+        }""",
+        [selector, options],
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} -> {v['nodes']}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -8,15 +8,12 @@ calls its cleanup) leaves no observers or row nodes behind.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from browser import JupyterServer
+from browser import JupyterServer, axe_problems
 
 pytestmark = pytest.mark.browser
 
 ROOT = ".wsw-root"
-AXE = Path(__file__).parent.parent / "node" / "node_modules" / "axe-core" / "axe.min.js"
 TABS = ["tab-messages", "tab-frames", "tab-handshake", "tab-debug-output", "tab-stats", "tab-plot"]
 STATES = ["OPEN", "CONNECTING", "CLOSING", "RECONNECTING", "CLOSED", "ERROR"]
 
@@ -77,34 +74,6 @@ def echo_session(url: str, messages: int) -> str:
         f"for n in range({messages}): ws.send(f'message {{n}}')\n"
         f"ws.receive({messages})\nws.ping()"
     )
-
-
-def axe_problems(nb, selector: str = ROOT, options: dict | None = None) -> list[str]:
-    """The serious and critical axe-core violations inside the first element matching selector."""
-    if not nb.page.evaluate("() => typeof window.axe !== 'undefined'"):
-        nb.page.add_script_tag(content=AXE.read_text())
-    # JupyterLab's <body> is 0 px high (overflow hidden, the shell positioned inside it), which
-    # axe takes for a clipping ancestor that hides all text: color-contrast would then check
-    # only form fields. The body gets the window's height for the run (see the amber test).
-    violations = nb.page.evaluate(
-        """async ([selector, options]) => {
-            const body = document.body, height = body.style.height;
-            body.style.height = window.innerHeight + "px";
-            try {
-                const result = await axe.run(document.querySelector(selector), options || {});
-                return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.map((n) => n.target.join(" ") + ": " + n.failureSummary) }));
-            } finally {
-                body.style.height = height;
-            }
-        }""",
-        [selector, options],
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {v['nodes']}"
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def check_every_tab_and_state(nb) -> dict[str, list[str]]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from browser import WIDGET_ROOT, open_widget, role, wait_text
-from test_widget_a11y import axe_problems
+from browser import WIDGET_ROOT, axe_problems, open_widget, role, wait_text
 
 pytestmark = pytest.mark.browser
 

@@ -43,6 +43,7 @@ _default_output = "connecting_cell"
 _STREAMS = ("stdout", "stderr")
 _lock = threading.Lock()
 _running = 0  # lane turns running now, on any event thread
+KEPT_TEES = 64  # tees kept alive after their removal (see _tee_for)
 
 
 class _TeeStream:
@@ -71,6 +72,9 @@ class _TeeStream:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._ws_widget_stream, name)
+
+
+_tees: dict[int, _TeeStream] = {}  # id of the wrapped stream -> its tee, least recently installed first
 
 
 def check_callback_output(mode: object) -> str:
@@ -155,9 +159,27 @@ def ensure() -> None:
 def _wrap() -> None:
     stdout, stderr = sys.stdout, sys.stderr
     if stdout is not None and stdout.__class__ is not _TeeStream:
-        sys.stdout = _TeeStream(stdout)
+        sys.stdout = _tee_for(stdout)
     if stderr is not None and stderr.__class__ is not _TeeStream:
-        sys.stderr = _TeeStream(stderr)
+        sys.stderr = _tee_for(stderr)
+
+
+def _tee_for(stream: TextIO) -> _TeeStream:
+    """The tee over ``stream``: one per stream, reused, and kept alive after it is removed.
+
+    CPython 3.11's ``print()`` holds ``sys.stdout`` as a borrowed reference while it calls
+    ``write`` (which may let other threads run): a tee freed by :func:`end` on an event thread
+    meanwhile was used after its memory was freed, and the kernel crashed. The newest
+    ``KEPT_TEES`` tees stay referenced here, so none is freed while a ``print`` may hold it.
+    """
+    key = id(stream)  # the tee keeps its stream alive, so the id is not reused while kept
+    tee = _tees.pop(key, None)
+    if tee is None:
+        tee = _TeeStream(stream)
+    _tees[key] = tee  # the newest last
+    if len(_tees) > KEPT_TEES:
+        del _tees[next(iter(_tees))]  # the least recently installed: removed long ago
+    return tee
 
 
 def end() -> None:

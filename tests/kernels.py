@@ -65,11 +65,12 @@ class Kernel:
         self.client.stop_channels()
         self.manager.shutdown_kernel(now=False)
 
-    def _pump_one(self, timeout: float) -> None:
+    def _pump_one(self, timeout: float) -> bool:
+        """Collect one IOPub message, waiting up to ``timeout``; return whether one came."""
         try:
             message = self.client.get_iopub_msg(timeout=timeout)
         except queue.Empty:
-            return
+            return False
         parent = message["parent_header"].get("msg_id")
         kind, content = message["msg_type"], message["content"]
         if kind == "stream":
@@ -86,6 +87,7 @@ class Kernel:
             self.comm_opens.append(content)
         elif kind == "comm_msg":
             self.comm_msgs.append((time.monotonic(), content, message.get("buffers") or []))
+        return True
 
     def widget_comms(self, anywidget_id: str = "ws_widget.faces.widget.WebSocketWidget") -> list[str]:
         """Return the comm ids of the widget models of this class, oldest first."""
@@ -122,9 +124,15 @@ class Kernel:
         while not predicate():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                seen = dict(self.outputs) if cell is None else self.outputs[cell.msg_id]
-                pytest.fail(f"waited {timeout} s for {what!r}; outputs: {seen}")
-            self._pump_one(min(remaining, 0.5))
+                self._fail(f"waited {timeout} s for {what!r}", cell)
+            if not self._pump_one(min(remaining, 0.5)) and not self.manager.is_alive():
+                process = getattr(self.manager.provisioner, "process", None)  # a dead kernel answers
+                status = process.poll() if process is not None else None  # nothing: say so at once
+                self._fail(f"the kernel died (exit status {status}) while waiting for {what!r}", cell)
+
+    def _fail(self, why: str, cell: Cell | None) -> None:
+        seen = dict(self.outputs) if cell is None else self.outputs[cell.msg_id]
+        pytest.fail(f"{why}; outputs: {seen}")
 
     def run(self, code: str, timeout: float = WAIT) -> Cell:
         """Execute ``code`` as a cell, wait until the kernel is idle again; fail on an error."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from browser import WIDGET_ROOT, open_widget, role, wait_text
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -65,7 +66,8 @@ def test_follow_click_and_the_detail_pane(chromium, jupyter, server):
         nb.page.click(role("detail-close"))
         assert not nb.page.locator(role("detail-pane")).is_visible()
         assert nb.page.locator(role("detail")).text_content() == ""
-        assert nb.page.locator(f"{ROOT} .wsw-row.wsw-selected").count() == 0
+        # Rows are redrawn on the next animation frame, not within the click: wait for it.
+        expect(nb.page.locator(f"{ROOT} .wsw-row.wsw-selected")).to_have_count(0)
         assert nb.unexpected_console_errors() == []
 
 

@@ -170,17 +170,19 @@ def main(
     except SystemExit as exc:  # --help (0) or a bad option (2): argparse printed why
         return int(exc.code or 0)
     path = Path(args.script)
-    try:
-        script = _start(path, args, LineWriter(out))
-    except (WsWidgetError, TypeError, ValueError) as exc:
-        print(f"{parser().prog}: {exc}", file=err)
-        return EXIT_NOT_STARTED
-    if script.status == "failed":
-        reason = script.errors[-1] if script.errors else "the script failed to start"
-        print(f"{parser().prog}: {path} did not start: {reason.splitlines()[0]}", file=err)
-        return EXIT_NOT_STARTED
+    # Before the start: a script's callbacks print at once (a test waits for "Connected" and
+    # then sends SIGTERM, which killed the process while this handler was not yet set).
     previous = signal.signal(signal.SIGTERM, signal.default_int_handler) if _main_thread() else None
     try:
+        try:
+            script = _start(path, args, LineWriter(out))
+        except (WsWidgetError, TypeError, ValueError) as exc:
+            print(f"{parser().prog}: {exc}", file=err)
+            return EXIT_NOT_STARTED
+        if script.status == "failed":
+            reason = script.errors[-1] if script.errors else "the script failed to start"
+            print(f"{parser().prog}: {path} did not start: {reason.splitlines()[0]}", file=err)
+            return EXIT_NOT_STARTED
         try:
             script.wait(args.seconds)
         except KeyboardInterrupt:

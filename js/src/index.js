@@ -22,8 +22,8 @@ import { Tabs } from "./tabs.js";
 import { DebugPanel, textPanel } from "./text_panels.js";
 import { Tools } from "./tools.js";
 
-// The named exports of js/widget.js (none is added or dropped without a reason: tests and the
-// Python side import them from the bundle).
+// The bundle's named exports, the same as when js/widget.js was written by hand (the pure
+// helpers; tests/pure/test_frame_layout.py imports frameLayout from the bundle).
 export { checkComposed, checkJson, parseBase64, parseHex, recallTarget } from "./composing.js";
 export { composite, contrastRatio, parseColour, relativeLuminance } from "./contrast.js";
 export { addOpens, connectionStart, countersText, formatBytes, formatDateTime, formatTime, timeText, TIME_MODES } from "./formatting.js";

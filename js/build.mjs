@@ -1,7 +1,9 @@
 // Bundle the front end's modules (js/src, entry js/src/index.js) into js/widget.js, the one
 // file anywidget loads: `make js` runs it. `node js/build.mjs OUTFILE` writes the bundle to
 // OUTFILE instead (tests/widget/test_bundle.py builds it so and compares it with js/widget.js).
-// Not minified: js/widget.js stays readable, each module under a `// js/src/NAME.js` line.
+// Minified: the code to read is js/src (with its comments, which a bundle would drop anyway);
+// anywidget sends js/widget.js with every widget it opens, so smaller is faster to open, and
+// a minified bundle repeats none of js/src's lines.
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,6 +17,7 @@ await build({
   outfile: process.argv[2] ? resolve(process.argv[2]) : resolve(root, "js/widget.js"),
   bundle: true,
   format: "esm",
+  minify: true,
   banner: { js: "// Generated from js/src by `make js` (esbuild): do not edit it by hand; edit js/src, then run make js." },
   logLevel: "warning",
 });

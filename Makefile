@@ -5,6 +5,7 @@
 # make docs      builds the documentation site into build/docs/ (mkdocs build --strict: any warning, broken link or anchor fails)
 # make format    applies ruff's safe fixes and ruff format
 # make lite      builds the JupyterLite site into build/lite (LITE_DIR=... for another folder; lite/build.py)
+# make js        rebuilds js/widget.js, the bundle anywidget loads, from the modules in js/src (esbuild; committed)
 # make labextension  rebuilds the %%qsys-as-Lua highlighter (labextension/ -> ws_widget/labextension/, committed) and reinstalls it
 # make bench     sets everything up and runs the benchmarks of issue 8 (benchmarks/run.py; --quick: BENCH_ARGS=--quick)
 # make soak      the 10-minute long-run memory benchmark (benchmarks/soak.py; quick: SOAK_ARGS="--minutes 0.1")
@@ -23,9 +24,9 @@ PYTEST_ARGS ?=
 LITE_DIR ?= build/lite
 LINTED := ws_widget tests benchmarks notebooks/sources docs/hooks.py lite
 
-.PHONY: lab test test-fast check format docs bench soak setup setup-lite clean labextension lite
+.PHONY: lab test test-fast check format docs bench soak setup setup-lite clean labextension lite js
 
-setup: $(STAMP) tests/node/node_modules/.package-lock.json
+setup: $(STAMP) tests/node/node_modules/.package-lock.json js/node_modules/.package-lock.json
 
 # What make lite and its tests need besides (the test suite builds a site; make lab does not).
 setup-lite: $(LITE_STAMP) lite/node_modules/.package-lock.json
@@ -41,6 +42,13 @@ tests/node/node_modules/.package-lock.json: tests/node/package.json tests/node/p
 
 lite/node_modules/.package-lock.json: lite/package.json lite/package-lock.json
 	npm ci --prefix lite --no-audit --no-fund --loglevel=error
+
+# esbuild, which bundles js/src into js/widget.js (make js; tests/widget/test_bundle.py checks the bundle is up to date).
+js/node_modules/.package-lock.json: js/package.json js/package-lock.json
+	npm ci --prefix js --no-audit --no-fund --loglevel=error
+
+js: js/node_modules/.package-lock.json
+	node js/build.mjs
 
 $(LITE_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(LITE_VENV)
@@ -94,4 +102,4 @@ soak: setup
 	$(PY) benchmarks/soak.py $(SOAK_ARGS)
 
 clean:
-	rm -rf $(VENV) $(LITE_VENV) tests/node/node_modules lite/node_modules
+	rm -rf $(VENV) $(LITE_VENV) tests/node/node_modules lite/node_modules js/node_modules

@@ -2,7 +2,7 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 
-import { compressionText, fieldOfBit, frameLayout, headerSize, OPCODE_NAMES } from "./widget.js";
+import { compressionText, fieldOfBit, frameLayout, headerSize, OPCODE_NAMES } from "./src/frame_layout.js";
 
 const bytes = (...values) => Uint8Array.from(values);
 const text = (array) => new TextDecoder().decode(array);

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 
 import {
   addBucket, bucketPoints, chartRange, clockText, formatValue, latestText, linePoints, niceStep, timeTicks, valueTicks, PLOT_BUCKETS,
-} from "./widget.js";
+} from "./src/chart_math.js";
 
 test("niceStep picks 1, 2 or 5 times a power of ten", () => {
   assert.equal(niceStep(10, 4), 5);

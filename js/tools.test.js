@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import {
   BASE_COLUMNS, checkFieldPath, clampWidth, columnKey, columnStyle, columnsFor, dragWidth, fieldCells, pauseBadgeText, savedOptions,
   MAX_COLUMN_WIDTH, MIN_COLUMN_WIDTH,
-} from "./widget.js";
+} from "./src/tool_helpers.js";
 
 test("columnsFor puts the JSON columns between the base columns and the preview", () => {
   const columns = columnsFor(["params.Id", "method"]);

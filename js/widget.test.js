@@ -2,14 +2,19 @@
 import test from "node:test";
 import assert from "node:assert/strict";
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
-import widget, {
-  addOpens, checkComposed, checkJson, connectionStart, connectRequest, contrastRatio, countersText, detailNote, formatBytes, formatDateTime,
-  formatTime, frameColumns, framesHint, recallTarget, timeText, TIME_MODES,
-  handshakeText, hexDump, parseBase64, parseColour, parseHex, pauseAnnouncement, pausedText, prettyJson, previewText, printable, rowKeyTarget,
-  scrollGeometry, scrollToShow, shownText, sparkPoints, stateAnnouncement, stateLabel, tabKeyTarget, toHex, ROW_HEIGHT,
-} from "./widget.js";
+import { sparkPoints } from "./src/chart_math.js";
+import { checkComposed, checkJson, parseBase64, parseHex, recallTarget } from "./src/composing.js";
+import { contrastRatio, parseColour } from "./src/contrast.js";
+import { addOpens, connectionStart, countersText, formatBytes, formatDateTime, formatTime, timeText, TIME_MODES } from "./src/formatting.js";
+import widget from "./src/index.js";
+import { ROW_HEIGHT, rowKeyTarget, scrollGeometry, scrollToShow, tabKeyTarget } from "./src/navigation.js";
+import { hexDump, prettyJson, printable, toHex } from "./src/payloads.js";
+import { frameColumns, handshakeText, previewText } from "./src/record_text.js";
+import {
+  connectRequest, detailNote, framesHint, pauseAnnouncement, pausedText, shownText, stateAnnouncement, stateLabel,
+} from "./src/status_text.js";
 
 test("countersText shows the callbacks behind only when there are some", () => {
   const stats = { messages_in: 3, bytes_in: 2048, messages_out: 1, bytes_out: 5, rate: 2.5 };
@@ -290,9 +295,13 @@ test("a 1 MB hostile record is turned into text in linear time", () => {
   assert.equal(typeof formatTime(Number.NaN), "string");
 });
 
-test("widget.js has no HTML sink: no innerHTML, outerHTML, insertAdjacentHTML, document.write or eval", () => {
-  const source = readFileSync(new URL("./widget.js", import.meta.url), "utf8");
-  assert.doesNotMatch(source, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\s*\(|new Function|srcdoc|\.href\s*=/);
+test("widget.js and its modules in src/ have no HTML sink: no innerHTML, outerHTML, insertAdjacentHTML, document.write or eval", () => {
+  const files = ["widget.js", ...readdirSync(new URL("./src/", import.meta.url)).map((name) => `src/${name}`)];
+  assert.ok(files.length > 10, files.join(" "));
+  for (const file of files) {
+    const source = readFileSync(new URL(`./${file}`, import.meta.url), "utf8");
+    assert.doesNotMatch(source, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\s*\(|new Function|srcdoc|\.href\s*=/, file);
+  }
 });
 
 // A tiny fake DOM (jsdom is not installed): it records every element created and every attribute

@@ -5,7 +5,7 @@ and last time (epoch milliseconds), their extremes, the newest, and how many. A
 :class:`Buckets` holds at most ``size`` of them: when one more would not fit, neighbours merge in
 pairs and the width a bucket may span doubles, so a series covers its whole run at a resolution
 that halves as it grows, and peaks are never averaged away. The widget's front end keeps the
-same buckets (``js/widget.js``, ``addBucket``) from the per-flush buckets the kernel sends.
+same buckets (``js/src/chart_math.js``, ``addBucket``) from the per-flush buckets the kernel sends.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import { formatBytes, formatTime } from "./formatting.js";
 import { compressionText, fieldOfBit, frameLayout } from "./frame_layout.js";
 import { Listeners } from "./lifecycle.js";
 import { printable, toHex } from "./payloads.js";
-import { RecordList } from "./record_list.js";
+import { RecordList, wireFollowAndDetail } from "./record_list.js";
 import { arrow, frameColumns } from "./record_text.js";
 import { bytesFrom } from "./requests.js";
 import { framesHint } from "./status_text.js";
@@ -179,21 +179,7 @@ export class FramesPanel {
       this.showCompression();
       requests.send({ type: "compression_off" });
     });
-    this.listeners.listen(this.follow.input, "change", () => {
-      if (this.follow.input.checked) this.list.refresh();
-    });
-    this.list.onScroll((atEnd) => {
-      if (!atEnd && this.follow.input.checked) this.follow.input.checked = false;
-    });
-    const onEscape = (event) => {
-      if (event.key === "Escape" && this.opened !== null) {
-        event.preventDefault();
-        this.closeDetail();
-      }
-    };
-    this.listeners.listen(this.detail.node, "keydown", onEscape);
-    this.listeners.listen(this.list.viewport, "keydown", onEscape);
-    this.listeners.listen(this.detail.close, "click", () => this.closeDetail());
+    wireFollowAndDetail(this, this.detail.node, this.detail.close);
   }
 
   /** Ask for a frame's wire bytes and lay it out; from the keyboard, focus moves to the layout. */

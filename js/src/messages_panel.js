@@ -5,7 +5,7 @@ import { button, checkbox, h, option } from "./dom.js";
 import { addOpens, connectionStart, formatBytes, formatDateTime, TIME_MODES, timeText } from "./formatting.js";
 import { Listeners } from "./lifecycle.js";
 import { hexDump, prettyJson } from "./payloads.js";
-import { RecordList } from "./record_list.js";
+import { RecordList, wireFollowAndDetail } from "./record_list.js";
 import { arrow, previewText } from "./record_text.js";
 import { bytesFrom } from "./requests.js";
 import { detailNote } from "./status_text.js";
@@ -67,21 +67,7 @@ export class MessagesPanel {
       this.showTimeMode(this.timeSelect.value);
       if (this.onTimeMode) this.onTimeMode(this.timeMode);
     });
-    this.listeners.listen(this.follow.input, "change", () => {
-      if (this.follow.input.checked) this.list.refresh();
-    });
-    this.list.onScroll((atEnd) => {
-      if (!atEnd && this.follow.input.checked) this.follow.input.checked = false;
-    });
-    const onEscape = (event) => {
-      if (event.key === "Escape" && this.opened !== null) {
-        event.preventDefault();
-        this.closeDetail();
-      }
-    };
-    this.listeners.listen(this.detailPane, "keydown", onEscape);
-    this.listeners.listen(this.list.viewport, "keydown", onEscape);
-    this.listeners.listen(this.detailClose, "click", () => this.closeDetail());
+    wireFollowAndDetail(this, this.detailPane, this.detailClose);
   }
 
   /** The time column's text for `record` at list row `row`, in the time mode chosen. */

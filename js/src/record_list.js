@@ -360,3 +360,28 @@ export class RecordList {
     this.rowsBox.replaceChildren();
   }
 }
+
+/**
+ * Wire a panel's list to its Follow box and its record detail: checking Follow refreshes the
+ * list, scrolling away from the end unchecks it, and Escape (in the detail or the list) or the
+ * close button closes an open detail. `panel` has `list`, `follow`, `listeners`, `opened`
+ * (null while no detail is open) and `closeDetail()`.
+ */
+export function wireFollowAndDetail(panel, detailNode, closeButton) {
+  const { list, follow, listeners } = panel;
+  listeners.listen(follow.input, "change", () => {
+    if (follow.input.checked) list.refresh();
+  });
+  list.onScroll((atEnd) => {
+    if (!atEnd && follow.input.checked) follow.input.checked = false;
+  });
+  const onEscape = (event) => {
+    if (event.key === "Escape" && panel.opened !== null) {
+      event.preventDefault();
+      panel.closeDetail();
+    }
+  };
+  listeners.listen(detailNode, "keydown", onEscape);
+  listeners.listen(list.viewport, "keydown", onEscape);
+  listeners.listen(closeButton, "click", () => panel.closeDetail());
+}

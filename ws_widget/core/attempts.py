@@ -53,7 +53,7 @@ from .attempt import Attempt, PendingReconnect, Stats, payload_size
 from .flowcontrol import FlowControl
 from .lanes import Lane
 from .listener import CoreListener
-from .transport import Transport, TransportFactory
+from .transport import Transport, TransportFactory, Wiring
 
 _live_attempts: weakref.WeakSet[Attempt] = weakref.WeakSet()
 _NO_CAPABILITIES_YET = Capabilities()
@@ -316,15 +316,14 @@ class Core:
         self.debug.log(f"Connecting to {target.masked_url}")
         if target.secure and not attempt.options.verified:
             self.debug.log("Warning: the TLS certificate is NOT verified (verify=False)")
-        transport = attempt.transport = self._transport_factory(
-            target,
-            attempt.options,
+        wiring = Wiring(
             deliver=self._receiver(attempt),
             events=_ControlFrames(self.history),
             frames=self.frames,
             frame_log=self._frame_log,
             debug=self.debug,
         )
+        transport = attempt.transport = self._transport_factory(target, attempt.options, wiring)
         await transport.open()
         self.flow.start(transport, attempt.options.flow_limits)
         attempt.was_open = True

@@ -21,13 +21,11 @@ from collections.abc import Awaitable
 from typing import Any
 
 from ..pure.browserend import end_facts, open_failure
-from ..pure.debuglog import DebugLog
-from ..pure.history import History
 from ..pure.limits import BROWSER, NO_PING
 from ..pure.options import Options
 from ..pure.outcome import EndFacts
 from ..pure.target import Target
-from .transport import Deliver, TransportEvents
+from .transport import Wiring
 
 _EVENTS = ("open", "message", "error", "close")
 
@@ -37,21 +35,11 @@ class BrowserTransport:
 
     capabilities = BROWSER
 
-    def __init__(
-        self,
-        target: Target,
-        options: Options,
-        *,
-        deliver: Deliver,
-        events: TransportEvents,
-        frames: History,
-        frame_log: bool,
-        debug: DebugLog,
-    ) -> None:
+    def __init__(self, target: Target, options: Options, wiring: Wiring) -> None:
         self.target, self.options = target, options
         self.subprotocol: str | None = None
         self.handshake: dict[str, object] | None = None
-        self._deliver, self._debug = deliver, debug
+        self._deliver, self._debug = wiring.deliver, wiring.debug
         self._socket: Any = None
         self._proxies: list[Any] = []
         self._loop = asyncio.get_event_loop()

@@ -17,18 +17,15 @@ import asyncio
 import itertools
 from collections import deque
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 from ..pure.browserend import end_facts
 from ..pure.cassette import Cassette
-from ..pure.debuglog import DebugLog
-from ..pure.history import History
 from ..pure.kinds import IN, OUT
 from ..pure.limits import BROWSER, NO_PING
 from ..pure.options import Options
 from ..pure.outcome import EndFacts
 from ..pure.target import Target
-from .transport import Deliver, TransportEvents, TransportFactory
+from .transport import Transport, TransportFactory, Wiring
 
 RACE_GRACE = 0.5  # seconds a server frame waits for client messages recorded before it
 HOST = "replay.invalid"
@@ -112,21 +109,11 @@ class ReplayTransport:
 
     capabilities = BROWSER
 
-    def __init__(
-        self,
-        target: Target,
-        options: Options,
-        *,
-        deliver: Deliver,
-        events: TransportEvents,
-        frames: History,
-        frame_log: bool,
-        debug: DebugLog,
-    ) -> None:
+    def __init__(self, target: Target, options: Options, wiring: Wiring) -> None:
         self.target = target
         self.subprotocol: str | None = None
         self.handshake: dict[str, object] | None = None
-        self._deliver = deliver
+        self._deliver = wiring.deliver
         self._held: deque[str | bytes] | None = deque()  # before start_delivering, and while paused
         self._paused = False
         self._arrived: list[float] = []
@@ -236,9 +223,9 @@ class ReplayTransport:
 def routing(base: TransportFactory) -> TransportFactory:
     """``base``, except for connections to a registered cassette's address."""
 
-    def make(target: Target, options: Options, **parts: Any) -> Any:
-        factory = ReplayTransport if _key(target.url) else base
-        return factory(target, options, **parts)
+    def make(target: Target, options: Options, wiring: Wiring) -> Transport:
+        factory: TransportFactory = ReplayTransport if _key(target.url) else base
+        return factory(target, options, wiring)
 
     make.__name__ = make.__qualname__ = getattr(base, "__name__", "make")  # it stands for base
     make.__wrapped__ = base  # type: ignore[attr-defined]

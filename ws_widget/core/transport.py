@@ -3,19 +3,21 @@
 The core (``attempts.py``) runs an attempt as ``open()``, then ``run()`` until the connection
 ends, while its writer serves ``send()``, ``ping()`` and ``close()`` in order; all of it on the
 loop that runs the core. A transport reports each whole received message through the
-``deliver`` callable it was given (the per-message path: one call, no other work), and control
-frames and the frame log through :class:`TransportEvents`.
+``deliver`` callable of its :class:`Wiring` (the per-message path: one call, no other work),
+and control frames and the frame log through :class:`TransportEvents`.
 
-Today's only implementation is :class:`~ws_widget.core.websockets_transport.WebsocketsTransport`
-(websockets' asyncio client on ws_widget's I/O thread). A browser WebSocket under Pyodide (no
-threads, no sockets) is meant to be the second: it would declare what it cannot do in
-:attr:`Transport.capabilities` (no custom headers, pings, frames or handshake), and the faces
-turn those into clear errors.
+Three implement it: :class:`~ws_widget.core.websockets_transport.WebsocketsTransport`
+(websockets' asyncio client on ws_widget's I/O thread),
+:class:`~ws_widget.core.browser_transport.BrowserTransport` (the page's WebSocket under
+Pyodide) and :class:`~ws_widget.core.replay_transport.ReplayTransport` (a cassette played
+in-process). Each declares what it cannot do in :attr:`Transport.capabilities` (a browser: no
+custom headers, pings, frames or handshake), and the faces turn that into clear errors.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from ..pure.debuglog import DebugLog
@@ -95,17 +97,23 @@ class Transport(Protocol):
         """Whether ``exc`` from send/ping means the connection had closed (not a real failure)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Wiring:
+    """What the core gives the transport of one attempt to report into."""
+
+    deliver: Deliver
+    """Called with each whole received message."""
+    events: TransportEvents
+    """Control frames and the wire's bytes."""
+    frames: History
+    """The frames history, filled while ``frame_log`` is on."""
+    frame_log: bool
+    """Whether every frame is recorded from the start."""
+    debug: DebugLog
+    """The socket's Debug Output."""
+
+
 class TransportFactory(Protocol):
     """Makes the transport of one attempt."""
 
-    def __call__(
-        self,
-        target: Target,
-        options: Options,
-        *,
-        deliver: Deliver,
-        events: TransportEvents,
-        frames: History,
-        frame_log: bool,
-        debug: DebugLog,
-    ) -> Transport: ...
+    def __call__(self, target: Target, options: Options, wiring: Wiring) -> Transport: ...

@@ -15,16 +15,14 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
 
-from ..pure.debuglog import DebugLog
 from ..pure.handshake import describe_handshake
-from ..pure.history import History
 from ..pure.options import Options
 from ..pure.outcome import EndFacts
 from ..pure.status import Capabilities
 from ..pure.target import Target
 from .connection import RecordingConnection, send_fragments
 from .framelog import FrameRecorder
-from .transport import Deliver, TransportEvents
+from .transport import Wiring
 
 _CAPABILITIES = Capabilities()  # everything
 
@@ -34,22 +32,12 @@ class WebsocketsTransport:
 
     capabilities = _CAPABILITIES
 
-    def __init__(
-        self,
-        target: Target,
-        options: Options,
-        *,
-        deliver: Deliver,
-        events: TransportEvents,
-        frames: History,
-        frame_log: bool,
-        debug: DebugLog,
-    ) -> None:
+    def __init__(self, target: Target, options: Options, wiring: Wiring) -> None:
         self.target, self.options = target, options
         self.subprotocol: str | None = None
         self.handshake: dict[str, object] | None = None
-        self._deliver, self._events, self._debug = deliver, events, debug
-        self._recorder = FrameRecorder(frames, frame_log)
+        self._deliver, self._events, self._debug = wiring.deliver, wiring.events, wiring.debug
+        self._recorder = FrameRecorder(wiring.frames, wiring.frame_log)
         self._raw: RecordingConnection | None = None  # set as soon as TCP is up
         self._connection: ClientConnection | None = None  # set once open
         self._opening: asyncio.Future[ClientConnection] | None = None

@@ -15,11 +15,13 @@
 // Rebuild with `make labextension`; the built files live in ws_widget/labextension/.
 //
 // A second plugin (src/snapshot.js) shows a ws_widget socket output's saved snapshot where the
-// widget manager would say "model not found" (after a kernel restart).
+// widget manager would say "model not found" (after a kernel restart), and in place of the
+// views still on the page when the kernel restarts or stops.
 
-import { watchRendermime } from "./snapshot.js";
+import { showSnapshots, watchRendermime } from "./snapshot.js";
 
 const LUA_MIME = "text/x-lua";
+const KERNEL_GOING = new Set(["restarting", "autorestarting", "terminating", "dead"]);
 
 // IPython drops blank lines before a cell magic, so `%%qsys` may follow some.
 const QSYS_MAGIC = /^(?:[ \t]*\r?\n)*%%qsys(?:[ \t]|\r?\n|$)/;
@@ -90,7 +92,12 @@ const snapshot = {
   activate: (app) => {
     app.docRegistry.addWidgetExtension("Notebook", {
       createNew: (panel) => {
-        watchRendermime(panel.content.rendermime);
+        const { rendermime } = panel.content;
+        watchRendermime(rendermime);
+        // The kernel that owned the views is going: what they show is from then on a snapshot.
+        panel.sessionContext.statusChanged.connect((_, status) => {
+          if (KERNEL_GOING.has(status)) showSnapshots(rendermime);
+        });
       },
     });
   },

@@ -31,8 +31,11 @@ function snapshotOf(data) {
   return null;
 }
 
-/** Make one widget-view renderer fall back to the snapshot when its model is missing. */
-function withSnapshot(renderer, rendermime) {
+/**
+ * Make one widget-view renderer fall back to the snapshot when its model is missing; while
+ * its output carries a snapshot, its `show` is in `showable` (see showSnapshots).
+ */
+function withSnapshot(renderer, rendermime, showable) {
   const renderModel = renderer.renderModel.bind(renderer);
   const hide = renderer.hide.bind(renderer);
   const dispose = renderer.dispose.bind(renderer);
@@ -66,15 +69,18 @@ function withSnapshot(renderer, rendermime) {
     clear();
     renderer.removeClass("ws-widget-snapshot");
     snapshot = snapshotOf(model.data);
+    if (snapshot) showable.add(show);
+    else showable.delete(show);
     await renderModel(model);
     if (!snapshot || renderer.isDisposed) return;
     if (renderer.isHidden || renderer.node.textContent.startsWith(ERROR_PREFIX)) show();
   };
-  // The manager hides the output when its view is disposed (restart, shutdown, closed model).
+  // The manager hides the output when its view is disposed (shutdown, closed model).
   renderer.hide = () => {
     if (!show()) hide();
   };
   renderer.dispose = () => {
+    showable.delete(show);
     clear();
     dispose();
   };
@@ -84,10 +90,21 @@ function withSnapshot(renderer, rendermime) {
 /** Wrap a notebook's rendermime registry so its widget-view renderers fall back to snapshots. */
 export function watchRendermime(rendermime) {
   if (!rendermime || rendermime[WRAPPED]) return;
-  rendermime[WRAPPED] = true;
+  const showable = new Set(); // the `show` of each live renderer whose output has a snapshot
+  rendermime[WRAPPED] = showable;
   const createRenderer = rendermime.createRenderer.bind(rendermime);
   rendermime.createRenderer = (mimeType) => {
     const renderer = createRenderer(mimeType);
-    return mimeType === VIEW_MIME ? withSnapshot(renderer, rendermime) : renderer;
+    return mimeType === VIEW_MIME ? withSnapshot(renderer, rendermime, showable) : renderer;
   };
+}
+
+/**
+ * Show the snapshot in every socket output of this registry's notebook. For a kernel restart
+ * in the page: the widget manager keeps the views of the old kernel's models on the page, as
+ * they were, no longer live (it neither disposes nor marks them), so each would go on showing
+ * OPEN and taking clicks that reach no kernel.
+ */
+export function showSnapshots(rendermime) {
+  for (const show of [...(rendermime?.[WRAPPED] || [])]) show();
 }

@@ -241,6 +241,20 @@ def test_restarted_kernel_shows_the_snapshot(server, jupyter, chromium):
 
 
 @pytest.mark.browser
+def test_restart_in_the_page_replaces_the_live_view_by_the_snapshot(server, jupyter, chromium):
+    """A socket's view still on the page when its kernel restarts gives way to its snapshot."""
+    jupyter.write_notebook("restart-in-page.ipynb", [])
+    with chromium.open_notebook(jupyter, "restart-in-page.ipynb") as page:
+        outputs = page.append_and_run(f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\nws")
+        outputs.locator(".wsw-root [data-role=state]", has_text="OPEN").wait_for()
+        page.page.evaluate("path => window.__wsTest.panel(path).sessionContext.restartKernel()", page.name)
+        outputs.filter(has_text="WebSocket snapshot").wait_for(timeout=20_000)
+        page.wait_kernel_idle()
+        assert outputs.locator(".wsw-root").count() == 0  # no OPEN that no kernel stands behind
+        assert "model not found" not in outputs.inner_text()
+
+
+@pytest.mark.browser
 def test_restart_leaves_other_widgets_alone(jupyter, chromium):
     """After a kernel restart, a plain ipywidgets slider's output keeps jupyterlab-manager's error."""
     jupyter.write_notebook("restart-slider.ipynb", [])

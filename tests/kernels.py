@@ -8,6 +8,7 @@ import re
 import textwrap
 import time
 from collections import defaultdict
+from typing import NoReturn
 
 import pytest
 from jupyter_client.manager import start_new_kernel
@@ -130,7 +131,7 @@ class Kernel:
                 status = process.poll() if process is not None else None  # nothing: say so at once
                 self._fail(f"the kernel died (exit status {status}) while waiting for {what!r}", cell)
 
-    def _fail(self, why: str, cell: Cell | None) -> None:
+    def _fail(self, why: str, cell: Cell | None) -> NoReturn:
         seen = dict(self.outputs) if cell is None else self.outputs[cell.msg_id]
         pytest.fail(f"{why}; outputs: {seen}")
 

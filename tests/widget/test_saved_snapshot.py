@@ -245,7 +245,9 @@ def test_restart_in_the_page_replaces_the_live_view_by_the_snapshot(server, jupy
     """A socket's view still on the page when its kernel restarts gives way to its snapshot."""
     jupyter.write_notebook("restart-in-page.ipynb", [])
     with chromium.open_notebook(jupyter, "restart-in-page.ipynb") as page:
-        outputs = page.append_and_run(f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\nws")
+        outputs = page.append_and_run(
+            f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\nws"
+        )
         outputs.locator(".wsw-root [data-role=state]", has_text="OPEN").wait_for()
         page.page.evaluate("path => window.__wsTest.panel(path).sessionContext.restartKernel()", page.name)
         outputs.filter(has_text="WebSocket snapshot").wait_for(timeout=20_000)

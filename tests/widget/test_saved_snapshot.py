@@ -187,19 +187,21 @@ def test_kernel_less_notebook_shows_the_snapshot(saved_notebook, jupyter, chromi
 
 
 @pytest.mark.browser
-def test_shut_down_kernel_leaves_the_snapshot(server, jupyter, chromium):
-    """Once the kernel is shut down, the socket's output shows its snapshot, not "model not found"."""
-    jupyter.write_notebook("shutdown.ipynb", [])
-    with chromium.open_notebook(jupyter, "shutdown.ipynb") as page:
+@pytest.mark.parametrize("going", ["shutdown", "restartKernel"])
+def test_a_kernel_going_under_a_live_view_leaves_the_snapshot(going, server, jupyter, chromium):
+    """When the kernel shuts down or restarts in the page, a socket's view gives way to its snapshot."""
+    name = f"kernel-{going}.ipynb"
+    jupyter.write_notebook(name, [])
+    with chromium.open_notebook(jupyter, name) as page:
         outputs = page.append_and_run(
             f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\nws"
         )
         outputs.locator(".wsw-root [data-role=state]", has_text="OPEN").wait_for()
-        page.page.evaluate("path => window.__wsTest.panel(path).sessionContext.shutdown()", "shutdown.ipynb")
+        page.page.evaluate(f"path => window.__wsTest.panel(path).sessionContext.{going}()", name)
         outputs.filter(has_text="WebSocket snapshot").wait_for(timeout=20_000)
         text = outputs.inner_text()
         assert "was OPEN" in text and "model not found" not in text
-        assert outputs.locator(".wsw-root").count() == 0
+        assert outputs.locator(".wsw-root").count() == 0  # no OPEN that no kernel stands behind
 
 
 def _restart_and_reopen(page) -> object:
@@ -238,22 +240,6 @@ def test_restarted_kernel_shows_the_snapshot(server, jupyter, chromium):
         assert "model not found" not in text and "Error displaying widget" not in text
         assert outputs.locator(".wsw-root").count() == 0
         assert outputs.locator("code i").count() == 0  # the payload is text, not markup
-
-
-@pytest.mark.browser
-def test_restart_in_the_page_replaces_the_live_view_by_the_snapshot(server, jupyter, chromium):
-    """A socket's view still on the page when its kernel restarts gives way to its snapshot."""
-    jupyter.write_notebook("restart-in-page.ipynb", [])
-    with chromium.open_notebook(jupyter, "restart-in-page.ipynb") as page:
-        outputs = page.append_and_run(
-            f"import ws_widget\nws = ws_widget.connect({server.url('/echo')!r})\nws"
-        )
-        outputs.locator(".wsw-root [data-role=state]", has_text="OPEN").wait_for()
-        page.page.evaluate("path => window.__wsTest.panel(path).sessionContext.restartKernel()", page.name)
-        outputs.filter(has_text="WebSocket snapshot").wait_for(timeout=20_000)
-        page.wait_kernel_idle()
-        assert outputs.locator(".wsw-root").count() == 0  # no OPEN that no kernel stands behind
-        assert "model not found" not in outputs.inner_text()
 
 
 @pytest.mark.browser
